@@ -1,0 +1,47 @@
+// swift-tools-version: 5.9
+import PackageDescription
+
+let package = Package(
+    name: "driftmpi",
+    products: [
+        .executable(name: "driftmpi", targets: ["driftmpi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C libraries from Debian, through system-library targets (module maps only).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CFFTWMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libfftw3-mpi-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-openmpi",
+                       providers: [.apt(["libhdf5-openmpi-dev"])]),
+        .systemLibrary(name: "CLAPACK",
+                       providers: [.apt(["liblapacke-dev"])]),
+        // The C macros Swift cannot import (MPI_COMM_WORLD, H5P_DEFAULT, ...), returned from functions.
+        .target(name: "CDriftShim", dependencies: ["CMPI", "CHDF5"]),
+
+        // Pure Swift algorithms: no MPI, no files.
+        .target(name: "DriftCore", dependencies: ["CFFTW", "CLAPACK"]),
+        // File formats: Picasso, result files, CSV. All HDF5 calls live here.
+        .target(name: "DriftIO", dependencies: [
+            "DriftCore", "CHDF5", "CDriftShim",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Communicator, segment ownership, the parallel pipeline and collective output. All MPI calls live here.
+        .target(name: "DriftParallel", dependencies: ["DriftCore", "DriftIO", "CMPI", "CFFTWMPI", "CDriftShim"]),
+        // Commands only.
+        .executableTarget(name: "driftmpi", dependencies: [
+            "DriftCore", "DriftIO", "DriftParallel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DriftCoreTests", dependencies: ["DriftCore"]),
+        .testTarget(name: "DriftIOTests", dependencies: ["DriftIO", "DriftCore"]),
+        .testTarget(name: "DriftmpiIntegrationTests", dependencies: ["DriftIO", "DriftCore"]),
+    ]
+)

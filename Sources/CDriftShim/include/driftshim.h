@@ -1,0 +1,48 @@
+/// C macros of Open MPI and HDF5 that Swift cannot import, returned from functions.
+#ifndef DRIFTSHIM_H
+#define DRIFTSHIM_H
+#include <mpi.h>
+#include <hdf5.h>
+
+MPI_Comm driftshim_comm_world(void);
+MPI_Comm driftshim_comm_null(void);
+MPI_Info driftshim_info_null(void);
+MPI_Datatype driftshim_mpi_byte(void);
+MPI_Datatype driftshim_mpi_char(void);
+MPI_Datatype driftshim_mpi_int(void);
+MPI_Datatype driftshim_mpi_int64(void);
+MPI_Datatype driftshim_mpi_float(void);
+MPI_Datatype driftshim_mpi_double(void);
+MPI_Op driftshim_mpi_sum(void);
+MPI_Op driftshim_mpi_max(void);
+MPI_Op driftshim_mpi_min(void);
+MPI_Request driftshim_request_null(void);
+int driftshim_mpi_success(void);
+
+hid_t driftshim_h5p_default(void);
+hid_t driftshim_h5p_file_access(void);
+hid_t driftshim_h5p_file_create(void);
+hid_t driftshim_h5p_dataset_xfer(void);
+hid_t driftshim_h5p_dataset_create(void);
+hid_t driftshim_h5s_all(void);
+hid_t driftshim_h5e_default(void);
+unsigned driftshim_h5f_acc_trunc(void);
+unsigned driftshim_h5f_acc_excl(void);
+unsigned driftshim_h5f_acc_rdonly(void);
+hid_t driftshim_h5t_native_uint32(void);
+hid_t driftshim_h5t_native_int32(void);
+hid_t driftshim_h5t_native_int64(void);
+hid_t driftshim_h5t_native_uint8(void);
+hid_t driftshim_h5t_native_float(void);
+hid_t driftshim_h5t_native_double(void);
+hid_t driftshim_h5t_std_u32le(void);
+hid_t driftshim_h5t_std_i32le(void);
+hid_t driftshim_h5t_std_i64le(void);
+hid_t driftshim_h5t_std_u8le(void);
+hid_t driftshim_h5t_ieee_f32le(void);
+hid_t driftshim_h5t_ieee_f64le(void);
+hid_t driftshim_h5t_c_s1(void);
+size_t driftshim_h5t_variable(void);
+/// Turns HDF5's automatic error printing off for the default error stack.
+void driftshim_h5_silence_errors(void);
+#endif

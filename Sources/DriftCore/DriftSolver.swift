@@ -1,0 +1,62 @@
+import CLAPACK
+
+/// Errors of the least-squares solve.
+public enum DriftSolverError: Error, Equatable, CustomStringConvertible {
+    /// Some segments are not linked to the first by any usable pair.
+    case unconnected(segments: [Int])
+    /// LAPACK reported a failure (its info code).
+    case lapack(info: Int)
+
+    public var description: String {
+        switch self {
+        case .unconnected(let s):
+            let shown = s.prefix(10).map(String.init).joined(separator: ", ")
+            return "segments \(shown)\(s.count > 10 ? ", ..." : "") are not linked to the others by any correlated pair; use longer segments or a larger --window"
+        case .lapack(let info):
+            return "the least-squares system could not be solved (LAPACK info \(info))"
+        }
+    }
+}
+
+/// Solves the redundant system drift[j] - drift[i] = shift(i, j) over all used pairs in the weighted
+/// least-squares sense, with drift[0] = 0. The normal equations form a weighted graph Laplacian with
+/// the first row and column removed, which is symmetric positive definite exactly when the pairs
+/// connect every segment; it is solved by Cholesky factorisation (LAPACK dposv).
+public enum DriftSolver {
+    /// Drift of each segment, nm, relative to segment 0.
+    public static func solve(segmentCount n: Int, pairs: [PairShift]) throws -> [SIMD3<Double>] {
+        guard n > 1 else { return [SIMD3<Double>](repeating: .zero, count: max(n, 0)) }
+        var connectivity = SegmentConnectivity(segmentCount: n, pairs: pairs)
+        let missing = connectivity.unconnected()
+        guard missing.isEmpty else { throw DriftSolverError.unconnected(segments: missing) }
+
+        let m = n - 1                       // unknowns drift[1] ... drift[n-1]
+        var a = [Double](repeating: 0, count: m * m)   // column-major, symmetric
+        var b = [Double](repeating: 0, count: m * 3)   // three right-hand sides: x, y, z
+        for p in pairs where p.used {
+            let w = p.weight
+            let ui = p.i - 1, uj = p.j - 1
+            if ui >= 0 { a[ui * m + ui] += w }
+            if uj >= 0 { a[uj * m + uj] += w }
+            if ui >= 0 && uj >= 0 {
+                a[ui * m + uj] -= w
+                a[uj * m + ui] -= w
+            }
+            for k in 0..<3 {
+                if uj >= 0 { b[k * m + uj] += w * p.shift[k] }
+                if ui >= 0 { b[k * m + ui] -= w * p.shift[k] }
+            }
+        }
+        let info = LAPACKE_dposv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 3,
+                                 &a, Int32(m), &b, Int32(m))
+        guard info == 0 else { throw DriftSolverError.lapack(info: Int(info)) }
+        var drift = [SIMD3<Double>](repeating: .zero, count: n)
+        for s in 1..<n { drift[s] = SIMD3(b[s - 1], b[m + s - 1], b[2 * m + s - 1]) }
+        return drift
+    }
+
+    /// The residual of each pair under the given drifts: measured shift minus the solved difference, nm.
+    public static func residuals(pairs: [PairShift], drift: [SIMD3<Double>]) -> [SIMD3<Double>] {
+        pairs.map { $0.shift - (drift[$0.j] - drift[$0.i]) }
+    }
+}

@@ -1,0 +1,175 @@
+import CDriftShim
+import CHDF5
+import Foundation
+
+/// An open dataset. Rows are the first dimension; reads and writes take a row range, so each process
+/// can touch only its own rows (hyperslab selections).
+public final class HDF5Dataset {
+    public let name: String
+    let file: HDF5File
+    let handle: H5Handle
+    var id: hid_t { handle.id }
+
+    init(file: HDF5File, name: String, id: hid_t) {
+        self.file = file
+        self.name = name
+        handle = H5Handle(id, close: H5Dclose)
+    }
+
+    /// Dimensions of the dataset.
+    public var shape: [Int] {
+        let space = H5Handle(H5Dget_space(id), close: H5Sclose)
+        defer { withExtendedLifetime(space) {} }
+        let rank = Int(H5Sget_simple_extent_ndims(space.id))
+        guard rank > 0 else { return [] }
+        var dims = [hsize_t](repeating: 0, count: rank)
+        H5Sget_simple_extent_dims(space.id, &dims, nil)
+        return dims.map { Int($0) }
+    }
+
+    /// Number of rows (first dimension; 1 for a scalar).
+    public var rowCount: Int { shape.first ?? 1 }
+
+    /// Whether the element type is a compound (a table of named columns).
+    public var isCompound: Bool {
+        let t = H5Handle(H5Dget_type(id), close: H5Tclose)
+        defer { withExtendedLifetime(t) {} }
+        return H5Tget_class(t.id) == H5T_COMPOUND
+    }
+
+    /// Names and HDF5 classes of a compound dataset's members, in file order.
+    public var members: [(name: String, isFloat: Bool, isInteger: Bool, size: Int)] {
+        let t = H5Handle(H5Dget_type(id), close: H5Tclose)
+        defer { withExtendedLifetime(t) {} }
+        guard H5Tget_class(t.id) == H5T_COMPOUND else { return [] }
+        let n = H5Tget_nmembers(t.id)
+        var out: [(String, Bool, Bool, Int)] = []
+        for k in 0..<UInt32(max(n, 0)) {
+            guard let cname = H5Tget_member_name(t.id, k) else { continue }
+            let name = String(cString: cname)
+            H5free_memory(cname)
+            let cls = H5Tget_member_class(t.id, k)
+            let mt = H5Handle(H5Tget_member_type(t.id, k), close: H5Tclose)
+            defer { withExtendedLifetime(mt) {} }
+            out.append((name, cls == H5T_FLOAT, cls == H5T_INTEGER, H5Tget_size(mt.id)))
+        }
+        return out
+    }
+
+    /// Selects rows `rows` (all other dimensions whole) in a copy of the file space, and makes the
+    /// matching memory space. An empty range selects nothing (a process with no rows still joins a
+    /// collective transfer).
+    private func selection(rows: Range<Int>) throws -> (file: H5Handle, memory: H5Handle, elements: Int) {
+        let dims = shape
+        let fileSpace = H5Handle(H5Dget_space(id), close: H5Sclose)
+        defer { withExtendedLifetime(fileSpace) {} }
+        let inner = dims.dropFirst().reduce(1, *)
+        guard !dims.isEmpty, rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
+            throw HDF5Error(file.path, "rows \(rows) outside dataset \(name) of \(dims.first ?? 0) rows")
+        }
+        var count = dims.map { hsize_t($0) }
+        count[0] = hsize_t(rows.count)
+        var start = [hsize_t](repeating: 0, count: dims.count)
+        start[0] = hsize_t(rows.lowerBound)
+        var memDims = [hsize_t(max(rows.count, 1) * inner)]
+        let memSpace = H5Handle(H5Screate_simple(1, &memDims, nil), close: H5Sclose)
+        defer { withExtendedLifetime(memSpace) {} }
+        if rows.isEmpty {
+            H5Sselect_none(fileSpace.id)
+            H5Sselect_none(memSpace.id)
+        } else {
+            H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, &start, nil, &count, nil)
+        }
+        return (fileSpace, memSpace, rows.count * inner)
+    }
+
+    /// Reads rows of a numeric dataset (converted to T).
+    public func read<T: H5Element & Numeric>(rows: Range<Int>? = nil, as _: T.Type = T.self) throws -> [T] {
+        let r = rows ?? 0..<rowCount
+        let sel = try selection(rows: r)
+        defer { withExtendedLifetime(sel) {} }
+        var out = [T](repeating: 0, count: max(sel.elements, 1))
+                let status = out.withUnsafeMutableBytes {
+            H5Dread(id, T.h5.memoryType, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error(file.path, "cannot read \(name)") }
+        out.removeLast(out.count - sel.elements)
+        return out
+    }
+
+    /// Reads one member (column) of a compound dataset over `rows`, converted to T.
+    public func readColumn<T: H5Element & Numeric>(_ member: String, rows: Range<Int>, as _: T.Type = T.self) throws -> [T] {
+        let sel = try selection(rows: rows)
+        defer { withExtendedLifetime(sel) {} }
+        let mtype = H5Handle(H5Tcreate(H5T_COMPOUND, T.h5.size), close: H5Tclose)
+        defer { withExtendedLifetime(mtype) {} }
+        H5Tinsert(mtype.id, member, 0, T.h5.memoryType)
+        var out = [T](repeating: 0, count: max(sel.elements, 1))
+                let status = out.withUnsafeMutableBytes {
+            H5Dread(id, mtype.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error(file.path, "cannot read column '\(member)' of \(name)") }
+        out.removeLast(out.count - sel.elements)
+        return out
+    }
+
+    /// Writes rows `offset ..< offset + n` of a numeric dataset, where `values` holds n rows
+    /// (n times the other dimensions). Collective when the file is open in parallel.
+    public func write<T: H5Element>(_ values: [T], rowOffset: Int) throws {
+        let inner = shape.dropFirst().reduce(1, *)
+        precondition(values.count % max(inner, 1) == 0)
+        let n = values.count / max(inner, 1)
+        let sel = try selection(rows: rowOffset..<(rowOffset + n))
+        defer { withExtendedLifetime(sel) {} }
+        let dxpl = file.transferList()
+        defer { withExtendedLifetime(dxpl) {} }
+        let status = values.withUnsafeBytes {
+            H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
+    }
+
+    /// Writes rows of a compound dataset from packed records in the file's own layout.
+    public func writeRecords(_ bytes: [UInt8], type: hid_t, rowOffset: Int) throws {
+        let size = H5Tget_size(type)
+        let n = bytes.count / size
+        let sel = try selection(rows: rowOffset..<(rowOffset + n))
+        defer { withExtendedLifetime(sel) {} }
+        let dxpl = file.transferList()
+        defer { withExtendedLifetime(dxpl) {} }
+        let status = bytes.withUnsafeBytes {
+            H5Dwrite(id, type, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
+    }
+
+    public func setAttribute(_ name: String, _ value: String) throws {
+        try file.setAttribute(name, value, on: self.name)
+    }
+
+    public func stringAttribute(_ name: String) throws -> String? {
+        try file.stringAttribute(name, on: self.name)
+    }
+}
+
+/// A packed little-endian compound type built from named members.
+public final class H5CompoundType {
+    let handle: H5Handle
+    public let size: Int
+    public let offsets: [String: Int]
+    public var id: hid_t { handle.id }
+
+    /// Members in order, packed without padding.
+    public init(members: [(String, H5Scalar)]) {
+        var offset = 0
+        var offsets: [String: Int] = [:]
+        for (name, scalar) in members {
+            offsets[name] = offset
+            offset += scalar.size
+        }
+        size = offset
+        handle = H5Handle(H5Tcreate(H5T_COMPOUND, offset), close: H5Tclose)
+        for (name, scalar) in members { H5Tinsert(handle.id, name, offsets[name]!, scalar.fileType) }
+        self.offsets = offsets
+    }
+}

@@ -1,0 +1,123 @@
+import CHDF5
+import DriftCore
+import Foundation
+
+/// A Picasso localisation file (`NAME.hdf5` with dataset `locs`, x/y in camera pixels, frames from 0,
+/// and `NAME.yaml`), opened for reading rows by frame range.
+public final class PicassoFile {
+    public let path: String
+    public let metadata: PicassoMetadata
+    let file: HDF5File
+    let locs: HDF5Dataset
+    /// Number of localisations.
+    public let rowCount: Int
+    /// Whether the table has a `z` column (nm).
+    public let hasZ: Bool
+
+    /// Opens the pair; under `.parallel` every process of the communicator must call this together.
+    public init(path: String, access: H5Access = .serial) throws {
+        self.path = path
+        file = try HDF5File.openReadOnly(path, access: access)
+        guard file.exists("/locs") else { throw HDF5Error(path, "no dataset 'locs' (not a Picasso localisation file)") }
+        locs = try file.dataset("/locs")
+        let members = locs.members
+        guard locs.isCompound, locs.shape.count == 1 else {
+            throw HDF5Error(path, "dataset 'locs' is not a table of localisations (compound, one dimension)")
+        }
+        for name in ["frame", "x", "y"] {
+            guard let m = members.first(where: { $0.name == name }) else {
+                throw HDF5Error(path, "dataset 'locs' has no '\(name)' column")
+            }
+            if name == "frame" && !m.isInteger { throw HDF5Error(path, "column 'frame' of 'locs' is not an integer") }
+            if name != "frame" && !m.isFloat && !m.isInteger {
+                throw HDF5Error(path, "column '\(name)' of 'locs' is not numeric")
+            }
+        }
+        hasZ = members.contains { $0.name == "z" }
+        rowCount = locs.rowCount
+        metadata = try PicassoMetadata.read(yamlPath: PicassoMetadata.yamlPath(forLocalisations: path))
+    }
+
+    /// The frame of row `row`.
+    public func frame(atRow row: Int) throws -> Int {
+        Int(try locs.readColumn("frame", rows: row..<(row + 1), as: Int64.self)[0])
+    }
+
+    /// The first row whose frame is >= `frame`, by binary search on the frame column (the rows of a
+    /// Picasso file are sorted by frame), reading O(log n) single values.
+    public func firstRow(atOrAfterFrame frame: Int) throws -> Int {
+        var lo = 0, hi = rowCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if try self.frame(atRow: mid) < frame { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Rows `rows` as localisations in nm (x and y times the pixel size; z is already nm).
+    /// With `threeD` false the z column is not read.
+    public func read(rows: Range<Int>, threeD: Bool = false) throws -> Localisations {
+        let px = Float(metadata.pixelSizeNm)
+        let frames = try locs.readColumn("frame", rows: rows, as: Int64.self)
+        let x = try locs.readColumn("x", rows: rows, as: Float.self)
+        let y = try locs.readColumn("y", rows: rows, as: Float.self)
+        let z = threeD && hasZ ? try locs.readColumn("z", rows: rows, as: Float.self) : nil
+        var frame = [UInt32](repeating: 0, count: frames.count)
+        for k in frames.indices {
+            guard frames[k] >= 0, frames[k] <= Int64(UInt32.max) else {
+                throw HDF5Error(path, "row \(rows.lowerBound + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
+            }
+            frame[k] = UInt32(frames[k])
+        }
+        for k in x.indices where !x[k].isFinite || !y[k].isFinite {
+            throw HDF5Error(path, "row \(rows.lowerBound + k) has a non-finite coordinate")
+        }
+        return Localisations(frame: frame, x: x.map { $0 * px }, y: y.map { $0 * px }, z: z)
+    }
+}
+
+/// Writes Picasso localisation files.
+public enum PicassoWriter {
+    /// Picasso's column layout for simulated data.
+    static func recordType(threeD: Bool) -> H5CompoundType {
+        var members: [(String, H5Scalar)] = [("frame", .uint32), ("x", .float32), ("y", .float32),
+                                             ("photons", .float32), ("sx", .float32), ("sy", .float32),
+                                             ("bg", .float32), ("lpx", .float32), ("lpy", .float32)]
+        if threeD { members.append(("z", .float32)) }
+        return H5CompoundType(members: members)
+    }
+
+    /// Writes `acquisition` as `path` (dataset `locs`) and the `.yaml` beside it, each whole or not at all.
+    public static func write(_ acq: SimulatedAcquisition, to path: String, generator: [(String, String)]) throws {
+        let p = acq.parameters
+        let type = recordType(threeD: p.threeD)
+        let px = Float(p.pixelSizeNm)
+        var bytes = [UInt8](repeating: 0, count: acq.count * type.size)
+        bytes.withUnsafeMutableBytes { raw in
+            let o = type.offsets
+            for k in 0..<acq.count {
+                let base = k * type.size
+                raw.storeBytes(of: acq.frame[k].littleEndian, toByteOffset: base + o["frame"]!, as: UInt32.self)
+                func put(_ name: String, _ v: Float) {
+                    raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: base + o[name]!, as: UInt32.self)
+                }
+                put("x", acq.x[k] / px)
+                put("y", acq.y[k] / px)
+                put("photons", acq.photons[k])
+                put("sx", acq.psfSigma[k] / px)
+                put("sy", acq.psfSigma[k] / px)
+                put("bg", acq.background[k])
+                put("lpx", acq.precision[k] / px)
+                put("lpy", acq.precision[k] / px)
+                if p.threeD { put("z", acq.z[k]) }
+            }
+        }
+        try AtomicOutput.write(to: path) { tmp in
+            let file = try HDF5File.create(tmp)
+            let ds = try file.createDataset("/locs", type: type.id, shape: [acq.count])
+            if acq.count > 0 { try ds.writeRecords(bytes, type: type.id, rowOffset: 0) }
+        }
+        let meta = PicassoMetadata(frames: p.frames, width: p.width, height: p.height, pixelSizeNm: p.pixelSizeNm)
+        try AtomicOutput.write(text: meta.yaml(extra: generator), to: PicassoMetadata.yamlPath(forLocalisations: path))
+    }
+}

@@ -1,0 +1,39 @@
+import DriftIO
+import Foundation
+
+/// One output file written by every process together, that appears whole or not at all: all ranks
+/// write under a temporary name (chosen by rank 0) in the target directory; once every rank has
+/// closed the file, rank 0 renames it into place. On failure anywhere the temporary file is removed.
+public struct CollectiveOutput {
+    public let communicator: Communicator
+    public let path: String
+
+    public init(communicator: Communicator, path: String) {
+        self.communicator = communicator
+        self.path = path
+    }
+
+    public func write(_ body: (String) throws -> Void) throws {
+        let comm = communicator
+        let token = comm.broadcast(String(UInt32.random(in: 0...UInt32.max), radix: 16))
+        let tmp = AtomicOutput.temporaryPath(for: path, token: token)
+        var failure: Error?
+        do { try body(tmp) } catch { failure = error }
+        do {
+            try comm.agree(failure)
+        } catch {
+            if comm.isRoot { AtomicOutput.discard(temporary: tmp) }
+            throw error
+        }
+        comm.barrier()
+        let renamed: Error? = comm.isRoot ? Result { try AtomicOutput.commit(temporary: tmp, to: path) }.error : nil
+        try comm.agree(renamed)
+    }
+}
+
+extension Result where Failure == Error {
+    var error: Error? {
+        if case .failure(let e) = self { return e }
+        return nil
+    }
+}

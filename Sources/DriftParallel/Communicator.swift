@@ -1,0 +1,164 @@
+import CDriftShim
+import CMPI
+import Foundation
+
+/// A failure that every process has agreed on: the message comes from the lowest-ranked process that
+/// failed, and every process throws it, so all of them stop together rather than hang.
+public struct CollectiveFailure: Error, CustomStringConvertible {
+    public var message: String
+    /// Rank that reported the failure.
+    public var rank: Int
+    public var description: String { message }
+}
+
+/// The processes of one MPI job (MPI_COMM_WORLD). Every MPI call the program makes goes through here.
+public final class Communicator: @unchecked Sendable {
+    public let rank: Int
+    public let size: Int
+    let comm: MPI_Comm
+    private static var started = false
+
+    /// Starts MPI (once per process) and returns the world communicator.
+    public static func world() -> Communicator {
+        if !started {
+            var flag: Int32 = 0
+            MPI_Initialized(&flag)
+            if flag == 0 { MPI_Init(nil, nil) }
+            started = true
+        }
+        return Communicator(comm: driftshim_comm_world())
+    }
+
+    init(comm: MPI_Comm) {
+        self.comm = comm
+        var r: Int32 = 0, s: Int32 = 0
+        MPI_Comm_rank(comm, &r)
+        MPI_Comm_size(comm, &s)
+        rank = Int(r)
+        size = Int(s)
+    }
+
+    /// The MPI_Comm handle, for parallel HDF5 (MPI-IO) in DriftIO.
+    public var handle: OpaquePointer { comm }
+
+    public var isRoot: Bool { rank == 0 }
+
+    /// Ends MPI; call once before the process exits.
+    public func finalize() {
+        var flag: Int32 = 0
+        MPI_Finalized(&flag)
+        if flag == 0 { MPI_Finalize() }
+    }
+
+    /// Ends every process of the job at once with `code` (for failures that cannot be agreed on).
+    public func abort(code: Int32) -> Never {
+        MPI_Abort(comm, code)
+        exit(code)
+    }
+
+    public func barrier() { MPI_Barrier(comm) }
+
+    // MARK: broadcast
+
+    /// `values` from `root` on every process (its count too).
+    public func broadcast(_ values: [Double], root: Int = 0) -> [Double] {
+        var n = Int64(values.count)
+        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+        var out = rank == root ? values : [Double](repeating: 0, count: Int(n))
+        if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_double(), Int32(root), comm) }
+        return out
+    }
+
+    public func broadcast(_ values: [Int64], root: Int = 0) -> [Int64] {
+        var n = Int64(values.count)
+        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+        var out = rank == root ? values : [Int64](repeating: 0, count: Int(n))
+        if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_int64(), Int32(root), comm) }
+        return out
+    }
+
+    public func broadcast(_ text: String, root: Int = 0) -> String {
+        var n = Int64(text.utf8.count)
+        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+        var bytes = rank == root ? Array(text.utf8) : [UInt8](repeating: 0, count: Int(n))
+        if n > 0 { MPI_Bcast(&bytes, Int32(n), driftshim_mpi_byte(), Int32(root), comm) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: reductions
+
+    public func allreduce(_ value: Int64, _ op: ReduceOp) -> Int64 {
+        var v = value, out: Int64 = 0
+        MPI_Allreduce(&v, &out, 1, driftshim_mpi_int64(), op.mpi, comm)
+        return out
+    }
+
+    public func allreduce(_ value: Double, _ op: ReduceOp) -> Double {
+        var v = value, out = 0.0
+        MPI_Allreduce(&v, &out, 1, driftshim_mpi_double(), op.mpi, comm)
+        return out
+    }
+
+    /// Every process's value, in rank order, on every process.
+    public func allgather(_ value: Int64) -> [Int64] {
+        var v = value
+        var out = [Int64](repeating: 0, count: size)
+        MPI_Allgather(&v, 1, driftshim_mpi_int64(), &out, 1, driftshim_mpi_int64(), comm)
+        return out
+    }
+
+    // MARK: gather
+
+    /// Concatenation of every process's `values` in rank order, on `root` only (empty elsewhere).
+    public func gatherv(_ values: [Double], root: Int = 0) -> [Double] {
+        let counts = allgather(Int64(values.count))
+        var displs = [Int32](repeating: 0, count: size)
+        for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + Int32(counts[r - 1]) }
+        let total = Int(counts.reduce(0, +))
+        var recvCounts = counts.map { Int32($0) }
+        var out = [Double](repeating: 0, count: rank == root ? max(total, 1) : 1)
+        var send = values.isEmpty ? [0.0] : values
+        MPI_Gatherv(&send, Int32(values.count), driftshim_mpi_double(),
+                    &out, &recvCounts, &displs, driftshim_mpi_double(), Int32(root), comm)
+        return rank == root ? Array(out.prefix(total)) : []
+    }
+
+    /// Concatenation of every process's `values` in rank order, on every process.
+    public func allgatherv(_ values: [Double]) -> [Double] {
+        broadcast(gatherv(values, root: 0), root: 0)
+    }
+
+    // MARK: agreement
+
+    /// Collective: if any process passes an error, every process throws the lowest failing rank's
+    /// message as `CollectiveFailure`; otherwise all return. Call at phase boundaries.
+    public func agree(_ local: Error?) throws {
+        let flag = local == nil ? Int64(size) : Int64(rank)
+        let first = allreduce(flag, .min)
+        guard first < Int64(size) else { return }
+        let text = local.map { String(describing: $0) } ?? ""
+        let message = broadcast(text, root: Int(first))
+        throw CollectiveFailure(message: message, rank: Int(first))
+    }
+
+    /// Runs `body`, then agrees on its outcome across all processes.
+    public func collectively<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        var failure: Error?
+        do { result = try body() } catch { failure = error }
+        try agree(failure)
+        return result!
+    }
+}
+
+/// Reduction operations.
+public enum ReduceOp {
+    case sum, min, max
+    var mpi: MPI_Op {
+        switch self {
+        case .sum: return driftshim_mpi_sum()
+        case .min: return driftshim_mpi_min()
+        case .max: return driftshim_mpi_max()
+        }
+    }
+}

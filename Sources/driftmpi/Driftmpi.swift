@@ -1,0 +1,18 @@
+import ArgumentParser
+
+struct Driftmpi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "driftmpi",
+        abstract: "Measure and remove sample drift from SMLM localisations by cross-correlation, on one core or many MPI ranks.",
+        discussion: """
+        Run with one rank to try it, or under MPI for large data:
+          driftmpi simulate locs demo.hdf5
+          mpirun -n 4 driftmpi estimate demo.hdf5 -o drift.h5 --truth demo_truth.csv
+
+        Exit codes: 0 success; 1 bad input, unwritable output or a failure during the run (every rank
+        exits, one message is printed); 64 the command line is not understood.
+        """,
+        version: "0.1.0",
+        subcommands: [Simulate.self, Estimate.self]
+    )
+}

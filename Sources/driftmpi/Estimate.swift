@@ -1,0 +1,91 @@
+import ArgumentParser
+import DriftIO
+import DriftParallel
+import Foundation
+
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate drift from a Picasso localisation file by redundant cross-correlation (RCC).",
+        discussion: """
+        Cuts the localisations into segments of --segment-frames frames, renders each as a 2D histogram
+        (--bin-nm, Tukey edge window), correlates every segment with the next --window segments (or all),
+        fits each peak to sub-bin precision, solves the weighted least-squares system for the drift of
+        every segment (first segment fixed at 0) and interpolates the drift at every frame with a cubic
+        spline through the segment centres.
+
+        Under mpirun each rank reads and correlates its own range of segments; the result is the same
+        at any rank count. The result file (HDF5) holds /drift/frame, /drift/xyz (nm; corrected = raw -
+        drift), /segments, /pairs and every parameter as attributes; it appears only once complete.
+
+        Examples:
+          driftmpi estimate demo.hdf5 -o drift.h5
+          mpirun -n 8 driftmpi estimate big.hdf5 -o drift.h5 --segment-frames 500 --timings
+        """
+    )
+
+    @Argument(help: "Picasso localisation file (.hdf5, with its .yaml beside it).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Result file to write (HDF5).")
+    var output: String
+
+    @Option(name: .customLong("segment-frames"), help: "Frames per time segment.")
+    var segmentFrames: Int = 1000
+
+    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm.")
+    var binNm: Double = 30
+
+    @Option(help: "Correlate each segment with the next K segments, or 'all' for every pair.")
+    var window: String = "5"
+
+    @Option(name: .customLong("max-drift-nm"), help: "Largest drift between two segments that is searched for, nm.")
+    var maxDriftNm: Double = 1000
+
+    @Option(help: "Tukey window parameter for the field edges (0 = none, 1 = Hann).")
+    var tukey: Double = 0.1
+
+    @Option(help: "A true drift (frame,dx_nm,dy_nm,dz_nm CSV, as 'simulate' writes): report the RMSE against it.")
+    var truth: String?
+
+    @Flag(help: "Print the time of each phase (maximum over ranks).")
+    var timings = false
+
+    @Flag(help: "No progress lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard window == "all" || (Int(window).map { $0 >= 1 } ?? false) else {
+            throw ValidationError("--window must be a whole number >= 1 or 'all'")
+        }
+        guard segmentFrames >= 1 else { throw ValidationError("--segment-frames must be at least 1") }
+        guard binNm > 0, binNm.isFinite else { throw ValidationError("--bin-nm must be positive") }
+        guard maxDriftNm > 0 else { throw ValidationError("--max-drift-nm must be positive") }
+        guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let comm = CommandRunner.communicator!
+        var o = EstimateOptions(input: input, output: output)
+        o.segmentFrames = segmentFrames
+        o.binNm = binNm
+        o.window = window == "all" ? nil : Int(window)
+        o.maxDriftNm = maxDriftNm
+        o.tukeyAlpha = tukey
+        o.truth = truth
+        o.timings = timings
+        o.quiet = quiet
+        let summary = try EstimatePipeline(options: o, communicator: comm).run()
+        guard comm.isRoot else { return }
+        let r = summary.driftRange
+        print(String(format: "%d localisations, %d segments, %d of %d pairs used; largest segment drift x %.1f nm, y %.1f nm",
+                     summary.rows, summary.segments, summary.usedPairs, summary.pairs, r.x, r.y))
+        if let e = summary.rmse {
+            print(String(format: "RMSE against the truth: x %.2f nm, y %.2f nm (after removing a constant offset)", e.x, e.y))
+        }
+        if timings {
+            print("phase          seconds (max over \(comm.size) ranks)")
+            for (name, seconds) in summary.timings { print(String(format: "%-14@ %8.3f", name, seconds)) }
+        }
+        print("result: \(output)")
+    }
+}

@@ -1,0 +1,8 @@
+import DriftParallel
+import Foundation
+
+// MPI starts once per process; every command runs on every rank and they finish together.
+let world = Communicator.world()
+let status = CommandRunner.run(Array(CommandLine.arguments.dropFirst()), communicator: world)
+world.finalize()
+exit(status)

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+
+/// Runs the built `driftmpi` executable, alone or under `mpirun`, as a child process.
+struct DriftmpiProcess {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var seconds: Double
+        var timedOut: Bool
+        /// Lines of standard error that are driftmpi's own error messages.
+        var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("driftmpi: error:") } }
+    }
+
+    /// The executable next to the test bundle (`swift build` puts both in the same folder), or
+    /// `$DRIFTMPI_BIN`.
+    static var executable: String {
+        if let env = ProcessInfo.processInfo.environment["DRIFTMPI_BIN"] { return env }
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [Bundle.main.bundleURL, here, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("driftmpi").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return here.appendingPathComponent("driftmpi").path
+    }
+
+    /// `driftmpi args` on `ranks` MPI processes (ranks 0: without mpirun), in `directory`, stopped
+    /// after `timeout` seconds.
+    static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120) throws -> Outcome {
+        let exe = executable
+        guard FileManager.default.isExecutableFile(atPath: exe) else {
+            XCTFail("driftmpi is not built at \(exe): run 'swift build' before 'swift test'")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        let p = Process()
+        if ranks > 0 {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["mpirun", "--oversubscribe", "-n", String(ranks), exe] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = args
+        }
+        var env = ProcessInfo.processInfo.environment
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        // Drain the pipes while the process runs so a chatty child never blocks.
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        for (pipe, isOut) in [(out, true), (err, false)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let d = pipe.fileHandleForReading.readDataToEndOfFile()
+                if isOut { outData = d } else { errData = d }
+                group.leave()
+            }
+        }
+        let start = Date()
+        try p.run()
+        var timedOut = false
+        while p.isRunning {
+            if Date().timeIntervalSince(start) > timeout {
+                timedOut = true
+                p.terminate()
+                kill(p.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(20_000)
+        }
+        p.waitUntilExit()
+        group.wait()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData, as: UTF8.self),
+                       seconds: Date().timeIntervalSince(start), timedOut: timedOut)
+    }
+}
