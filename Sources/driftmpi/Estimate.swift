@@ -84,7 +84,9 @@ struct Estimate: ParsableCommand {
         }
         if timings {
             print("phase          seconds (max over \(comm.size) ranks)")
-            for (name, seconds) in summary.timings { print(String(format: "%-14@ %8.3f", name, seconds)) }
+            for (name, seconds) in summary.timings {
+                print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f", seconds))
+            }
         }
         print("result: \(output)")
     }

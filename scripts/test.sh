@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian machine: installs what is missing, builds, and runs every test:
+# the unit tests of DriftCore and DriftIO and the MPI integration tests, which launch the built
+# driftmpi under mpirun at 1 to 4 ranks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+
+swift build
+swift build --build-tests
+swift test --skip-build
