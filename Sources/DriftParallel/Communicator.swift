@@ -1,4 +1,5 @@
 import CDriftShim
+import CFFTWMPI
 import CMPI
 import Foundation
 
@@ -24,6 +25,8 @@ public final class Communicator: @unchecked Sendable {
             var flag: Int32 = 0
             MPI_Initialized(&flag)
             if flag == 0 { MPI_Init(nil, nil) }
+            // FFTW's MPI interface (distributed transforms of renders too large for one rank).
+            fftwf_mpi_init()
             started = true
         }
         return Communicator(comm: driftshim_comm_world())
@@ -47,7 +50,10 @@ public final class Communicator: @unchecked Sendable {
     public func finalize() {
         var flag: Int32 = 0
         MPI_Finalized(&flag)
-        if flag == 0 { MPI_Finalize() }
+        if flag == 0 {
+            fftwf_mpi_cleanup()
+            MPI_Finalize()
+        }
     }
 
     /// Ends every process of the job at once with `code` (for failures that cannot be agreed on).

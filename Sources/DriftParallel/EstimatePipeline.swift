@@ -30,7 +30,6 @@ public struct EstimateSummary: Sendable {
 public struct EstimatePipeline {
     public let options: EstimateOptions
     public let communicator: Communicator
-    public static let version = "0.1.0"
 
     public init(options: EstimateOptions, communicator: Communicator) {
         self.options = options
@@ -250,7 +249,7 @@ public struct EstimatePipeline {
         let o = options
         let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
         return [
-            ("driftmpi_version", .string(Self.version)),
+            ("driftmpi_version", .string(DriftmpiVersion.string)),
             ("created", .string(created)),
             ("command", .string("estimate")),
             ("input", .string(URL(fileURLWithPath: o.input).standardizedFileURL.path)),

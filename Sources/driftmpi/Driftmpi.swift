@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftCore
 
 struct Driftmpi: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct Driftmpi: ParsableCommand {
         Exit codes: 0 success; 1 bad input, unwritable output or a failure during the run (every rank
         exits, one message is printed); 64 the command line is not understood.
         """,
-        version: "0.1.0",
+        version: DriftmpiVersion.string,
         subcommands: [Simulate.self, Estimate.self]
     )
 }
