@@ -38,6 +38,8 @@ public struct DriftResult: Equatable, Sendable {
     public var pairShift: [SIMD3<Double>] = []
     public var pairWeight: [Double] = []
     public var pairUsed: [UInt8] = []
+    public var fineCentreFrame: [Double] = []
+    public var fineCorrection: [SIMD3<Double>] = []
     public var attributes: [String: AttributeValue] = [:]
 
     public init() {}
@@ -69,6 +71,10 @@ public struct DriftResult: Equatable, Sendable {
             r.pairShift = unflatten(try file.dataset("/pairs/shift").read(as: Double.self))
             r.pairWeight = try file.dataset("/pairs/weight").read(as: Double.self)
             r.pairUsed = try file.dataset("/pairs/used").read(as: UInt8.self)
+        }
+        if file.exists("/refinement/correction") {
+            r.fineCentreFrame = try file.dataset("/refinement/centre_frame").read(as: Double.self)
+            r.fineCorrection = unflatten(try file.dataset("/refinement/correction").read(as: Double.self))
         }
         for name in try file.attributeNames() {
             if let s = try file.stringAttribute(name) { r.attributes[name] = .string(s) }
@@ -106,6 +112,14 @@ public struct DriftResultPart: Sendable {
     public var pairShift: [SIMD3<Double>] = []
     public var pairWeight: [Double] = []
     public var pairUsed: [UInt8] = []
+    /// Refinement segments (`/refinement/...`), when refinement ran.
+    public var totalFine: Int = 0
+    public var fineOffset: Int = 0
+    public var fineFirstFrame: [Int64] = []
+    public var fineLastFrame: [Int64] = []
+    public var fineCentreFrame: [Double] = []
+    public var fineCount: [Int64] = []
+    public var fineCorrection: [SIMD3<Double>] = []
 
     public init(totalFrames: Int, totalSegments: Int, totalPairs: Int) {
         self.totalFrames = totalFrames
@@ -147,6 +161,18 @@ public enum DriftResultWriter {
         try ps.setAttribute("unit", "nm")
         try file.createDataset("/pairs/weight", scalar: .float64, shape: [p]).write(part.pairWeight, rowOffset: po)
         try file.createDataset("/pairs/used", scalar: .uint8, shape: [p]).write(part.pairUsed, rowOffset: po)
+
+        if part.totalFine > 0 {
+            try file.createGroup("/refinement")
+            let f = part.totalFine, fo = part.fineOffset
+            try file.createDataset("/refinement/first_frame", scalar: .int64, shape: [f]).write(part.fineFirstFrame, rowOffset: fo)
+            try file.createDataset("/refinement/last_frame", scalar: .int64, shape: [f]).write(part.fineLastFrame, rowOffset: fo)
+            try file.createDataset("/refinement/centre_frame", scalar: .float64, shape: [f]).write(part.fineCentreFrame, rowOffset: fo)
+            try file.createDataset("/refinement/count", scalar: .int64, shape: [f]).write(part.fineCount, rowOffset: fo)
+            let fc = try file.createDataset("/refinement/correction", scalar: .float64, shape: [f, 3])
+            try fc.write(flat(part.fineCorrection), rowOffset: fo)
+            try fc.setAttribute("unit", "nm")
+        }
 
         for (name, value) in attributes {
             switch value {

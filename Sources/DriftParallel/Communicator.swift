@@ -105,6 +105,20 @@ public final class Communicator: @unchecked Sendable {
         return out
     }
 
+    /// Replaces `values` by their element-wise sum over all processes (integers: exact in any order).
+    public func allreduceSum(_ values: inout [Int32]) {
+        guard !values.isEmpty else { return }
+        var offset = 0
+        // MPI counts are Int32: reduce in chunks.
+        while offset < values.count {
+            let n = min(values.count - offset, 1 << 28)
+            values.withUnsafeMutableBufferPointer { b in
+                _ = MPI_Allreduce(driftshim_in_place(), b.baseAddress! + offset, Int32(n), driftshim_mpi_int(), driftshim_mpi_sum(), comm)
+            }
+            offset += n
+        }
+    }
+
     /// Every process's value, in rank order, on every process.
     public func allgather(_ value: Int64) -> [Int64] {
         var v = value

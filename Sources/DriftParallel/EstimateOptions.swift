@@ -1,3 +1,5 @@
+import DriftCore
+
 /// Parameters of a drift estimate from localisations.
 public struct EstimateOptions: Sendable {
     /// Input Picasso `.hdf5` file (with its `.yaml`).
@@ -16,6 +18,9 @@ public struct EstimateOptions: Sendable {
     public var maxDriftNm: Double = 1000
     /// Gaussian smoothing of the correlation before the peak fit, bins.
     public var correlationSmoothingBins: Double = 1.0
+    /// Refine the coarse drift at finer time and space resolution (see `Refinement`).
+    public var refine: Bool = true
+    public var refinement = RefinementOptions()
     /// A truth file (`frame,dx_nm,dy_nm,dz_nm`) to measure the RMSE against.
     public var truth: String?
     /// Print the time of each phase.

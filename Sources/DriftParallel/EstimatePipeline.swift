@@ -144,16 +144,63 @@ public struct EstimatePipeline {
         }
         progress.say("solved for \(s) segment drifts from \(comm.allreduce(Int64(pairs.count), .sum)) pairs")
 
-        // 5. Drift at every own frame, then one result file written by all ranks.
+        // 5. Refinement: short segments aligned to a fine reference of all corrected localisations.
+        let coarseDrift: ([Int]) -> [SIMD3<Double>] = { DriftInterpolation.drift(at: $0, centres: segmentCentres, drift: segmentDrift) }
+        var refinement: RefinementResult?
+        var fineOffset = 0
+        var fineCount = 0
+        if o.refine {
+            let ownRows = owned.isEmpty ? 0..<0 : rowsOf(owned, in: locs, segmentation)
+            let own = locs.rows(ownRows)
+            var fine: [FineSegment] = []
+            for seg in owned {
+                let r = rowsOf(seg..<(seg + 1), in: locs, segmentation)
+                fine += Refinement.fineSegments(frames: own.frame, rows: (r.lowerBound - ownRows.lowerBound)..<(r.upperBound - ownRows.lowerBound),
+                                                firstFrame: segmentation.segments[seg].firstFrame,
+                                                lastFrame: segmentation.segments[seg].lastFrame, options: o.refinement)
+            }
+            let fineCounts = comm.allgather(Int64(fine.count))
+            fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
+            fineCount = fine.count
+            refinement = timer.measure("refine") {
+                Refinement.run(locs: own, segments: fine, fieldWidthNm: Double(meta.width) * meta.pixelSizeNm,
+                               fieldHeightNm: Double(meta.height) * meta.pixelSizeNm, baseDrift: coarseDrift,
+                               options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) })
+            }
+            if let r = refinement {
+                progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)", r.centres.count, r.passes, r.lastUpdateNm))
+            }
+        }
+        let fineDrift = refinement?.spline()
+        let driftAt: ([Int]) -> [SIMD3<Double>] = { frames in
+            let c = coarseDrift(frames)
+            guard let f = fineDrift?(frames) else { return c }
+            return zip(c, f).map { $0 + $1 }
+        }
+        // Drift is relative to the first frame.
+        let anchor = driftAt([segmentation.firstFrame])[0]
+        let finalDrift: ([Int]) -> [SIMD3<Double>] = { driftAt($0).map { $0 - anchor } }
+
+        // 6. Drift at every own frame, then one result file written by all ranks.
         var part = DriftResultPart(totalFrames: frameCount, totalSegments: s,
                                    totalPairs: Int(comm.allreduce(Int64(pairs.count), .sum)))
+        if let r = refinement {
+            part.totalFine = r.centres.count
+            part.fineOffset = fineOffset
+            let mine = fineOffset..<(fineOffset + fineCount)
+            part.fineFirstFrame = r.firstFrames[mine].map { Int64($0) }
+            part.fineLastFrame = r.lastFrames[mine].map { Int64($0) }
+            part.fineCentreFrame = Array(r.centres[mine])
+            part.fineCount = r.counts[mine].map { Int64($0) }
+            part.fineCorrection = Array(r.correction[mine])
+        }
         if !owned.isEmpty {
             let firstFrame = segmentation.segments[owned.lowerBound].firstFrame
             let lastFrame = segmentation.segments[owned.upperBound - 1].lastFrame
             let frames = Array(firstFrame...lastFrame)
             part.frameOffset = firstFrame - segmentation.firstFrame
             part.frames = frames.map { Int64($0) }
-            part.drift = DriftInterpolation.drift(at: frames, centres: segmentCentres, drift: segmentDrift)
+            part.drift = finalDrift(frames)
             part.segmentOffset = owned.lowerBound
             for seg in owned {
                 part.segmentFirstFrame.append(Int64(segmentation.segments[seg].firstFrame))
@@ -173,6 +220,16 @@ public struct EstimatePipeline {
 
         let usedPairs = Int(comm.allreduce(Int64(pairs.filter(\.used).count), .sum))
         var attributes = parameterAttributes(rows: Int(totalRows), meta: meta, segments: s, pairs: part.totalPairs)
+        attributes.append(("refine", .int(o.refine ? 1 : 0)))
+        if let r = refinement {
+            attributes.append(("refine_segments", .int(Int64(r.centres.count))))
+            attributes.append(("refine_passes", .int(Int64(r.passes))))
+            attributes.append(("refine_last_update_nm", .double(r.lastUpdateNm)))
+            attributes.append(("refine_min_localisations", .int(Int64(o.refinement.minLocalisations))))
+            attributes.append(("refine_min_frames", .int(Int64(o.refinement.minFrames))))
+            attributes.append(("refine_sigmas_nm", .string(o.refinement.sigmasNm.map { String($0) }.joined(separator: ","))))
+            attributes.append(("refine_convergence_nm", .double(o.refinement.convergenceNm)))
+        }
 
         // Accuracy against a known drift (simulations), on rank 0 from the segment drifts.
         var rmse: SIMD3<Double>?
@@ -180,7 +237,7 @@ public struct EstimatePipeline {
             let found: [Double] = try comm.collectively {
                 guard comm.isRoot else { return [] }
                 let truth = try TruthCSV.read(path: truthPath)
-                let est = DriftInterpolation.drift(at: truth.frames, centres: segmentCentres, drift: segmentDrift)
+                let est = finalDrift(truth.frames)
                 let r = DriftAccuracy.rmse(estimated: est, truth: truth.drift)
                 return [r.x, r.y, r.z]
             }

@@ -47,6 +47,9 @@ struct Estimate: ParsableCommand {
     @Option(help: "A true drift (frame,dx_nm,dy_nm,dz_nm CSV, as 'simulate' writes): report the RMSE against it.")
     var truth: String?
 
+    @Flag(name: .customLong("no-refine"), help: "Skip the refinement pass (coarse RCC only).")
+    var noRefine = false
+
     @Flag(help: "Print the time of each phase (maximum over ranks).")
     var timings = false
 
@@ -72,6 +75,7 @@ struct Estimate: ParsableCommand {
         o.maxDriftNm = maxDriftNm
         o.tukeyAlpha = tukey
         o.truth = truth
+        o.refine = !noRefine
         o.timings = timings
         o.quiet = quiet
         let summary = try EstimatePipeline(options: o, communicator: comm).run()

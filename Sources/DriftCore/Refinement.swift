@@ -1,0 +1,152 @@
+/// Settings of the refinement pass.
+public struct RefinementOptions: Sendable {
+    /// A fine segment holds at least this many localisations (where the data allow)...
+    public var minLocalisations: Int = 2000
+    /// ...and at least this many frames.
+    public var minFrames: Int = 50
+    /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
+    /// them (capture range); later passes use the last.
+    public var sigmasNm: [Double] = [24, 12]
+    /// Passes stop when no fine segment moves by more than this, nm.
+    public var convergenceNm: Double = 0.1
+    public var maxPasses: Int = 6
+    /// Reference margin around the field, nm (room for drift).
+    public var marginNm: Double = 1000
+
+    public init() {}
+
+    /// Reference bin size at kernel width sigma: half of it.
+    func binNm(sigma: Double) -> Double { sigma / 2 }
+}
+
+/// A short time segment of the refinement pass.
+public struct FineSegment: Equatable, Sendable {
+    public var firstFrame: Int
+    public var lastFrame: Int
+    /// Row range in the caller's table.
+    public var rows: Range<Int>
+    public init(firstFrame: Int, lastFrame: Int, rows: Range<Int>) {
+        self.firstFrame = firstFrame
+        self.lastFrame = lastFrame
+        self.rows = rows
+    }
+}
+
+/// The outcome of refinement: the correction to add to the base drift, as a spline through the fine
+/// segments' centres.
+public struct RefinementResult: Sendable {
+    /// Every fine segment of every process, in time order.
+    public var centres: [Double]
+    public var firstFrames: [Int]
+    public var lastFrames: [Int]
+    public var counts: [Int]
+    /// Correction at each fine segment, nm (x, y; z = 0).
+    public var correction: [SIMD3<Double>]
+    public var passes: Int
+    /// Largest move of any fine segment in the last pass, nm.
+    public var lastUpdateNm: Double
+
+    /// The correction at `frame` (natural cubic spline through the fine segments, held at the ends).
+    public func spline() -> ([Int]) -> [SIMD3<Double>] {
+        let c = centres, v = correction
+        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v) }
+    }
+}
+
+/// Refinement of a coarse drift to about 1 nm: the localisations are corrected by the current drift,
+/// all of them together form a fine reference density, and each short segment is aligned to that
+/// reference without its own localisations (mean-shift, `MeanShiftAligner`), which gives its residual
+/// drift at full localisation precision. Repeated until the update is below `convergenceNm`.
+///
+/// Pure: the sums and gathers across processes are the caller's closures, so DriftCore stays free of
+/// MPI. `sumCounts` must replace the counts by their sum over processes; `gather` must return every
+/// process's values concatenated in rank order. Each process passes only rows it owns.
+public enum Refinement {
+    /// Cuts frames `first ... last` (rows `rows` of frame-sorted `frames`) into nested fine segments:
+    /// the range is split evenly into as many parts as `minLocalisations` and `minFrames` allow.
+    public static func fineSegments(frames: [UInt32], rows: Range<Int>, firstFrame: Int, lastFrame: Int,
+                                    options: RefinementOptions) -> [FineSegment] {
+        let length = lastFrame - firstFrame + 1
+        let parts = max(1, min(length / max(options.minFrames, 1), rows.count / max(options.minLocalisations, 1)))
+        var out: [FineSegment] = []
+        var row = rows.lowerBound
+        for p in 0..<parts {
+            let a = firstFrame + p * length / parts
+            let b = firstFrame + (p + 1) * length / parts - 1
+            var end = row
+            while end < rows.upperBound && Int(frames[end]) <= b { end += 1 }
+            out.append(FineSegment(firstFrame: a, lastFrame: b, rows: row..<end))
+            row = end
+        }
+        return out
+    }
+
+    public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
+                           baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
+                           sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double]) -> RefinementResult {
+        // Every fine segment's frame range, centre and count, on every process.
+        var info: [Double] = []
+        for s in segments {
+            var sum = 0.0
+            for r in s.rows { sum += Double(locs.frame[r]) }
+            let centre = s.rows.isEmpty ? Double(s.firstFrame + s.lastFrame) / 2 : sum / Double(s.rows.count)
+            info += [Double(s.firstFrame), Double(s.lastFrame), centre, Double(s.rows.count)]
+        }
+        let all = gather(info)
+        let n = all.count / 4
+        var result = RefinementResult(centres: (0..<n).map { all[4 * $0 + 2] },
+                                      firstFrames: (0..<n).map { Int(all[4 * $0]) },
+                                      lastFrames: (0..<n).map { Int(all[4 * $0 + 1]) },
+                                      counts: (0..<n).map { Int(all[4 * $0 + 3]) },
+                                      correction: [SIMD3<Double>](repeating: .zero, count: n),
+                                      passes: 0, lastUpdateNm: .infinity)
+        guard n > 1 else { return result }
+
+        let frames = locs.frame.map { Int($0) }
+        let base = baseDrift(frames)
+        var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
+        let m = options.marginNm
+        while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
+            let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
+            result.passes += 1
+            // Corrected positions under the current drift.
+            let fine = result.spline()(frames)
+            var x = [Float](repeating: 0, count: locs.count), y = x
+            for k in 0..<locs.count {
+                x[k] = locs.x[k] - Float(base[k].x + fine[k].x)
+                y[k] = locs.y[k] - Float(base[k].y + fine[k].y)
+            }
+            // The reference: all localisations of all processes, finest level first.
+            var finest = ReferenceDensity(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m,
+                                          heightNm: fieldHeightNm + 2 * m, binNm: options.binNm(sigma: options.sigmasNm.last!))
+            let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
+            finest.add(x: x[owned], y: y[owned])
+            sumCounts(&finest.counts)
+            for sigma in sigmas {
+                let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
+                var reference = factor == 1 ? finest : finest.coarsened(by: factor)
+                for (k, s) in segments.enumerated() where !s.rows.isEmpty {
+                    reference.add(x: x[s.rows], y: y[s.rows], weight: -1)     // leave the segment out
+                    let a = MeanShiftAligner.align(x: x[s.rows], y: y[s.rows], to: reference, sigmaNm: sigma,
+                                                   start: shifts[k])
+                    reference.add(x: x[s.rows], y: y[s.rows], weight: 1)
+                    if a.support > 0 { shifts[k] = a.shift }
+                }
+            }
+            // Residual drift of each segment = minus the shift that lays it onto the reference.
+            let residual = gather(shifts.flatMap { [-$0.x, -$0.y] })
+            var mean = SIMD2<Double>.zero
+            for k in 0..<n { mean += SIMD2(residual[2 * k], residual[2 * k + 1]) }
+            mean /= Double(n)
+            var largest = 0.0
+            for k in 0..<n {
+                let r = SIMD2(residual[2 * k], residual[2 * k + 1]) - mean
+                result.correction[k] += SIMD3(r.x, r.y, 0)
+                largest = max(largest, (r * r).sum().squareRoot())
+            }
+            result.lastUpdateNm = largest
+            for k in shifts.indices { shifts[k] = .zero }
+        }
+        return result
+    }
+}
