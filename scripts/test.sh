@@ -8,4 +8,7 @@ source scripts/deps.sh
 
 swift build
 swift build --build-tests
+# The integration tests run the release build, as users do (the refinement is slow unoptimised).
+swift build -c release
+export DRIFTMPI_BIN="$(swift build -c release --show-bin-path)/driftmpi"
 swift test --skip-build --disable-swift-testing   # XCTest only: its summary is the closing line

@@ -1,12 +1,12 @@
 /// Settings of the refinement pass.
 public struct RefinementOptions: Sendable {
     /// A fine segment holds at least this many localisations (where the data allow)...
-    public var minLocalisations: Int = 2000
+    public var minLocalisations: Int = 1000
     /// ...and at least this many frames.
     public var minFrames: Int = 50
     /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
     /// them (capture range); later passes use the last.
-    public var sigmasNm: [Double] = [24, 12]
+    public var sigmasNm: [Double] = [16, 8]
     /// Passes stop when no fine segment moves by more than this, nm.
     public var convergenceNm: Double = 0.1
     public var maxPasses: Int = 6
@@ -15,8 +15,9 @@ public struct RefinementOptions: Sendable {
 
     public init() {}
 
-    /// Reference bin size at kernel width sigma: half of it.
-    func binNm(sigma: Double) -> Double { sigma / 2 }
+    /// Reference bin size at kernel width sigma: sigma itself (a Gaussian sampled at its own width
+    /// aliases by exp(-2 pi^2), about 3e-9).
+    func binNm(sigma: Double) -> Double { sigma }
 }
 
 /// A short time segment of the refinement pass.

@@ -30,6 +30,8 @@ public struct Renderer: Sendable {
                 let px = (Double(x[i]) - ox) * inv - 0.5
                 let py = (Double(y[j]) - oy) * inv - 0.5
                 j += 1
+                // Points beyond the field (or not finite) add nothing.
+                guard px > -1, px < Double(fw), py > -1, py < Double(fh) else { continue }
                 let fx = px.rounded(.down), fy = py.rounded(.down)
                 let ix = Int(fx), iy = Int(fy)
                 let tx = Float(px - fx), ty = Float(py - fy)

@@ -54,6 +54,15 @@ public final class PicassoFile {
         return lo
     }
 
+    /// Throws unless the frames of rows `rows` never decrease.
+    public func checkFramesSorted(rows: Range<Int>) throws {
+        guard rows.count > 1 else { return }
+        let frames = try locs.readColumn("frame", rows: rows, as: Int64.self)
+        for k in 1..<frames.count where frames[k] < frames[k - 1] {
+            throw HDF5Error(path, "localisations are not sorted by frame (row \(rows.lowerBound + k)); sort them by frame first")
+        }
+    }
+
     /// Rows `rows` as localisations in nm (x and y times the pixel size; z is already nm).
     /// With `threeD` false the z column is not read.
     public func read(rows: Range<Int>, threeD: Bool = false) throws -> Localisations {

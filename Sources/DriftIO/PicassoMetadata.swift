@@ -57,10 +57,14 @@ public struct PicassoMetadata: Equatable, Sendable {
             default: return nil
             }
         }
-        guard let px = number("Pixelsize"), px > 0 else { throw HDF5Error(yamlPath, "no positive 'Pixelsize' (nm)") }
-        guard let frames = number("Frames"), frames >= 1 else { throw HDF5Error(yamlPath, "no 'Frames' count") }
-        guard let w = number("Width"), let h = number("Height"), w >= 1, h >= 1 else {
-            throw HDF5Error(yamlPath, "no 'Width' and 'Height' (pixels)")
+        guard let px = number("Pixelsize"), px > 0, px.isFinite, px < 1e6 else {
+            throw HDF5Error(yamlPath, "no positive 'Pixelsize' (nm)")
+        }
+        guard let frames = number("Frames"), frames >= 1, frames <= 1e12, frames == frames.rounded() else {
+            throw HDF5Error(yamlPath, "no 'Frames' count (a whole number >= 1)")
+        }
+        guard let w = number("Width"), let h = number("Height"), w >= 1, h >= 1, w <= 1e6, h <= 1e6 else {
+            throw HDF5Error(yamlPath, "no 'Width' and 'Height' (pixels, 1 to 1,000,000)")
         }
         return PicassoMetadata(frames: Int(frames), width: Int(w), height: Int(h), pixelSizeNm: px)
     }

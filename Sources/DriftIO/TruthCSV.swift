@@ -28,6 +28,7 @@ public enum TruthCSV {
             frames.append(fr)
             drift.append(SIMD3(x, y, z))
         }
+        guard !frames.isEmpty else { throw HDF5Error(path, "no rows after the header") }
         return (frames, drift)
     }
 }

@@ -17,13 +17,14 @@ public struct CollectiveOutput {
         let comm = communicator
         let token = comm.broadcast(String(UInt32.random(in: 0...UInt32.max), radix: 16))
         let tmp = AtomicOutput.temporaryPath(for: path, token: token)
-        var failure: Error?
-        do { try body(tmp) } catch { failure = error }
         do {
-            try comm.agree(failure)
+            try body(tmp)
         } catch {
-            if comm.isRoot { AtomicOutput.discard(temporary: tmp) }
-            throw error
+            // A failure inside parallel HDF5 can leave the other ranks waiting in a collective call, so
+            // agreeing is not safe: this rank says why, removes the partial file and ends the job.
+            FileHandle.standardError.write(Data("driftmpi: error: \(error)\n".utf8))
+            AtomicOutput.discard(temporary: tmp)
+            comm.abort(code: 1)
         }
         comm.barrier()
         let renamed: Error? = comm.isRoot ? Result { try AtomicOutput.commit(temporary: tmp, to: path) }.error : nil

@@ -31,6 +31,9 @@ public struct EstimatePipeline {
     public let options: EstimateOptions
     public let communicator: Communicator
 
+    /// The phases timed, in order.
+    public static let phaseNames = ["read", "render", "fft", "correlate", "solve", "refine", "write"]
+
     public init(options: EstimateOptions, communicator: Communicator) {
         self.options = options
         self.communicator = communicator
@@ -50,15 +53,37 @@ public struct EstimatePipeline {
         let file = try comm.collectively { try PicassoFile(path: o.input, access: .parallel(communicator: comm.handle)) }
         let meta = file.metadata
         let frameCount = meta.frames
-        guard frameCount >= 2 * o.segmentFrames else {
+        guard frameCount / o.segmentFrames >= 2 else {
             throw CollectiveFailure(message: "\(o.input): \(frameCount) frames make fewer than 2 segments of \(o.segmentFrames) frames; use a smaller --segment-frames", rank: 0)
+        }
+        let fieldW = Double(meta.width) * meta.pixelSizeNm, fieldH = Double(meta.height) * meta.pixelSizeNm
+        let bins = (fieldW / o.binNm) * (fieldH / o.binNm)
+        guard bins <= Double(1 << 28), min(fieldW, fieldH) / o.binNm >= 8 else {
+            throw CollectiveFailure(message: "\(o.input): a field of \(meta.width) x \(meta.height) pixels of \(meta.pixelSizeNm) nm in \(o.binNm) nm bins makes \(bins < 64 ? "too few" : "too many") bins; choose another --bin-nm", rank: 0)
+        }
+        if o.refine {
+            let side = o.refinement.sigmasNm.last!
+            let refBins = (fieldW + 2 * o.refinement.marginNm) / side * (fieldH + 2 * o.refinement.marginNm) / side
+            guard refBins <= Double(1 << 30) else {
+                throw CollectiveFailure(message: "\(o.input): the refinement reference of this field at \(side) nm would hold \(Int(refBins)) bins; use a larger --refine-sigma-nm or --no-refine", rank: 0)
+            }
         }
         let segmentation = Segmentation.byFrames(frameCount: frameCount, segmentFrames: o.segmentFrames)
         let s = segmentation.count
         let ownership = Ownership(segmentCount: s, processCount: comm.size)
         let owned = ownership.segments(of: comm.rank)
         let needed: Range<Int> = owned.isEmpty ? owned
-            : owned.lowerBound..<(o.window.map { min(s, owned.upperBound + $0) } ?? s)
+            : owned.lowerBound..<(o.window.map { min(s, owned.upperBound + min($0, s)) } ?? s)
+
+        // The row ranges are found by binary search on the frame column, which needs it sorted: each
+        // rank checks one block of it (with one row of overlap) and all agree.
+        try comm.collectively {
+            try timer.measure("read") {
+                let n = file.rowCount
+                let lo = comm.rank * n / comm.size, hi = min(n, (comm.rank + 1) * n / comm.size + 1)
+                try file.checkFramesSorted(rows: lo..<hi)
+            }
+        }
 
         // 1. Read own rows and the partners' rows.
         let locs: Localisations = try comm.collectively {
@@ -66,22 +91,17 @@ public struct EstimatePipeline {
                 guard !needed.isEmpty else { return Localisations() }
                 let first = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.lowerBound].firstFrame)
                 let end = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.upperBound - 1].lastFrame + 1)
-                let l = try file.read(rows: first..<end)
-                for k in 1..<max(l.count, 1) where l.frame[k] < l.frame[k - 1] {
-                    throw HDF5Error(o.input, "localisations are not sorted by frame (row \(first + k)); sort them first")
-                }
-                return l
+                return try file.read(rows: first..<end)
             }
         }
-        let grid = RenderGrid(widthNm: Double(meta.width) * meta.pixelSizeNm,
-                              heightNm: Double(meta.height) * meta.pixelSizeNm, binNm: o.binNm)
+        let grid = RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm)
         let totalRows = comm.allreduce(Int64(owned.isEmpty ? 0 : rowsOf(owned, in: locs, segmentation).count), .sum)
         progress.say("\(totalRows) localisations, \(frameCount) frames, \(s) segments of \(o.segmentFrames) frames, \(grid.width)x\(grid.height) bins of \(o.binNm) nm, \(comm.size) ranks")
 
         // 2. Render and transform the needed segments.
         let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
         let correlator = CrossCorrelator(width: grid.width, height: grid.height,
-                                         maxShiftBins: Int((o.maxDriftNm / o.binNm).rounded(.up)),
+                                         maxShiftBins: Int(min(o.maxDriftNm / o.binNm, 1e6).rounded(.up)),
                                          smoothingBins: o.correlationSmoothingBins)
         var spectra: [Int: Spectrum] = [:]
         var counts: [Int: Int] = [:]
@@ -101,7 +121,7 @@ public struct EstimatePipeline {
         var pairs: [PairShift] = []
         timer.measure("correlate") {
             for i in owned {
-                let last = o.window.map { min(s - 1, i + $0) } ?? (s - 1)
+                let last = o.window.map { min(s - 1, i + min($0, s)) } ?? (s - 1)
                 guard i + 1 <= last else { continue }
                 for j in (i + 1)...last {
                     let ni = Double(counts[i]!), nj = Double(counts[j]!)
@@ -142,7 +162,8 @@ public struct EstimatePipeline {
         let segmentDrift = comm.broadcast(solved).withUnsafeBufferPointer { b in
             (0..<s).map { SIMD3(b[3 * $0], b[3 * $0 + 1], b[3 * $0 + 2]) }
         }
-        progress.say("solved for \(s) segment drifts from \(comm.allreduce(Int64(pairs.count), .sum)) pairs")
+        let pairTotal = comm.allreduce(Int64(pairs.count), .sum)
+        progress.say("solved for \(s) segment drifts from \(pairTotal) pairs")
 
         // 5. Refinement: short segments aligned to a fine reference of all corrected localisations.
         let coarseDrift: ([Int]) -> [SIMD3<Double>] = { DriftInterpolation.drift(at: $0, centres: segmentCentres, drift: segmentDrift) }
@@ -163,8 +184,7 @@ public struct EstimatePipeline {
             fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
             fineCount = fine.count
             refinement = timer.measure("refine") {
-                Refinement.run(locs: own, segments: fine, fieldWidthNm: Double(meta.width) * meta.pixelSizeNm,
-                               fieldHeightNm: Double(meta.height) * meta.pixelSizeNm, baseDrift: coarseDrift,
+                Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH, baseDrift: coarseDrift,
                                options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) })
             }
             if let r = refinement {
@@ -183,7 +203,7 @@ public struct EstimatePipeline {
 
         // 6. Drift at every own frame, then one result file written by all ranks.
         var part = DriftResultPart(totalFrames: frameCount, totalSegments: s,
-                                   totalPairs: Int(comm.allreduce(Int64(pairs.count), .sum)))
+                                   totalPairs: Int(pairTotal))
         if let r = refinement {
             part.totalFine = r.centres.count
             part.fineOffset = fineOffset
@@ -249,8 +269,9 @@ public struct EstimatePipeline {
             attributes.append(("rmse_vs_truth_z_nm", .double(r[2])))
         }
         // Timings so far (max over ranks), stored with the result.
-        for (name, seconds) in timer.phases {
-            attributes.append(("timing_\(name)_s", .double(comm.allreduce(seconds, .max))))
+        // A fixed list of phases, so every rank makes the same reductions (a rank may have no work).
+        for name in Self.phaseNames where name != "write" {
+            attributes.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
         }
         try timer.measure("write") {
             try CollectiveOutput(communicator: comm, path: o.output).write { tmp in
@@ -260,7 +281,7 @@ public struct EstimatePipeline {
         progress.say("wrote \(o.output)")
 
         var phases: [(String, Double)] = []
-        for (name, seconds) in timer.phases { phases.append((name, comm.allreduce(seconds, .max))) }
+        for name in Self.phaseNames { phases.append((name, comm.allreduce(timer.seconds(name), .max))) }
         return EstimateSummary(segments: s, pairs: part.totalPairs, usedPairs: usedPairs, rows: Int(totalRows),
                                timings: phases, rmse: rmse,
                                driftRange: segmentDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) })
@@ -288,7 +309,7 @@ public struct EstimatePipeline {
         guard o.segmentFrames > 0 else { throw HDF5Error(o.input, "--segment-frames must be positive") }
         guard o.binNm > 0, o.binNm.isFinite else { throw HDF5Error(o.input, "--bin-nm must be positive") }
         if let w = o.window, w < 1 { throw HDF5Error(o.input, "--window must be at least 1 (or 'all')") }
-        guard o.maxDriftNm > 0 else { throw HDF5Error(o.input, "--max-drift-nm must be positive") }
+        guard o.maxDriftNm > 0, o.maxDriftNm.isFinite else { throw HDF5Error(o.input, "--max-drift-nm must be positive") }
         let fm = FileManager.default
         guard fm.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
         let inURL = URL(fileURLWithPath: o.input).standardizedFileURL.resolvingSymlinksInPath()

@@ -50,6 +50,12 @@ struct Estimate: ParsableCommand {
     @Flag(name: .customLong("no-refine"), help: "Skip the refinement pass (coarse RCC only).")
     var noRefine = false
 
+    @Option(name: .customLong("refine-locs"), help: "Refinement: localisations per short segment (at least; sets its time resolution).")
+    var refineLocs: Int = 1000
+
+    @Option(name: .customLong("refine-sigma-nm"), help: "Refinement: width of the final alignment kernel, nm (about the localisation precision).")
+    var refineSigmaNm: Double = 8
+
     @Flag(help: "Print the time of each phase (maximum over ranks).")
     var timings = false
 
@@ -62,8 +68,10 @@ struct Estimate: ParsableCommand {
         }
         guard segmentFrames >= 1 else { throw ValidationError("--segment-frames must be at least 1") }
         guard binNm > 0, binNm.isFinite else { throw ValidationError("--bin-nm must be positive") }
-        guard maxDriftNm > 0 else { throw ValidationError("--max-drift-nm must be positive") }
+        guard maxDriftNm > 0, maxDriftNm.isFinite else { throw ValidationError("--max-drift-nm must be positive") }
         guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
+        guard refineLocs >= 10 else { throw ValidationError("--refine-locs must be at least 10") }
+        guard refineSigmaNm >= 2, refineSigmaNm <= 200 else { throw ValidationError("--refine-sigma-nm must be between 2 and 200") }
     }
 
     func run() throws {
@@ -76,6 +84,8 @@ struct Estimate: ParsableCommand {
         o.tukeyAlpha = tukey
         o.truth = truth
         o.refine = !noRefine
+        o.refinement.minLocalisations = refineLocs
+        o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
         o.timings = timings
         o.quiet = quiet
         let summary = try EstimatePipeline(options: o, communicator: comm).run()

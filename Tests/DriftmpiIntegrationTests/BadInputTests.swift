@@ -1,3 +1,4 @@
+import DriftCore
 import DriftIO
 import Foundation
 import XCTest
@@ -40,6 +41,20 @@ final class BadInputTests: XCTestCase {
     func testHDF5WithoutLocs() throws {
         for ranks in [1, 3] {
             try check(input: "nolocs.hdf5", problem: "no dataset 'locs' (not a Picasso localisation file)", ranks: ranks)
+        }
+    }
+
+    func testUnsortedFramesAreNamed() throws {
+        var p = SimulationParameters()
+        p.frames = 3000
+        p.sites = 500
+        var acq = Simulator.run(p)
+        acq.frame.swapAt(10, acq.count - 10)
+        try PicassoWriter.write(acq, to: dir + "/unsorted.hdf5", generator: [])
+        let bad = acq.frame.indices.dropFirst().first { acq.frame[$0] < acq.frame[$0 - 1] }!
+        for ranks in [1, 3] {
+            try check(input: "unsorted.hdf5", problem: "localisations are not sorted by frame (row \(bad)); sort them by frame first",
+                      ranks: ranks)
         }
     }
 

@@ -52,13 +52,19 @@ struct DriftmpiProcess {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         // Drain the pipes while the process runs so a chatty child never blocks.
-        var outData = Data(), errData = Data()
+        final class Captured: @unchecked Sendable {
+            let lock = NSLock()
+            var data: [Bool: Data] = [:]
+        }
+        let captured = Captured()
         let group = DispatchGroup()
         for (pipe, isOut) in [(out, true), (err, false)] {
             group.enter()
             DispatchQueue.global().async {
                 let d = pipe.fileHandleForReading.readDataToEndOfFile()
-                if isOut { outData = d } else { errData = d }
+                captured.lock.lock()
+                captured.data[isOut] = d
+                captured.lock.unlock()
                 group.leave()
             }
         }
@@ -76,8 +82,8 @@ struct DriftmpiProcess {
         }
         p.waitUntilExit()
         group.wait()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self),
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: captured.data[true] ?? Data(), as: UTF8.self),
+                       stderr: String(decoding: captured.data[false] ?? Data(), as: UTF8.self),
                        seconds: Date().timeIntervalSince(start), timedOut: timedOut)
     }
 }

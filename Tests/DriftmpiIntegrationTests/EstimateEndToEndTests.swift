@@ -36,13 +36,13 @@ final class EstimateEndToEndTests: XCTestCase {
         XCTAssertEqual(file.metadata.frames, 20000)
     }
 
-    func testDriftIsAccurateAndTheSameAtOneToFourRanks() throws {
+    func testCoarseDriftIsAccurateAndTheSameAtOneToFourRanks() throws {
         _ = try simulated()
         let truth = try TruthCSV.read(path: Self.data + "/sim_truth.csv")
         var results: [Int: DriftResult] = [:]
         for ranks in [1, 2, 3, 4] {
             let out = "r\(ranks).h5"
-            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", out, "--segment-frames", "500",
+            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", out, "--segment-frames", "500", "--no-refine",
                                              "--truth", "sim_truth.csv", "--quiet"], ranks: ranks, in: Self.data)
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertTrue(r.stdout.contains("RMSE against the truth"), r.stdout)
@@ -84,12 +84,36 @@ final class EstimateEndToEndTests: XCTestCase {
         XCTAssertEqual(try file.dataset("/drift/xyz").shape, [20000, 3])
         // No other files: no per-rank or temporary files are left.
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: Self.data))
-        XCTAssertTrue(names.isSubset(of: ["sim.hdf5", "sim.yaml", "sim_truth.csv", "r1.h5", "r2.h5", "r3.h5", "r4.h5", "wall.h5"]), "\(names)")
+        XCTAssertTrue(names.isSubset(of: ["sim.hdf5", "sim.yaml", "sim_truth.csv", "r1.h5", "r2.h5", "r3.h5", "r4.h5",
+                                          "wall.h5", "fine1.h5", "fine3.h5"]), "\(names)")
+    }
+
+    /// With the default refinement the drift is within 1 nm RMS of the truth, identically at 1 and 3 ranks.
+    func testRefinedDriftIsWithinOneNanometreAtOneAndThreeRanks() throws {
+        _ = try simulated()
+        let truth = try TruthCSV.read(path: Self.data + "/sim_truth.csv")
+        var results: [DriftResult] = []
+        for ranks in [1, 3] {
+            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "fine\(ranks).h5", "--quiet"], ranks: ranks, in: Self.data)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            results.append(try DriftResult.read(path: Self.data + "/fine\(ranks).h5"))
+        }
+        let rmse = DriftAccuracy.rmse(estimated: results[0].drift, truth: truth.drift)
+        XCTAssertLessThanOrEqual(rmse.x, 1.0, "x RMSE \(rmse.x) nm")
+        XCTAssertLessThanOrEqual(rmse.y, 1.0, "y RMSE \(rmse.y) nm")
+        XCTAssertEqual(results[0].drift, results[1].drift, "bitwise the same drift at 1 and 3 ranks")
+        XCTAssertEqual(results[0].attributes["refine"], .int(1))
+        XCTAssertGreaterThan(results[0].fineCentreFrame.count, 100)
+        if case .double(let update)? = results[0].attributes["refine_last_update_nm"] {
+            XCTAssertLessThan(update, 0.1)
+        } else {
+            XCTFail("no refine_last_update_nm")
+        }
     }
 
     func testAllPairsWindow() throws {
         _ = try simulated()
-        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "wall.h5", "--window", "all", "--quiet"],
+        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "wall.h5", "--window", "all", "--no-refine", "--quiet"],
                                         ranks: 2, in: Self.data)
         XCTAssertEqual(r.status, 0, r.stderr)
         let result = try DriftResult.read(path: Self.data + "/wall.h5")

@@ -1,0 +1,72 @@
+import DriftCore
+import XCTest
+
+final class RefinementTests: XCTestCase {
+    /// Two independent samples (nm) of the same clustered structure.
+    func samples(seed: UInt64, count: Int) -> (ref: (x: [Float], y: [Float]), query: (x: [Float], y: [Float])) {
+        var rng = RandomSource(seed: seed)
+        let sites = (0..<400).map { _ in SIMD2(rng.uniform(1000, 9000), rng.uniform(1000, 9000)) }
+        func draw(_ n: Int) -> (x: [Float], y: [Float]) {
+            var x: [Float] = [], y: [Float] = []
+            for k in 0..<n {
+                let s = sites[(k * 7919) % sites.count]
+                x.append(Float(s.x + 8 * rng.normal()))
+                y.append(Float(s.y + 8 * rng.normal()))
+            }
+            return (x, y)
+        }
+        return (draw(40_000), draw(count))
+    }
+
+    func testAlignerFindsAKnownSubNanometreShift() {
+        let (ref, query) = samples(seed: 3, count: 20_000)
+        var density = ReferenceDensity(originX: 0, originY: 0, widthNm: 10_000, heightNm: 10_000, binNm: 8)
+        density.add(x: ref.x[...], y: ref.y[...])
+        let true_ = SIMD2<Double>(3.3, -2.7)
+        let qx = query.x.map { $0 - Float(true_.x) }, qy = query.y.map { $0 - Float(true_.y) }
+        // Coarse kernel first for capture, then the fine one.
+        let coarse = MeanShiftAligner.align(x: qx[...], y: qy[...], to: density.coarsened(by: 2), sigmaNm: 16)
+        let a = MeanShiftAligner.align(x: qx[...], y: qy[...], to: density, sigmaNm: 8, start: coarse.shift)
+        XCTAssertEqual(a.shift.x, true_.x, accuracy: 0.3, "\(a.shift)")
+        XCTAssertEqual(a.shift.y, true_.y, accuracy: 0.3)
+        XCTAssertGreaterThan(a.support, 0)
+        XCTAssertLessThan(a.iterations, 20)
+    }
+
+    func testNothingToAlignToGivesNoSupport() {
+        let density = ReferenceDensity(originX: 0, originY: 0, widthNm: 1000, heightNm: 1000, binNm: 8)
+        let a = MeanShiftAligner.align(x: [500][...], y: [500][...], to: density, sigmaNm: 8, start: SIMD2(1, 1))
+        XCTAssertEqual(a.support, 0)
+        XCTAssertEqual(a.shift, SIMD2(1, 1))
+    }
+
+    func testReferenceCountsAddRemoveAndCoarsenExactly() {
+        var d = ReferenceDensity(originX: -100, originY: -100, widthNm: 1000, heightNm: 600, binNm: 10)
+        let x: [Float] = [0, 5, 15, 899, -150], y: [Float] = [0, 0, 0, 499, 0]
+        d.add(x: x[...], y: y[...])
+        XCTAssertEqual(d.counts.reduce(0, +), 4, "the point outside is skipped")
+        let c = d.coarsened(by: 3)
+        XCTAssertEqual(c.counts.reduce(0, +), 4)
+        XCTAssertEqual(c.binNm, 30)
+        d.add(x: x[...], y: y[...], weight: -1)
+        XCTAssertTrue(d.counts.allSatisfy { $0 == 0 })
+    }
+
+    func testFineSegmentsNestAndCoverTheFrames() {
+        let frames: [UInt32] = (0..<1000).flatMap { (f: Int) -> [UInt32] in [UInt32(f), UInt32(f)] }
+        var o = RefinementOptions()
+        o.minLocalisations = 300
+        o.minFrames = 50
+        let segs = Refinement.fineSegments(frames: frames, rows: 0..<frames.count, firstFrame: 0, lastFrame: 999, options: o)
+        XCTAssertEqual(segs.count, 6)          // 2000 rows / 300
+        XCTAssertEqual(segs.first!.firstFrame, 0)
+        XCTAssertEqual(segs.last!.lastFrame, 999)
+        XCTAssertEqual(segs.map(\.rows.count).reduce(0, +), frames.count)
+        for k in 1..<segs.count {
+            XCTAssertEqual(segs[k].firstFrame, segs[k - 1].lastFrame + 1)
+            XCTAssertEqual(segs[k].rows.lowerBound, segs[k - 1].rows.upperBound)
+        }
+        o.minFrames = 400
+        XCTAssertEqual(Refinement.fineSegments(frames: frames, rows: 0..<frames.count, firstFrame: 0, lastFrame: 999, options: o).count, 2)
+    }
+}
