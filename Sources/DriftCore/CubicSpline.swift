@@ -60,4 +60,25 @@ public enum DriftInterpolation {
             return SIMD3(splines[0](t), splines[1](t), splines[2](t))
         }
     }
+
+    /// Drift (nm) at each of `frames`, by a natural cubic smoothing spline (`SmoothingSpline`) through
+    /// (centre frame, drift) per axis (x, y, z), held constant before the first and after the last centre.
+    /// `smoothing` is dimensionless (lambda = smoothing * (mean centre spacing in frames)^3; see
+    /// `SmoothingSpline`); `weights` (one per segment, e.g. 1 / variance of its drift; nil = equal) are
+    /// shared by the three axes. With `smoothing` 0 this is exactly `drift(at:centres:drift:)`.
+    public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>],
+                             smoothing: Double, weights: [Double]? = nil) -> [SIMD3<Double>] {
+        precondition(centres.count == drift.count && !centres.isEmpty)
+        precondition(weights.map { $0.count == centres.count && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                     "one finite positive weight per segment")
+        // Interpolation does not depend on the weights; use the existing spline so results are bit-identical.
+        if smoothing == 0 { return self.drift(at: frames, centres: centres, drift: drift) }
+        let splines = (0..<3).map { k in
+            SmoothingSpline(knots: centres, values: drift.map { $0[k] }, weights: weights, smoothing: smoothing)
+        }
+        return frames.map { f in
+            let t = Double(f)
+            return SIMD3(splines[0](t), splines[1](t), splines[2](t))
+        }
+    }
 }

@@ -1,17 +1,19 @@
 import CFFTW
 
-/// The half-plane spectrum of a real 2D image (FFTW's r2c layout): `height` rows of `width / 2 + 1`
-/// complex values, held in FFTW-aligned memory.
+/// The half spectrum of a real image (FFTW's r2c layout): `depth` x `height` planes of
+/// `width / 2 + 1` complex values, held in FFTW-aligned memory.
 public final class Spectrum: @unchecked Sendable {
     public let width: Int
     public let height: Int
-    /// Interleaved (re, im) pairs, `height * (width / 2 + 1)` of them.
+    public let depth: Int
+    /// Interleaved (re, im) pairs, `complexCount` of them.
     let storage: UnsafeMutablePointer<Float>
 
-    init(width: Int, height: Int) {
+    init(width: Int, height: Int, depth: Int) {
         self.width = width
         self.height = height
-        let n = height * (width / 2 + 1) * 2
+        self.depth = depth
+        let n = depth * height * (width / 2 + 1) * 2
         storage = fftwf_alloc_real(n)!
         storage.initialize(repeating: 0, count: n)
     }
@@ -19,38 +21,69 @@ public final class Spectrum: @unchecked Sendable {
     deinit { fftwf_free(storage) }
 
     /// Number of complex values.
-    public var complexCount: Int { height * (width / 2 + 1) }
+    public var complexCount: Int { depth * height * (width / 2 + 1) }
 
     /// The values as interleaved (re, im) floats, for sending between processes.
     public var floats: [Float] { Array(UnsafeBufferPointer(start: storage, count: complexCount * 2)) }
 
     /// A spectrum with the given interleaved values (as from `floats`).
-    public convenience init(width: Int, height: Int, floats: [Float]) {
-        self.init(width: width, height: height)
+    public convenience init(width: Int, height: Int, depth: Int = 1, floats: [Float]) {
+        self.init(width: width, height: height, depth: depth)
         precondition(floats.count == complexCount * 2)
         floats.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: $0.count) }
     }
+
+    /// The values scaled by 2^scaleBits and rounded to integers, so that sums over processes are exact
+    /// and do not depend on their order.
+    public func fixedPoint(scaleBits: Int) -> [Int64] {
+        let scale = Double(1 << scaleBits)
+        return (0..<(complexCount * 2)).map { Int64((Double(storage[$0]) * scale).rounded()) }
+    }
+
+    /// A spectrum from fixed-point values (as from `fixedPoint`).
+    public convenience init(width: Int, height: Int, depth: Int, fixedPoint: [Int64], scaleBits: Int) {
+        self.init(width: width, height: height, depth: depth)
+        precondition(fixedPoint.count == complexCount * 2)
+        let scale = 1 / Double(1 << scaleBits)
+        for k in fixedPoint.indices { storage[k] = Float(Double(fixedPoint[k]) * scale) }
+    }
+
+    /// This spectrum minus another of the same shape (a sum of segments without one of them).
+    public func subtracting(_ other: Spectrum) -> Spectrum {
+        precondition(other.complexCount == complexCount)
+        let out = Spectrum(width: width, height: height, depth: depth)
+        for k in 0..<(complexCount * 2) { out.storage[k] = storage[k] - other.storage[k] }
+        return out
+    }
 }
 
-/// Forward (real to complex) and inverse (complex to real) 2D transforms of one shape, with plans made
-/// once. Plans use FFTW_ESTIMATE so that every process picks the same algorithm and results are
+/// Forward (real to complex) and inverse (complex to real) transforms of one 2D or 3D shape, with plans
+/// made once. Plans use FFTW_ESTIMATE so that every process picks the same algorithm and results are
 /// bitwise reproducible whatever the rank count.
-public final class RealFFT2D: @unchecked Sendable {
+public final class RealFFT: @unchecked Sendable {
     public let width: Int
     public let height: Int
+    public let depth: Int
     private let real: UnsafeMutablePointer<Float>
     private let complex: UnsafeMutablePointer<fftwf_complex>
     private let forwardPlan: fftwf_plan
     private let inversePlan: fftwf_plan
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, depth: Int = 1) {
         self.width = width
         self.height = height
-        real = fftwf_alloc_real(width * height)!
-        complex = fftwf_alloc_complex(height * (width / 2 + 1))!
-        forwardPlan = fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real, complex, UInt32(FFTW_ESTIMATE))!
-        inversePlan = fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), complex, real,
-                                            UInt32(FFTW_ESTIMATE | FFTW_DESTROY_INPUT))!
+        self.depth = depth
+        real = fftwf_alloc_real(width * height * depth)!
+        complex = fftwf_alloc_complex(depth * height * (width / 2 + 1))!
+        let flags = UInt32(FFTW_ESTIMATE)
+        if depth == 1 {
+            forwardPlan = fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real, complex, flags)!
+            inversePlan = fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), complex, real, flags | UInt32(FFTW_DESTROY_INPUT))!
+        } else {
+            forwardPlan = fftwf_plan_dft_r2c_3d(Int32(depth), Int32(height), Int32(width), real, complex, flags)!
+            inversePlan = fftwf_plan_dft_c2r_3d(Int32(depth), Int32(height), Int32(width), complex, real,
+                                                flags | UInt32(FFTW_DESTROY_INPUT))!
+        }
     }
 
     deinit {
@@ -60,23 +93,27 @@ public final class RealFFT2D: @unchecked Sendable {
         fftwf_free(complex)
     }
 
-    /// The spectrum of a `width * height` row-major image.
+    var complexCount: Int { depth * height * (width / 2 + 1) }
+    /// Number of complex values of this shape's spectra.
+    public var complexCountPublic: Int { complexCount }
+
+    /// The spectrum of a `width * height * depth` image (x fastest).
     public func forward(_ image: [Float]) -> Spectrum {
-        precondition(image.count == width * height)
+        precondition(image.count == width * height * depth)
         image.withUnsafeBufferPointer { real.update(from: $0.baseAddress!, count: $0.count) }
         fftwf_execute(forwardPlan)
-        let out = Spectrum(width: width, height: height)
-        complex.withMemoryRebound(to: Float.self, capacity: out.complexCount * 2) {
-            out.storage.update(from: $0, count: out.complexCount * 2)
+        let out = Spectrum(width: width, height: height, depth: depth)
+        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) {
+            out.storage.update(from: $0, count: complexCount * 2)
         }
         return out
     }
 
     /// The unnormalised inverse transform of the spectrum that `fill` writes (interleaved re, im):
-    /// `width * height` values, scaled by `width * height` as FFTW leaves them.
+    /// `width * height * depth` values, scaled by their count as FFTW leaves them.
     public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
-        complex.withMemoryRebound(to: Float.self, capacity: height * (width / 2 + 1) * 2) { fill($0) }
+        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
         fftwf_execute(inversePlan)
-        return Array(UnsafeBufferPointer(start: real, count: width * height))
+        return Array(UnsafeBufferPointer(start: real, count: width * height * depth))
     }
 }

@@ -28,6 +28,13 @@ public struct SegmentConnectivity {
         for p in pairs where p.used { union(p.i, p.j) }
     }
 
+    /// Like `init(segmentCount:pairs:)`, but as if the pair at index `excluded` of `pairs` were
+    /// not used: for asking whether dropping that pair would split the graph.
+    public init(segmentCount: Int, pairs: [PairShift], excluding excluded: Int) {
+        parent = Array(0..<segmentCount)
+        for (index, p) in pairs.enumerated() where p.used && index != excluded { union(p.i, p.j) }
+    }
+
     private mutating func find(_ a: Int) -> Int {
         var a = a
         while parent[a] != a {
@@ -40,6 +47,13 @@ public struct SegmentConnectivity {
     private mutating func union(_ a: Int, _ b: Int) {
         let ra = find(a), rb = find(b)
         if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+
+    /// Whether every segment is connected to segment 0 (true for zero or one segment).
+    public mutating func connectsAll() -> Bool {
+        guard !parent.isEmpty else { return true }
+        let root = find(0)
+        return (0..<parent.count).allSatisfy { find($0) == root }
     }
 
     /// The segments not connected to segment 0.

@@ -2,36 +2,51 @@ import Foundation
 
 /// A located correlation peak.
 public struct PeakEstimate: Equatable, Sendable {
-    /// Shift, bins (x, y).
+    /// Shift, bins (x, y, z; z is 0 in 2D).
     public var dx: Double
     public var dy: Double
+    public var dz: Double = 0
     /// Height of the correlation at the peak (arbitrary units).
     public var height: Double
+    /// Peak height over the mean of the correlation in the search region (1 = no peak).
+    public var contrast: Double = 1
 }
 
-/// Finds the highest value of a circular correlation image within a square search region around zero
-/// shift, then refines it to sub-bin precision with a three-point Gaussian fit along each axis.
+/// Finds the highest value of a circular correlation image within a box around zero shift, then
+/// refines it to sub-bin precision with a three-point Gaussian fit along each axis.
 public enum PeakFinder {
-    /// `image` is `width * height`, row-major, zero shift at index 0 (negative shifts wrap around).
-    public static func locate(in image: [Float], width: Int, height: Int, maxShift: Int) -> PeakEstimate? {
-        let r = maxShift
+    /// `image` is `width * height * depth`, x fastest, zero shift at index 0 (negative shifts wrap).
+    public static func locate(in image: [Float], width: Int, height: Int, depth: Int = 1,
+                              maxShift: Int, maxShiftZ: Int = 0) -> PeakEstimate? {
+        let r = maxShift, rz = depth > 1 ? maxShiftZ : 0
+        func index(_ sx: Int, _ sy: Int, _ sz: Int) -> Int {
+            let x = ((sx % width) + width) % width
+            let y = ((sy % height) + height) % height
+            let z = ((sz % depth) + depth) % depth
+            return (z * height + y) * width + x
+        }
         var best = -Float.infinity
-        var bx = 0, by = 0
-        for sy in -r...r {
-            let row = ((sy % height) + height) % height * width
-            for sx in -r...r {
-                let v = image[row + ((sx % width) + width) % width]
-                if v > best { best = v; bx = sx; by = sy }
+        var bx = 0, by = 0, bz = 0
+        var sum = 0.0
+        for sz in -rz...rz {
+            for sy in -r...r {
+                for sx in -r...r {
+                    let v = image[index(sx, sy, sz)]
+                    sum += Double(v)
+                    if v > best { best = v; bx = sx; by = sy; bz = sz }
+                }
             }
         }
         guard best > 0, best.isFinite else { return nil }
-        func value(_ sx: Int, _ sy: Int) -> Double {
-            Double(image[((sy % height) + height) % height * width + ((sx % width) + width) % width])
-        }
-        let c = value(bx, by)
-        let ox = subBinOffset(value(bx - 1, by), c, value(bx + 1, by))
-        let oy = subBinOffset(value(bx, by - 1), c, value(bx, by + 1))
-        return PeakEstimate(dx: Double(bx) + ox, dy: Double(by) + oy, height: c)
+        func value(_ sx: Int, _ sy: Int, _ sz: Int) -> Double { Double(image[index(sx, sy, sz)]) }
+        let c = value(bx, by, bz)
+        let ox = subBinOffset(value(bx - 1, by, bz), c, value(bx + 1, by, bz))
+        let oy = subBinOffset(value(bx, by - 1, bz), c, value(bx, by + 1, bz))
+        let oz = depth > 1 ? subBinOffset(value(bx, by, bz - 1), c, value(bx, by, bz + 1)) : 0
+        let count = Double((2 * r + 1) * (2 * r + 1) * (2 * rz + 1))
+        let mean = sum / count
+        return PeakEstimate(dx: Double(bx) + ox, dy: Double(by) + oy, dz: Double(bz) + oz, height: c,
+                            contrast: mean > 0 ? c / mean : .infinity)
     }
 
     /// Offset of the vertex from the middle sample, in (-0.5, 0.5): a parabola through the logarithms

@@ -47,10 +47,11 @@ public struct RefinementResult: Sendable {
     /// Largest move of any fine segment in the last pass, nm.
     public var lastUpdateNm: Double
 
-    /// The correction at `frame` (natural cubic spline through the fine segments, held at the ends).
-    public func spline() -> ([Int]) -> [SIMD3<Double>] {
+    /// The correction at frames: a cubic spline through the fine segments (smoothing 0: interpolating),
+    /// held at the ends.
+    public func spline(smoothing: Double = 0) -> ([Int]) -> [SIMD3<Double>] {
         let c = centres, v = correction
-        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v) }
+        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v, smoothing: smoothing) }
     }
 }
 

@@ -1,54 +1,73 @@
-/// Renders localisations into a 2D histogram on a `RenderGrid`, with linear (cloud-in-cell) splatting
-/// so that sub-bin positions survive, and a Tukey window over the field's edges.
+/// Renders localisations into a histogram on a `RenderGrid` (2D, or 3D with z), with linear
+/// (cloud-in-cell) splatting so that sub-bin positions survive, and a Tukey window over the field's
+/// edges.
 public struct Renderer: Sendable {
     public let grid: RenderGrid
     /// Tukey window parameter (fraction of the field that is tapered).
     public let tukeyAlpha: Double
     private let windowX: [Float]
     private let windowY: [Float]
+    private let windowZ: [Float]
 
     public init(grid: RenderGrid, tukeyAlpha: Double) {
         self.grid = grid
         self.tukeyAlpha = tukeyAlpha
         windowX = TukeyWindow.weights(length: grid.fieldWidth, alpha: tukeyAlpha)
         windowY = TukeyWindow.weights(length: grid.fieldHeight, alpha: tukeyAlpha)
+        windowZ = grid.is3D ? TukeyWindow.weights(length: grid.fieldDepth, alpha: tukeyAlpha) : [1]
     }
 
-    /// The histogram of the localisations (x, y in nm) with the given row range, `width * height`
-    /// values in row-major order (y rows, x fastest). Rows are summed in order, so the result
-    /// depends only on the rows, never on how the work was split.
-    public func render(x: ArraySlice<Float>, y: ArraySlice<Float>) -> [Float] {
-        precondition(x.count == y.count)
-        let w = grid.width, fw = grid.fieldWidth, fh = grid.fieldHeight
+    /// The histogram of the localisations (x, y, and z on a 3D grid, in nm): `binCount` values, x
+    /// fastest. Rows are summed in order, so the result depends only on the rows, never on how the
+    /// work was split. Points beyond the field add nothing.
+    public func render(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>? = nil) -> [Float] {
+        precondition(x.count == y.count && (z == nil || z!.count == x.count))
+        precondition(!grid.is3D || z != nil, "a 3D grid needs z")
+        let w = grid.width, plane = grid.width * grid.height
+        let fw = grid.fieldWidth, fh = grid.fieldHeight, fd = grid.fieldDepth
         var image = [Float](repeating: 0, count: grid.binCount)
-        let inv = 1 / grid.binNm
-        let ox = grid.originX, oy = grid.originY
+        let inv = 1 / grid.binNm, invZ = 1 / grid.binZNm
+        let ox = grid.originX, oy = grid.originY, oz = grid.originZ
+        let threeD = grid.is3D
         image.withUnsafeMutableBufferPointer { img in
             var j = y.startIndex
+            var l = z?.startIndex ?? 0
             for i in x.indices {
                 // Bin centres sit at (k + 0.5) * bin.
                 let px = (Double(x[i]) - ox) * inv - 0.5
                 let py = (Double(y[j]) - oy) * inv - 0.5
                 j += 1
-                // Points beyond the field (or not finite) add nothing.
-                guard px > -1, px < Double(fw), py > -1, py < Double(fh) else { continue }
-                let fx = px.rounded(.down), fy = py.rounded(.down)
-                let ix = Int(fx), iy = Int(fy)
-                let tx = Float(px - fx), ty = Float(py - fy)
-                let wx0 = 1 - tx, wy0 = 1 - ty
-                if iy >= 0 && iy < fh {
-                    if ix >= 0 && ix < fw { img[iy * w + ix] += wx0 * wy0 }
-                    if ix + 1 >= 0 && ix + 1 < fw { img[iy * w + ix + 1] += tx * wy0 }
+                var pz = 0.0
+                if threeD {
+                    pz = (Double(z![l]) - oz) * invZ - 0.5
+                    l += 1
                 }
-                if iy + 1 >= 0 && iy + 1 < fh {
-                    if ix >= 0 && ix < fw { img[(iy + 1) * w + ix] += wx0 * ty }
-                    if ix + 1 >= 0 && ix + 1 < fw { img[(iy + 1) * w + ix + 1] += tx * ty }
+                guard px > -1, px < Double(fw), py > -1, py < Double(fh), pz > -1, pz < Double(fd) || !threeD else { continue }
+                let fx = px.rounded(.down), fy = py.rounded(.down), fz = threeD ? pz.rounded(.down) : 0
+                let ix = Int(fx), iy = Int(fy), iz = Int(fz)
+                let tx = Float(px - fx), ty = Float(py - fy), tz = Float(pz - fz)
+                let wxs = (1 - tx, tx), wys = (1 - ty, ty), wzs = threeD ? (1 - tz, tz) : (1, 0)
+                for dz in 0..<(threeD ? 2 : 1) {
+                    let zz = iz + dz
+                    guard zz >= 0 && zz < fd else { continue }
+                    let wz = dz == 0 ? wzs.0 : wzs.1
+                    for dy in 0..<2 {
+                        let yy = iy + dy
+                        guard yy >= 0 && yy < fh else { continue }
+                        let wyz = wz * (dy == 0 ? wys.0 : wys.1)
+                        let base = zz * plane + yy * w
+                        if ix >= 0 && ix < fw { img[base + ix] += wxs.0 * wyz }
+                        if ix + 1 >= 0 && ix + 1 < fw { img[base + ix + 1] += wxs.1 * wyz }
+                    }
                 }
             }
             if tukeyAlpha > 0 {
-                for iy in 0..<fh {
-                    let wy = windowY[iy]
-                    for ix in 0..<fw { img[iy * w + ix] *= wy * windowX[ix] }
+                for iz in 0..<fd {
+                    for iy in 0..<fh {
+                        let wyz = windowY[iy] * windowZ[iz]
+                        let base = iz * plane + iy * w
+                        for ix in 0..<fw { img[base + ix] *= wyz * windowX[ix] }
+                    }
                 }
             }
         }

@@ -33,6 +33,7 @@ public struct DriftResult: Equatable, Sendable {
     public var segmentCentreFrame: [Double] = []
     public var segmentCount: [Int64] = []
     public var segmentDrift: [SIMD3<Double>] = []
+    public var segmentSigma: [SIMD3<Double>] = []
     public var pairI: [Int64] = []
     public var pairJ: [Int64] = []
     public var pairShift: [SIMD3<Double>] = []
@@ -64,6 +65,7 @@ public struct DriftResult: Equatable, Sendable {
             r.segmentCentreFrame = try file.dataset("/segments/centre_frame").read(as: Double.self)
             r.segmentCount = try file.dataset("/segments/count").read(as: Int64.self)
             r.segmentDrift = unflatten(try file.dataset("/segments/drift").read(as: Double.self))
+            if file.exists("/segments/sigma") { r.segmentSigma = unflatten(try file.dataset("/segments/sigma").read(as: Double.self)) }
         }
         if file.exists("/pairs/i") {
             r.pairI = try file.dataset("/pairs/i").read(as: Int64.self)
@@ -106,6 +108,8 @@ public struct DriftResultPart: Sendable {
     public var segmentCentreFrame: [Double] = []
     public var segmentCount: [Int64] = []
     public var segmentDrift: [SIMD3<Double>] = []
+    /// Uncertainty (one standard deviation) of each segment's drift, nm.
+    public var segmentSigma: [SIMD3<Double>] = []
     public var pairOffset: Int = 0
     public var pairI: [Int64] = []
     public var pairJ: [Int64] = []
@@ -152,6 +156,9 @@ public enum DriftResultWriter {
         let sd = try file.createDataset("/segments/drift", scalar: .float64, shape: [s, 3])
         try sd.write(flat(part.segmentDrift), rowOffset: so)
         try sd.setAttribute("unit", "nm")
+        let ss = try file.createDataset("/segments/sigma", scalar: .float64, shape: [s, 3])
+        try ss.write(flat(part.segmentSigma), rowOffset: so)
+        try ss.setAttribute("unit", "nm")
 
         let p = part.totalPairs, po = part.pairOffset
         try file.createDataset("/pairs/i", scalar: .int64, shape: [p]).write(part.pairI, rowOffset: po)

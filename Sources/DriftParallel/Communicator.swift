@@ -119,6 +119,19 @@ public final class Communicator: @unchecked Sendable {
         }
     }
 
+    /// Replaces `values` by their element-wise sum over all processes (integers: exact in any order).
+    public func allreduceSum(_ values: inout [Int64]) {
+        guard !values.isEmpty else { return }
+        var offset = 0
+        while offset < values.count {
+            let n = min(values.count - offset, 1 << 27)
+            values.withUnsafeMutableBufferPointer { b in
+                _ = MPI_Allreduce(driftshim_in_place(), b.baseAddress! + offset, Int32(n), driftshim_mpi_int64(), driftshim_mpi_sum(), comm)
+            }
+            offset += n
+        }
+    }
+
     /// Every process's value, in rank order, on every process.
     public func allgather(_ value: Int64) -> [Int64] {
         var v = value

@@ -6,18 +6,37 @@ public struct EstimateOptions: Sendable {
     public var input: String
     /// Result file to write.
     public var output: String
-    /// Frames per time segment.
+    /// How segments are paired.
+    public var method: CorrelationMethod = .rcc
+    /// Frames per time segment (when `segmentLocalisations` is nil).
     public var segmentFrames: Int = 1000
-    /// Histogram bin size, nm.
+    /// Frames between segment starts (nil: `segmentFrames`, no overlap).
+    public var segmentStep: Int?
+    /// Localisations per segment instead of a fixed frame count (segments of equal counts).
+    public var segmentLocalisations: Int?
+    /// 2 or 3; nil: 3 when the input has z.
+    public var dims: Int?
+    /// Histogram bin size in x and y, nm.
     public var binNm: Double = 30
-    /// Pairs per segment: each segment is correlated with the next `window` ones; nil = all pairs.
+    /// Histogram bin size in z, nm (3D).
+    public var binZNm: Double = 50
+    /// RCC partners per segment; nil = all pairs.
     public var window: Int? = 5
     /// Tukey window parameter on the field's edges (0 = none).
     public var tukeyAlpha: Double = 0.1
     /// Largest drift between any two segments that is searched, nm.
     public var maxDriftNm: Double = 1000
+    /// Pairs whose residual exceeds this are dropped (while the pairs still connect every segment), nm;
+    /// nil keeps every pair.
+    public var maxResidualNm: Double? = 10
+    /// Segments with fewer localisations are not correlated.
+    public var minSegmentLocalisations: Int = 50
+    /// Pairs whose correlation coefficient at the peak is below this are not used.
+    public var minPeakQuality: Double = 0.01
     /// Gaussian smoothing of the correlation before the peak fit, bins.
     public var correlationSmoothingBins: Double = 1.0
+    /// Smoothing of the spline through the segment drifts (0 = interpolating; see `SmoothingSpline`).
+    public var smoothing: Double = 0
     /// Refine the coarse drift at finer time and space resolution (see `Refinement`).
     public var refine: Bool = true
     public var refinement = RefinementOptions()

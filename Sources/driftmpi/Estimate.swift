@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftCore
 import DriftIO
 import DriftParallel
 import Foundation
@@ -29,8 +30,23 @@ struct Estimate: ParsableCommand {
     @Option(name: .shortAndLong, help: "Result file to write (HDF5).")
     var output: String
 
+    @Option(help: "rcc: each segment with the next --window ones (or all); mcc: each with the sum of all others; dcc: each with the next one.")
+    var method: String = "rcc"
+
     @Option(name: .customLong("segment-frames"), help: "Frames per time segment.")
     var segmentFrames: Int = 1000
+
+    @Option(name: .customLong("segment-step"), help: "Frames between segment starts (default: --segment-frames; smaller values give overlapping windows, rcc and dcc only).")
+    var segmentStep: Int?
+
+    @Option(name: .customLong("segment-locs"), help: "Segments of this many localisations each instead of a fixed frame count (for data whose density falls).")
+    var segmentLocs: Int?
+
+    @Option(help: "2 or 3 (default: 3 when the input has a z column). 2 flattens z.")
+    var dims: Int?
+
+    @Option(name: .customLong("bin-z-nm"), help: "Histogram bin size in z, nm (3D).")
+    var binZNm: Double = 50
 
     @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm.")
     var binNm: Double = 30
@@ -40,6 +56,15 @@ struct Estimate: ParsableCommand {
 
     @Option(name: .customLong("max-drift-nm"), help: "Largest drift between two segments that is searched for, nm.")
     var maxDriftNm: Double = 1000
+
+    @Option(name: .customLong("max-residual-nm"), help: "Drop pairs whose residual exceeds this, worst first, while every segment stays connected, nm (0 = keep all).")
+    var maxResidualNm: Double = 10
+
+    @Option(name: .customLong("min-segment-locs"), help: "Segments with fewer localisations are not correlated (reported by frame range).")
+    var minSegmentLocs: Int = 50
+
+    @Option(help: "Smoothing of the spline through the segment drifts: 0 interpolates; larger values average over about smoothing^(1/4) segments.")
+    var smoothing: Double = 0
 
     @Option(help: "Tukey window parameter for the field edges (0 = none, 1 = Hann).")
     var tukey: Double = 0.1
@@ -67,6 +92,19 @@ struct Estimate: ParsableCommand {
             throw ValidationError("--window must be a whole number >= 1 or 'all'")
         }
         guard segmentFrames >= 1 else { throw ValidationError("--segment-frames must be at least 1") }
+        guard CorrelationMethod(rawValue: method) != nil else { throw ValidationError("--method must be rcc, mcc or dcc") }
+        if let step = segmentStep {
+            guard step >= 1 else { throw ValidationError("--segment-step must be at least 1") }
+            guard method != "mcc" || step >= segmentFrames else {
+                throw ValidationError("overlapping segments (--segment-step below --segment-frames) work with rcc and dcc, not mcc")
+            }
+        }
+        if let n = segmentLocs { guard n >= 10 else { throw ValidationError("--segment-locs must be at least 10") } }
+        if let d = dims { guard d == 2 || d == 3 else { throw ValidationError("--dims must be 2 or 3") } }
+        guard binZNm > 0, binZNm.isFinite else { throw ValidationError("--bin-z-nm must be positive") }
+        guard maxResidualNm >= 0, maxResidualNm.isFinite else { throw ValidationError("--max-residual-nm must be 0 or positive") }
+        guard minSegmentLocs >= 1 else { throw ValidationError("--min-segment-locs must be at least 1") }
+        guard smoothing >= 0, smoothing.isFinite else { throw ValidationError("--smoothing must be 0 or positive") }
         guard binNm > 0, binNm.isFinite else { throw ValidationError("--bin-nm must be positive") }
         guard maxDriftNm > 0, maxDriftNm.isFinite else { throw ValidationError("--max-drift-nm must be positive") }
         guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
@@ -77,7 +115,15 @@ struct Estimate: ParsableCommand {
     func run() throws {
         let comm = CommandRunner.communicator!
         var o = EstimateOptions(input: input, output: output)
+        o.method = CorrelationMethod(rawValue: method)!
         o.segmentFrames = segmentFrames
+        o.segmentStep = segmentStep
+        o.segmentLocalisations = segmentLocs
+        o.dims = dims
+        o.binZNm = binZNm
+        o.maxResidualNm = maxResidualNm > 0 ? maxResidualNm : nil
+        o.minSegmentLocalisations = minSegmentLocs
+        o.smoothing = smoothing
         o.binNm = binNm
         o.window = window == "all" ? nil : Int(window)
         o.maxDriftNm = maxDriftNm
@@ -91,10 +137,15 @@ struct Estimate: ParsableCommand {
         let summary = try EstimatePipeline(options: o, communicator: comm).run()
         guard comm.isRoot else { return }
         let r = summary.driftRange
-        print(String(format: "%d localisations, %d segments, %d of %d pairs used; largest segment drift x %.1f nm, y %.1f nm",
-                     summary.rows, summary.segments, summary.usedPairs, summary.pairs, r.x, r.y))
+        print(String(format: "%d localisations, %dD, %d segments, %d of %d pairs used (RMS residual %.2f nm); largest segment drift x %.1f, y %.1f, z %.1f nm",
+                     summary.rows, summary.dims, summary.segments, summary.usedPairs, summary.pairs, summary.rmsResidualNm, r.x, r.y, r.z))
+        if !summary.sparseSegments.isEmpty {
+            print("segments too sparse to correlate (frames): " + summary.sparseSegments.prefix(10).map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
+                  + (summary.sparseSegments.count > 10 ? ", ..." : ""))
+        }
         if let e = summary.rmse {
-            print(String(format: "RMSE against the truth: x %.2f nm, y %.2f nm (after removing a constant offset)", e.x, e.y))
+            let z = summary.dims == 3 ? String(format: ", z %.2f nm", e.z) : ""
+            print(String(format: "RMSE against the truth: x %.2f nm, y %.2f nm", e.x, e.y) + z + " (after removing a constant offset)")
         }
         if timings {
             print("phase          seconds (max over \(comm.size) ranks)")

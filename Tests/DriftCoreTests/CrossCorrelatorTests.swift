@@ -15,7 +15,7 @@ final class CrossCorrelatorTests: XCTestCase {
         return (x, y)
     }
 
-    func testKnownSubBinShiftsAreFoundWithin0_05Bin() {
+    func testKnownSubBinShiftsAreFoundWithin0_02Bin() {
         let grid = RenderGrid(widthNm: 6000, heightNm: 6000, binNm: 20)
         let renderer = Renderer(grid: grid, tukeyAlpha: 0.1)
         let correlator = CrossCorrelator(width: grid.width, height: grid.height, maxShiftBins: 20)
@@ -30,8 +30,34 @@ final class CrossCorrelatorTests: XCTestCase {
             let moved = correlator.spectrum(of: renderer.render(x: xs[...], y: ys[...]))
             let peak = correlator.shift(from: reference, to: moved)
             XCTAssertNotNil(peak)
-            XCTAssertEqual(peak!.dx, s.x, accuracy: 0.05, "x for shift \(s)")
-            XCTAssertEqual(peak!.dy, s.y, accuracy: 0.05, "y for shift \(s)")
+            XCTAssertEqual(peak!.dx, s.x, accuracy: 0.02, "x for shift \(s): \(peak!)")
+            XCTAssertEqual(peak!.dy, s.y, accuracy: 0.02, "y for shift \(s): \(peak!)")
+        }
+    }
+
+    func testKnown3DSubBinShiftsAreFoundWithin0_02Bin() {
+        var rng = RandomSource(seed: 21)
+        let clusters = (0..<200).map { _ in SIMD3(rng.uniform(500, 3500), rng.uniform(500, 3500), rng.uniform(-300, 300)) }
+        var x: [Float] = [], y: [Float] = [], z: [Float] = []
+        for k in 0..<20_000 {
+            let c = clusters[k % clusters.count]
+            x.append(Float(c.x + 15 * rng.normal()))
+            y.append(Float(c.y + 15 * rng.normal()))
+            z.append(Float(c.z + 40 * rng.normal()))
+        }
+        let grid = RenderGrid(widthNm: 4000, heightNm: 4000, binNm: 25, originZ: -600, depthNm: 1200, binZNm: 50)
+        XCTAssertTrue(grid.is3D)
+        let renderer = Renderer(grid: grid, tukeyAlpha: 0.1)
+        let correlator = CrossCorrelator(grid: grid, maxShiftNm: 300)
+        let reference = correlator.spectrum(of: renderer.render(x: x[...], y: y[...], z: z[...]))
+        for s in [SIMD3<Double>(0.37, -0.62, 0.25), SIMD3(-2.2, 1.5, -1.4), SIMD3(1.0, 0.0, 0.5)] {
+            let xs = x.map { $0 + Float(s.x * grid.binNm) }, ys = y.map { $0 + Float(s.y * grid.binNm) }
+            let zs = z.map { $0 + Float(s.z * grid.binZNm) }
+            let peak = correlator.shift(from: reference, to: correlator.spectrum(of: renderer.render(x: xs[...], y: ys[...], z: zs[...])))
+            XCTAssertNotNil(peak)
+            XCTAssertEqual(peak!.dx, s.x, accuracy: 0.02, "x for \(s): \(peak!)")
+            XCTAssertEqual(peak!.dy, s.y, accuracy: 0.02, "y for \(s): \(peak!)")
+            XCTAssertEqual(peak!.dz, s.z, accuracy: 0.02, "z for \(s): \(peak!)")
         }
     }
 

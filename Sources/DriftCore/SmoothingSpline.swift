@@ -1,0 +1,134 @@
+import CLAPACK
+
+/// A natural cubic smoothing spline through noisy points (t, y): knots `t` in frames, values `y` in nm.
+///
+/// Between the first and last knot it is the function f that minimises
+///
+///     sum_i w_i (y_i - f(t_i))^2 + lambda * integral f''(t)^2 dt
+///
+/// (Reinsch 1967; Green & Silverman 1994, section 2.3); outside them it is held constant at its own end
+/// values f(t_first), f(t_last). f is a natural cubic spline with a knot at every t_i; its second
+/// derivatives gamma at the interior knots solve the symmetric positive definite pentadiagonal system
+/// (R + lambda Q^T W^-1 Q) gamma = Q^T y (LAPACK banded Cholesky, dpbsv), and its values at the knots
+/// are g = y - lambda W^-1 Q gamma.
+///
+/// `smoothing` is dimensionless: lambda = smoothing * hbar^3, with hbar the mean knot spacing in frames
+/// (last knot - first knot) / (n - 1), and the weights are used relative to their mean (only relative
+/// weights matter), so the same `smoothing` means the same thing whatever the frame units, segment
+/// length or weight units. For roughly evenly spaced knots the spline acts like a kernel smoother of
+/// half-width about smoothing^(1/4) knot spacings (Silverman 1984): 0 interpolates (exactly the natural
+/// cubic spline of `CubicSpline`), 1 smooths over about one spacing, 16 about two, 10^4 about ten, and
+/// very large values tend to the weighted least-squares straight line.
+public struct SmoothingSpline: Sendable {
+    /// Knots (frames), strictly increasing.
+    public let knots: [Double]
+    /// The spline's values at the knots (nm); equal to the input values when `smoothing` is 0.
+    public let fittedValues: [Double]
+    /// The dimensionless smoothing parameter given to `init`.
+    public let smoothing: Double
+    /// The roughness penalty actually used, lambda = smoothing * hbar^3 (frames^3, per unit mean weight).
+    public let lambda: Double
+    /// Second derivatives at the knots (nm / frame^2), zero at both ends.
+    private let secondDerivatives: [Double]
+
+    /// - Parameters:
+    ///   - knots: frames, strictly increasing (at least one).
+    ///   - values: nm, one per knot.
+    ///   - weights: positive, one per knot (e.g. 1 / variance of each value); nil = all 1. Only their
+    ///     ratios matter (they are divided by their mean).
+    ///   - smoothing: dimensionless, >= 0; lambda = smoothing * (mean knot spacing)^3. 0 interpolates.
+    public init(knots: [Double], values: [Double], weights: [Double]? = nil, smoothing: Double) {
+        let n = knots.count
+        precondition(n > 0 && values.count == n, "one value per knot, at least one knot")
+        precondition(smoothing >= 0 && smoothing.isFinite, "smoothing must be finite and >= 0")
+        for i in 1..<max(n, 1) { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
+        var w = weights ?? [Double](repeating: 1, count: n)
+        precondition(w.count == n, "one weight per knot")
+        precondition(w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0")
+        let meanWeight = w.reduce(0, +) / Double(n)
+        w = w.map { $0 / meanWeight }
+
+        self.knots = knots
+        self.smoothing = smoothing
+        let hbar = n > 1 ? (knots[n - 1] - knots[0]) / Double(n - 1) : 0
+        let lambda = smoothing * hbar * hbar * hbar
+        self.lambda = lambda
+
+        // One or two knots: no curvature is possible, so the spline interpolates (constant / line).
+        guard n > 2 else {
+            fittedValues = values
+            secondDerivatives = [Double](repeating: 0, count: n)
+            return
+        }
+
+        let m = n - 2  // unknowns gamma[0..<m] = second derivatives at knots 1 ... n-2
+        let h = (0..<(n - 1)).map { knots[$0 + 1] - knots[$0] }
+        // Q (n x m): column j (knot k = j + 1) has 1/h[k-1], -1/h[k-1] - 1/h[k], 1/h[k] in rows k-1, k, k+1.
+        func q(_ row: Int, _ j: Int) -> Double {
+            let k = j + 1
+            switch row - k {
+            case -1: return 1 / h[k - 1]
+            case 0: return -1 / h[k - 1] - 1 / h[k]
+            case 1: return 1 / h[k]
+            default: return 0
+            }
+        }
+
+        // A = R + lambda Q^T W^-1 Q in LAPACK lower band storage (column major, ldab = 3):
+        // band[d + 3 j] = A[j + d, j] for d = 0, 1, 2.
+        var band = [Double](repeating: 0, count: 3 * m)
+        for j in 0..<m {
+            let k = j + 1
+            band[3 * j] = (h[k - 1] + h[k]) / 3               // R diagonal
+            if j + 1 < m { band[3 * j + 1] = h[k] / 6 }       // R off-diagonal
+        }
+        if lambda > 0 {
+            // Row i of Q is non-zero in columns i-2, i-1, i (those within 0..<m).
+            for i in 0..<n {
+                let d = lambda / w[i]
+                let cols = max(i - 2, 0)...min(i, m - 1)  // never empty: i <= n - 1 = m + 1
+                for j in cols {
+                    let qj = q(i, j)
+                    for l in j...cols.upperBound where l - j <= 2 {
+                        band[3 * j + (l - j)] += d * qj * q(i, l)
+                    }
+                }
+            }
+        }
+        // Q^T y, written as differences of slopes.
+        var gamma = (0..<m).map { j -> Double in
+            let k = j + 1
+            return (values[k + 1] - values[k]) / h[k] - (values[k] - values[k - 1]) / h[k - 1]
+        }
+        let info = LAPACKE_dpbsv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, 1,
+                                 &band, 3, &gamma, Int32(m))
+        precondition(info == 0, "smoothing spline system not positive definite (LAPACK dpbsv info \(info))")
+
+        if lambda > 0 {
+            fittedValues = (0..<n).map { i in
+                var qGamma = 0.0
+                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += q(i, j) * gamma[j] }
+                return values[i] - lambda / w[i] * qGamma
+            }
+        } else {
+            fittedValues = values
+        }
+        secondDerivatives = [0] + gamma + [0]
+    }
+
+    /// The spline's value (nm) at frame t, held at the spline's end values outside the knots.
+    public func callAsFunction(_ t: Double) -> Double {
+        let n = knots.count
+        if n == 1 || t <= knots[0] { return fittedValues[0] }
+        if t >= knots[n - 1] { return fittedValues[n - 1] }
+        var lo = 0, hi = n - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if knots[mid] <= t { lo = mid } else { hi = mid }
+        }
+        let h = knots[hi] - knots[lo]
+        let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
+        let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
+        return a * fittedValues[lo] + b * fittedValues[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
+    }
+}

@@ -1,0 +1,267 @@
+import DriftCore
+import DriftIO
+import Foundation
+
+/// The segments' spectra correlated: pair shifts, and each needed segment's count and centre.
+struct CorrelationOutcome {
+    var pairs: [PairShift]
+    var counts: [Int: Int]
+    var centres: [Int: Double]
+}
+
+/// Rank 0's solve, as every rank receives it.
+struct SolveOutcome {
+    var drift: [SIMD3<Double>]
+    var sigma: [SIMD3<Double>]
+    /// Used flag of every pair, in (i, j) order.
+    var used: [Bool]
+    var rmsResidualNm: Double
+}
+
+extension EstimatePipeline {
+    /// Checks of the options and paths that need no data (every rank makes them alone).
+    func validate() throws {
+        let o = options
+        guard o.segmentFrames > 0 else { throw HDF5Error(o.input, "--segment-frames must be positive") }
+        guard o.binNm > 0, o.binNm.isFinite, o.binZNm > 0, o.binZNm.isFinite else {
+            throw HDF5Error(o.input, "--bin-nm and --bin-z-nm must be positive")
+        }
+        if let w = o.window, w < 1 { throw HDF5Error(o.input, "--window must be at least 1 (or 'all')") }
+        guard o.maxDriftNm > 0, o.maxDriftNm.isFinite else { throw HDF5Error(o.input, "--max-drift-nm must be positive") }
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
+        let inURL = URL(fileURLWithPath: o.input).standardizedFileURL.resolvingSymlinksInPath()
+        let outURL = URL(fileURLWithPath: o.output).standardizedFileURL.resolvingSymlinksInPath()
+        guard inURL != outURL else { throw HDF5Error(o.output, "the output would overwrite the input") }
+        let dir = outURL.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw HDF5Error(o.output, "the output directory \(dir) does not exist")
+        }
+        guard fm.isWritableFile(atPath: dir) else { throw HDF5Error(o.output, "the output directory \(dir) is not writable") }
+    }
+
+    /// The field must make a grid of sensible size at the chosen bins.
+    func checkSizes(fieldW: Double, fieldH: Double, meta: PicassoMetadata) throws {
+        let o = options
+        let bins = (fieldW / o.binNm) * (fieldH / o.binNm)
+        guard bins <= Double(1 << 28), min(fieldW, fieldH) / o.binNm >= 8 else {
+            throw CollectiveFailure(message: "\(o.input): a field of \(meta.width) x \(meta.height) pixels of \(meta.pixelSizeNm) nm in \(o.binNm) nm bins makes \(bins < 64 ? "too few" : "too many") bins; choose another --bin-nm", rank: 0)
+        }
+        if o.refine {
+            let side = o.refinement.sigmasNm.last!
+            let refBins = (fieldW + 2 * o.refinement.marginNm) / side * (fieldH + 2 * o.refinement.marginNm) / side
+            guard refBins <= Double(1 << 30) else {
+                throw CollectiveFailure(message: "\(o.input): the refinement reference of this field at \(side) nm would hold \(Int(refBins)) bins; use a larger --refine-sigma-nm or --no-refine", rank: 0)
+            }
+        }
+    }
+
+    /// Segments by frames (with an optional step) or by localisation count. For counts, rank 0 reads
+    /// the frame of every N-th row and broadcasts the segment starts.
+    func makeSegmentation(file: PicassoFile) throws -> Segmentation {
+        let o = options, comm = communicator
+        let frames = file.metadata.frames
+        let segmentation: Segmentation
+        if let n = o.segmentLocalisations {
+            let starts: [Int64] = try comm.collectively {
+                guard comm.isRoot else { return [] }
+                var starts: [Int64] = [0]
+                var row = n
+                while row + n / 2 < file.rowCount {      // a last part under half a segment joins the one before
+                    starts.append(Int64(try file.frame(atRow: row)))
+                    row += n
+                }
+                return starts
+            }
+            segmentation = Segmentation.byStarts(comm.broadcast(starts).map { Int($0) }, lastFrame: frames - 1)
+        } else {
+            segmentation = Segmentation.byFrames(frameCount: frames, segmentFrames: o.segmentFrames, step: o.segmentStep)
+        }
+        guard segmentation.count >= 2 else {
+            let what = o.segmentLocalisations.map { "\(file.rowCount) localisations make fewer than 2 segments of \($0)" }
+                ?? "\(frames) frames make fewer than 2 segments of \(o.segmentFrames) frames"
+            let fix = o.segmentLocalisations == nil ? "--segment-frames" : "--segment-locs"
+            throw CollectiveFailure(message: "\(o.input): \(what); use a smaller \(fix)", rank: 0)
+        }
+        return segmentation
+    }
+
+    /// The render grid: the camera field in x and y, and in 3D the z range of all localisations
+    /// (agreed with exact min/max reductions) plus the largest drift searched.
+    func makeGrid(fieldW: Double, fieldH: Double, threeD: Bool, locs: Localisations, ownRows: Range<Int>) throws -> RenderGrid {
+        let o = options, comm = communicator
+        guard threeD else { return RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm) }
+        var lo = Double.infinity, hi = -Double.infinity
+        if let z = locs.z {
+            for k in ownRows where z[k].isFinite {
+                lo = min(lo, Double(z[k]))
+                hi = max(hi, Double(z[k]))
+            }
+        }
+        lo = comm.allreduce(lo, .min)
+        hi = comm.allreduce(hi, .max)
+        guard lo.isFinite, hi.isFinite else {
+            throw CollectiveFailure(message: "\(o.input): no finite z values", rank: 0)
+        }
+        let margin = min(o.maxDriftNm, 500) + 2 * o.binZNm
+        let depth = hi - lo + 2 * margin
+        guard depth / o.binZNm <= 512 else {
+            throw CollectiveFailure(message: "\(o.input): z spans \(Int(lo)) to \(Int(hi)) nm, over 512 bins of \(o.binZNm) nm; use a larger --bin-z-nm or --dims 2", rank: 0)
+        }
+        return RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm, originZ: lo - margin, depthNm: depth, binZNm: o.binZNm)
+    }
+
+    /// Renders and transforms the needed segments and correlates each owned segment with its partners.
+    func correlate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, owned: Range<Int>,
+                   needed: Range<Int>, grid: RenderGrid, timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
+        let o = options, comm = communicator
+        let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
+        let correlator = CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins)
+        var spectra: [Int: Spectrum] = [:]
+        var energy: [Int: Double] = [:]
+        var outcome = CorrelationOutcome(pairs: [], counts: [:], centres: [:])
+        for seg in needed {
+            let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
+            outcome.counts[seg] = r.count
+            var sum = 0.0
+            for k in r { sum += Double(locs.frame[k]) }
+            outcome.centres[seg] = r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)
+            let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
+            spectra[seg] = timer.measure("fft") { correlator.spectrum(of: image) }
+            energy[seg] = correlator.energy(spectra[seg]!)
+        }
+        progress.say("rendered and transformed \(needed.count) segments on rank 0")
+
+        // MCC's reference: the sum of every segment's spectrum, added up in fixed point so that the
+        // sum is exact whatever the rank count.
+        var total: Spectrum?
+        var totalCount = 0
+        if o.method == .mcc {
+            let bits = 20
+            var sum = [Int64](repeating: 0, count: correlator.fft.complexCountPublic * 2)
+            for seg in owned {
+                let f = spectra[seg]!.fixedPoint(scaleBits: bits)
+                for k in sum.indices { sum[k] &+= f[k] }
+            }
+            comm.allreduceSum(&sum)
+            total = Spectrum(width: grid.width, height: grid.height, depth: grid.depth, fixedPoint: sum, scaleBits: bits)
+            totalCount = Int(comm.allreduce(Int64(owned.reduce(0) { $0 + outcome.counts[$1]! }), .sum))
+        }
+
+        timer.measure("correlate") {
+            for i in owned {
+                for j in schedule.partners(of: i) {
+                    let isReference = o.method == .mcc && j == schedule.referenceNode
+                    let ni = Double(outcome.counts[i]!)
+                    let nj = Double(isReference ? totalCount - outcome.counts[i]! : outcome.counts[j]!)
+                    var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
+                    if ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) {
+                        let b = isReference ? total!.subtracting(spectra[i]!) : spectra[j]!
+                        let eb = isReference ? correlator.energy(b) : energy[j]!
+                        if let peak = correlator.shift(from: spectra[i]!, to: b) {
+                            let quality = peak.height / max((energy[i]! * eb).squareRoot(), .leastNormalMagnitude)
+                            pair.shift = SIMD3(peak.dx * grid.binNm, peak.dy * grid.binNm, grid.is3D ? peak.dz * grid.binZNm : 0)
+                            pair.weight = ni * nj / (ni + nj) * min(1, max(0, quality))
+                            pair.used = quality >= o.minPeakQuality
+                        }
+                    }
+                    outcome.pairs.append(pair)
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// Rank 0 gathers the pairs, solves robustly and broadcasts drifts, uncertainties and used flags.
+    func solveOnRoot(pairs: [PairShift], schedule: PairSchedule, sparse: [ClosedRange<Int>]) throws -> SolveOutcome {
+        let comm = communicator, o = options
+        let gathered = comm.gatherv(pairs.flatMap(\.packed))
+        let s = schedule.segmentCount
+        let solution: [Double] = try comm.collectively {
+            guard comm.isRoot else { return [] }
+            let all = stride(from: 0, to: gathered.count, by: PairShift.packedCount).map {
+                PairShift(packed: gathered[$0..<($0 + PairShift.packedCount)])
+            }
+            let solved: DriftSolution
+            do {
+                solved = try RobustSolver.solve(segmentCount: schedule.nodeCount, pairs: all, maxResidualNm: o.maxResidualNm)
+            } catch let e as DriftSolverError {
+                var text = "\(o.input): \(e)"
+                if !sparse.isEmpty { text += " (\(sparse.count) segments are too sparse: try longer segments or --segment-locs)" }
+                throw HDF5Error(o.input, String(text.dropFirst(o.input.count + 2)))
+            }
+            var out: [Double] = []
+            for k in 0..<s { out += [solved.drift[k].x, solved.drift[k].y, solved.drift[k].z] }
+            for k in 0..<s { out += [solved.segmentSigma[k].x, solved.segmentSigma[k].y, solved.segmentSigma[k].z] }
+            out.append(solved.rmsResidualNm)
+            out += solved.pairs.map { $0.used ? 1 : 0 }
+            return out
+        }
+        let b = comm.broadcast(solution)
+        let drift = (0..<s).map { SIMD3(b[3 * $0], b[3 * $0 + 1], b[3 * $0 + 2]) }
+        let sigma = (0..<s).map { SIMD3(b[3 * (s + $0)], b[3 * (s + $0) + 1], b[3 * (s + $0) + 2]) }
+        return SolveOutcome(drift: drift, sigma: sigma, used: b[(6 * s + 1)...].map { $0 != 0 }, rmsResidualNm: b[6 * s])
+    }
+
+    /// Row indices (into the locally read table) of the segments `segs`.
+    func rows(of segs: Range<Int>, in locs: Localisations, _ segmentation: Segmentation) -> Range<Int> {
+        let lo = segmentation.segments[segs.lowerBound].firstFrame
+        let hi = segmentation.segments[segs.upperBound - 1].lastFrame
+        return lowerBound(locs.frame, lo)..<lowerBound(locs.frame, hi + 1)
+    }
+
+    func lowerBound(_ frames: [UInt32], _ value: Int) -> Int {
+        var lo = 0, hi = frames.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(frames[mid]) < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    func parameterAttributes(rows: Int, meta: PicassoMetadata, segmentation: Segmentation, pairs: Int,
+                             threeD: Bool) -> [(String, AttributeValue)] {
+        let o = options
+        let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
+        var a: [(String, AttributeValue)] = [
+            ("driftmpi_version", .string(DriftmpiVersion.string)),
+            ("created", .string(created)),
+            ("command", .string("estimate")),
+            ("input", .string(URL(fileURLWithPath: o.input).standardizedFileURL.path)),
+            ("input_format", .string("picasso")),
+            ("input_rows", .int(Int64(rows))),
+            ("frames", .int(Int64(meta.frames))),
+            ("pixel_size_nm", .double(meta.pixelSizeNm)),
+            ("ranks", .int(Int64(communicator.size))),
+            ("method", .string(o.method.rawValue)),
+            ("dims", .int(threeD ? 3 : 2)),
+            ("segmentation", .string(o.segmentLocalisations == nil ? "frames" : "localisations")),
+            ("segment_frames", .int(Int64(o.segmentFrames))),
+            ("segment_step", .int(Int64(o.segmentStep ?? o.segmentFrames))),
+            ("segment_locs", .int(Int64(o.segmentLocalisations ?? 0))),
+            ("segments", .int(Int64(segmentation.count))),
+            ("pairs", .int(Int64(pairs))),
+            ("bin_nm", .double(o.binNm)),
+            ("bin_z_nm", .double(o.binZNm)),
+            ("window", .string(o.method == .rcc ? (o.window.map(String.init) ?? "all") : (o.method == .dcc ? "1" : "sum"))),
+            ("tukey_alpha", .double(o.tukeyAlpha)),
+            ("max_drift_nm", .double(o.maxDriftNm)),
+            ("max_residual_nm", .double(o.maxResidualNm ?? .infinity)),
+            ("min_segment_locs", .int(Int64(o.minSegmentLocalisations))),
+            ("min_peak_quality", .double(o.minPeakQuality)),
+            ("correlation_smoothing_bins", .double(o.correlationSmoothingBins)),
+            ("smoothing", .double(o.smoothing)),
+            ("interpolation", .string("cubic spline through segment centres (smoothing 0: interpolating), held beyond the ends")),
+            ("drift_sign", .string("drift = apparent position minus position at the first frame; corrected = raw - drift")),
+            ("refine", .int(o.refine ? 1 : 0)),
+        ]
+        if o.refine {
+            a += [("refine_min_localisations", .int(Int64(o.refinement.minLocalisations))),
+                  ("refine_min_frames", .int(Int64(o.refinement.minFrames))),
+                  ("refine_sigmas_nm", .string(o.refinement.sigmasNm.map { String($0) }.joined(separator: ","))),
+                  ("refine_convergence_nm", .double(o.refinement.convergenceNm))]
+        }
+        return a
+    }
+}
