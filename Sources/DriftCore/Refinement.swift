@@ -7,6 +7,10 @@ public struct RefinementOptions: Sendable {
     /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
     /// them (capture range); later passes use the last.
     public var sigmasNm: [Double] = [16, 8]
+    /// z kernel widths (3D data), coarse to fine, nm; z bins are half of each.
+    public var zSigmasNm: [Double] = [50, 25]
+    /// Side of the x-y cells of the z reference, nm.
+    public var zCellNm: Double = 30
     /// Passes stop when no fine segment moves by more than this, nm.
     public var convergenceNm: Double = 0.1
     public var maxPasses: Int = 6
@@ -41,7 +45,7 @@ public struct RefinementResult: Sendable {
     public var firstFrames: [Int]
     public var lastFrames: [Int]
     public var counts: [Int]
-    /// Correction at each fine segment, nm (x, y; z = 0).
+    /// Correction at each fine segment, nm (x, y, z; z = 0 unless z was refined).
     public var correction: [SIMD3<Double>]
     public var passes: Int
     /// Largest move of any fine segment in the last pass, nm.
@@ -83,7 +87,9 @@ public enum Refinement {
         return out
     }
 
+    /// With `zRange` (nm, of all processes' z) and a z column, z is refined too, against a `ZReference`.
     public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
+                           zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
                            sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double]) -> RefinementResult {
         // Every fine segment's frame range, centre and count, on every process.
@@ -107,16 +113,19 @@ public enum Refinement {
         let frames = locs.frame.map { Int($0) }
         let base = baseDrift(frames)
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
+        var shiftsZ = [Double](repeating: 0, count: segments.count)
+        let refineZ = zRange != nil && locs.z != nil
         let m = options.marginNm
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
             let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift.
             let fine = result.spline()(frames)
-            var x = [Float](repeating: 0, count: locs.count), y = x
+            var x = [Float](repeating: 0, count: locs.count), y = x, z = x
             for k in 0..<locs.count {
                 x[k] = locs.x[k] - Float(base[k].x + fine[k].x)
                 y[k] = locs.y[k] - Float(base[k].y + fine[k].y)
+                if refineZ { z[k] = locs.z![k] - Float(base[k].z + fine[k].z) }
             }
             // The reference: all localisations of all processes, finest level first.
             var finest = ReferenceDensity(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m,
@@ -135,19 +144,43 @@ public enum Refinement {
                     if a.support > 0 { shifts[k] = a.shift }
                 }
             }
+            if refineZ, let range = zRange {
+                // z: per x-y cell histograms of the corrected z of all localisations.
+                let margin = 2 * options.zSigmasNm.first!
+                var occupancy = [Int32](repeating: 0, count: ZReference.cellCount(widthNm: fieldWidthNm + 2 * m,
+                                                                                   heightNm: fieldHeightNm + 2 * m, cellNm: options.zCellNm))
+                ZReference.addOccupancy(&occupancy, x: x[owned], y: y[owned], originX: -m, originY: -m,
+                                        widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m, cellNm: options.zCellNm)
+                sumCounts(&occupancy)
+                let zSigmas = result.passes == 1 ? options.zSigmasNm : [options.zSigmasNm.last!]
+                for sigma in zSigmas {
+                    var reference = ZReference(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m,
+                                               cellNm: options.zCellNm, originZ: range.lowerBound - margin,
+                                               depthNm: range.upperBound - range.lowerBound + 2 * margin, binZNm: sigma / 2,
+                                               occupancy: occupancy)
+                    reference.add(x: x[owned], y: y[owned], z: z[owned])
+                    sumCounts(&reference.counts)
+                    for (k, s) in segments.enumerated() where !s.rows.isEmpty {
+                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: -1)
+                        let a = reference.alignZ(x: x[s.rows], y: y[s.rows], z: z[s.rows], sigmaNm: sigma, start: shiftsZ[k])
+                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: 1)
+                        if a.support > 0 { shiftsZ[k] = a.shift }
+                    }
+                }
+            }
             // Residual drift of each segment = minus the shift that lays it onto the reference.
-            let residual = gather(shifts.flatMap { [-$0.x, -$0.y] })
-            var mean = SIMD2<Double>.zero
-            for k in 0..<n { mean += SIMD2(residual[2 * k], residual[2 * k + 1]) }
+            let residual = gather(segments.indices.flatMap { [-shifts[$0].x, -shifts[$0].y, -shiftsZ[$0]] })
+            var mean = SIMD3<Double>.zero
+            for k in 0..<n { mean += SIMD3(residual[3 * k], residual[3 * k + 1], residual[3 * k + 2]) }
             mean /= Double(n)
             var largest = 0.0
             for k in 0..<n {
-                let r = SIMD2(residual[2 * k], residual[2 * k + 1]) - mean
-                result.correction[k] += SIMD3(r.x, r.y, 0)
+                let r = SIMD3(residual[3 * k], residual[3 * k + 1], residual[3 * k + 2]) - mean
+                result.correction[k] += r
                 largest = max(largest, (r * r).sum().squareRoot())
             }
             result.lastUpdateNm = largest
-            for k in shifts.indices { shifts[k] = .zero }
+            for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0 }
         }
         return result
     }

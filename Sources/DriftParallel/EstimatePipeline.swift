@@ -95,14 +95,16 @@ public struct EstimatePipeline {
         }
         let ownRows = owned.isEmpty ? 0..<0 : rows(of: owned, in: locs, segmentation)
         let totalRows = comm.allreduce(Int64(ownRows.count), .sum)
-        let grid = try makeGrid(fieldW: fieldW, fieldH: fieldH, threeD: threeD, locs: locs, ownRows: ownRows)
-        let gridText = grid.is3D ? "\(grid.width)x\(grid.height)x\(grid.depth) bins of \(o.binNm) x \(o.binNm) x \(o.binZNm) nm"
-            : "\(grid.width)x\(grid.height) bins of \(o.binNm) nm"
+        let grids = try makeGrids(fieldW: fieldW, fieldH: fieldH, threeD: threeD, locs: locs, ownRows: ownRows)
+        let gridText = grids.map { g in
+            g.is3D ? "\(g.width)x\(g.height)x\(g.depth) bins of \(g.binNm) x \(g.binNm) x \(g.binZNm) nm (z)"
+                : "\(g.width)x\(g.height) bins of \(g.binNm) nm"
+        }.joined(separator: " + ")
         progress.say("\(totalRows) localisations, \(meta.frames) frames, \(s) \(o.method.rawValue.uppercased()) segments, \(gridText), \(comm.size) ranks")
 
         // 3. Render, transform and correlate.
         let correlation = try correlate(locs: locs, segmentation: segmentation, schedule: schedule, owned: owned,
-                                        needed: needed, grid: grid, timer: &timer, progress: progress)
+                                        needed: needed, grids: grids, timer: &timer, progress: progress)
         let pairs = correlation.pairs
 
         // 4. Gather segments and pairs; rank 0 solves; everyone gets the segment drifts.
@@ -147,7 +149,8 @@ public struct EstimatePipeline {
             let fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
             fineRange = fineOffset..<(fineOffset + fine.count)
             refinement = timer.measure("refine") {
-                Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH, baseDrift: coarseDrift,
+                Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH,
+                               zRange: grids.count > 1 ? zRange(of: own) : nil, baseDrift: coarseDrift,
                                options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) })
             }
             if let r = refinement {

@@ -87,11 +87,14 @@ extension EstimatePipeline {
         return segmentation
     }
 
-    /// The render grid: the camera field in x and y, and in 3D the z range of all localisations
-    /// (agreed with exact min/max reductions) plus the largest drift searched.
-    func makeGrid(fieldW: Double, fieldH: Double, threeD: Bool, locs: Localisations, ownRows: Range<Int>) throws -> RenderGrid {
+    /// The render grids: the camera field in x and y at `binNm`; in 3D also a 3D grid for the z
+    /// drift, over the z range of all localisations (agreed with exact min/max reductions) plus the
+    /// largest drift searched, in `binZNm` bins, with x and y bins coarse enough for at most 256 a side
+    /// (x and y come from the 2D grid; refinement then sharpens all three).
+    func makeGrids(fieldW: Double, fieldH: Double, threeD: Bool, locs: Localisations, ownRows: Range<Int>) throws -> [RenderGrid] {
         let o = options, comm = communicator
-        guard threeD else { return RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm) }
+        let xy = RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm)
+        guard threeD else { return [xy] }
         var lo = Double.infinity, hi = -Double.infinity
         if let z = locs.z {
             for k in ownRows where z[k].isFinite {
@@ -109,45 +112,74 @@ extension EstimatePipeline {
         guard depth / o.binZNm <= 512 else {
             throw CollectiveFailure(message: "\(o.input): z spans \(Int(lo)) to \(Int(hi)) nm, over 512 bins of \(o.binZNm) nm; use a larger --bin-z-nm or --dims 2", rank: 0)
         }
-        return RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm, originZ: lo - margin, depthNm: depth, binZNm: o.binZNm)
+        let coarse = max(o.binNm, max(fieldW, fieldH) / 256)
+        return [xy, RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: coarse, originZ: lo - margin, depthNm: depth, binZNm: o.binZNm)]
     }
 
-    /// Renders and transforms the needed segments and correlates each owned segment with its partners.
+    /// The z range of every rank's localisations (exact min/max reductions).
+    func zRange(of locs: Localisations) -> ClosedRange<Double> {
+        var lo = Double.infinity, hi = -Double.infinity
+        for v in locs.z ?? [] where v.isFinite {
+            lo = min(lo, Double(v))
+            hi = max(hi, Double(v))
+        }
+        lo = communicator.allreduce(lo, .min)
+        hi = communicator.allreduce(hi, .max)
+        return lo <= hi ? lo...hi : 0...0
+    }
+
+    /// Renders and transforms the needed segments on every grid and correlates each owned segment with
+    /// its partners. x and y come from the first grid, z from the second (3D); the peak quality and so
+    /// the weight from the first.
     func correlate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, owned: Range<Int>,
-                   needed: Range<Int>, grid: RenderGrid, timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
+                   needed: Range<Int>, grids: [RenderGrid], timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
         let o = options, comm = communicator
-        let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
-        let correlator = CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins)
-        var spectra: [Int: Spectrum] = [:]
-        var energy: [Int: Double] = [:]
         var outcome = CorrelationOutcome(pairs: [], counts: [:], centres: [:])
+        var segmentRows: [Int: Range<Int>] = [:]
         for seg in needed {
             let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
+            segmentRows[seg] = r
             outcome.counts[seg] = r.count
             var sum = 0.0
             for k in r { sum += Double(locs.frame[k]) }
             outcome.centres[seg] = r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)
-            let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
-            spectra[seg] = timer.measure("fft") { correlator.spectrum(of: image) }
-            energy[seg] = correlator.energy(spectra[seg]!)
+        }
+        let totalCount = o.method == .mcc ? Int(comm.allreduce(Int64(owned.reduce(0) { $0 + outcome.counts[$1]! }), .sum)) : 0
+
+        // Per grid: spectra of the needed segments, their energies and (MCC) the sum of all.
+        struct Channel {
+            var grid: RenderGrid
+            var correlator: CrossCorrelator
+            var spectra: [Int: Spectrum] = [:]
+            var energy: [Int: Double] = [:]
+            var total: Spectrum?
+        }
+        var channels: [Channel] = []
+        for grid in grids {
+            let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
+            var c = Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm,
+                                                                     smoothingBins: o.correlationSmoothingBins))
+            for seg in needed {
+                let r = segmentRows[seg]!
+                let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
+                let spectrum = timer.measure("fft") { c.correlator.spectrum(of: image) }
+                c.spectra[seg] = spectrum
+                c.energy[seg] = c.correlator.energy(spectrum)
+            }
+            if o.method == .mcc {
+                // Added up in fixed point, so that the sum is exact whatever the rank count.
+                let bits = 20
+                var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCountPublic * 2)
+                for seg in owned {
+                    let f = c.spectra[seg]!.fixedPoint(scaleBits: bits)
+                    for k in sum.indices { sum[k] &+= f[k] }
+                }
+                comm.allreduceSum(&sum)
+                c.total = Spectrum(width: grid.width, height: grid.height, depth: grid.depth, fixedPoint: sum, scaleBits: bits)
+            }
+            channels.append(c)
         }
         progress.say("rendered and transformed \(needed.count) segments on rank 0")
-
-        // MCC's reference: the sum of every segment's spectrum, added up in fixed point so that the
-        // sum is exact whatever the rank count.
-        var total: Spectrum?
-        var totalCount = 0
-        if o.method == .mcc {
-            let bits = 20
-            var sum = [Int64](repeating: 0, count: correlator.fft.complexCountPublic * 2)
-            for seg in owned {
-                let f = spectra[seg]!.fixedPoint(scaleBits: bits)
-                for k in sum.indices { sum[k] &+= f[k] }
-            }
-            comm.allreduceSum(&sum)
-            total = Spectrum(width: grid.width, height: grid.height, depth: grid.depth, fixedPoint: sum, scaleBits: bits)
-            totalCount = Int(comm.allreduce(Int64(owned.reduce(0) { $0 + outcome.counts[$1]! }), .sum))
-        }
 
         timer.measure("correlate") {
             for i in owned {
@@ -157,11 +189,20 @@ extension EstimatePipeline {
                     let nj = Double(isReference ? totalCount - outcome.counts[i]! : outcome.counts[j]!)
                     var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
                     if ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) {
-                        let b = isReference ? total!.subtracting(spectra[i]!) : spectra[j]!
-                        let eb = isReference ? correlator.energy(b) : energy[j]!
-                        if let peak = correlator.shift(from: spectra[i]!, to: b) {
-                            let quality = peak.height / max((energy[i]! * eb).squareRoot(), .leastNormalMagnitude)
-                            pair.shift = SIMD3(peak.dx * grid.binNm, peak.dy * grid.binNm, grid.is3D ? peak.dz * grid.binZNm : 0)
+                        var peaks: [PeakEstimate?] = []
+                        var quality = 0.0
+                        for (n, c) in channels.enumerated() {
+                            let b = isReference ? c.total!.subtracting(c.spectra[i]!) : c.spectra[j]!
+                            let peak = c.correlator.shift(from: c.spectra[i]!, to: b)
+                            peaks.append(peak)
+                            if n == 0, let p = peak {
+                                let eb = isReference ? c.correlator.energy(b) : c.energy[j]!
+                                quality = p.height / max((c.energy[i]! * eb).squareRoot(), .leastNormalMagnitude)
+                            }
+                        }
+                        if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
+                            let dz = channels.count > 1 ? peaks[1]!.dz * channels[1].grid.binZNm : 0
+                            pair.shift = SIMD3(p.dx * channels[0].grid.binNm, p.dy * channels[0].grid.binNm, dz)
                             pair.weight = ni * nj / (ni + nj) * min(1, max(0, quality))
                             pair.used = quality >= o.minPeakQuality
                         }

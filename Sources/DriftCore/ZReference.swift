@@ -1,0 +1,125 @@
+import Foundation
+
+/// The reference for refining z: for each occupied x-y cell (`cellNm` square), a histogram of the z
+/// positions of the localisations in it (`binZNm` bins). Memory grows with the occupied cells, not
+/// with the volume. Counts are integers, so removing a segment's own localisations is exact and sums
+/// over processes do not depend on their order.
+public struct ZReference: Sendable {
+    public let cellNm: Double
+    public let originX: Double
+    public let originY: Double
+    public let cellsX: Int
+    public let cellsY: Int
+    public let originZ: Double
+    public let binZNm: Double
+    public let binsZ: Int
+    /// Slot of each cell (row-major), or -1 where no localisation fell.
+    public private(set) var slot: [Int32]
+    /// `binsZ` counts per slot.
+    public var counts: [Int32]
+
+    /// Cells over [originX, originX + widthNm) x [originY, originY + heightNm), z bins over
+    /// [originZ, originZ + depthNm). `occupancy` is the per-cell count of localisations of all
+    /// processes (see `occupancy(...)`).
+    public init(originX: Double, originY: Double, widthNm: Double, heightNm: Double, cellNm: Double,
+                originZ: Double, depthNm: Double, binZNm: Double, occupancy: [Int32]) {
+        self.cellNm = cellNm
+        self.originX = originX
+        self.originY = originY
+        cellsX = Int((widthNm / cellNm).rounded(.up))
+        cellsY = Int((heightNm / cellNm).rounded(.up))
+        self.originZ = originZ
+        self.binZNm = binZNm
+        binsZ = max(1, Int((depthNm / binZNm).rounded(.up)))
+        precondition(occupancy.count == cellsX * cellsY)
+        var next: Int32 = 0
+        slot = occupancy.map { count in
+            guard count > 0 else { return -1 }
+            defer { next += 1 }
+            return next
+        }
+        counts = [Int32](repeating: 0, count: Int(next) * binsZ)
+    }
+
+    /// Number of cells for a field, so callers can count occupancy before building the reference.
+    public static func cellCount(widthNm: Double, heightNm: Double, cellNm: Double) -> Int {
+        Int((widthNm / cellNm).rounded(.up)) * Int((heightNm / cellNm).rounded(.up))
+    }
+
+    @inline(__always) func cell(_ x: Float, _ y: Float) -> Int? {
+        let ix = Int(((Double(x) - originX) / cellNm).rounded(.down))
+        let iy = Int(((Double(y) - originY) / cellNm).rounded(.down))
+        guard ix >= 0, ix < cellsX, iy >= 0, iy < cellsY else { return nil }
+        return iy * cellsX + ix
+    }
+
+    /// Adds one to the cell of each point (for `occupancy`).
+    public static func addOccupancy(_ occupancy: inout [Int32], x: ArraySlice<Float>, y: ArraySlice<Float>,
+                                    originX: Double, originY: Double, widthNm: Double, heightNm: Double, cellNm: Double) {
+        let cx = Int((widthNm / cellNm).rounded(.up)), cy = Int((heightNm / cellNm).rounded(.up))
+        var j = y.startIndex
+        for i in x.indices {
+            let ix = Int(((Double(x[i]) - originX) / cellNm).rounded(.down))
+            let iy = Int(((Double(y[j]) - originY) / cellNm).rounded(.down))
+            j += 1
+            if ix >= 0 && ix < cx && iy >= 0 && iy < cy { occupancy[iy * cx + ix] &+= 1 }
+        }
+    }
+
+    /// Adds `weight` at each point's cell and z bin; points outside are skipped.
+    public mutating func add(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, weight: Int32 = 1) {
+        var j = y.startIndex, l = z.startIndex
+        for i in x.indices {
+            defer { j += 1; l += 1 }
+            guard let c = cell(x[i], y[j]), slot[c] >= 0 else { continue }
+            let iz = Int(((Double(z[l]) - originZ) / binZNm).rounded(.down))
+            guard iz >= 0 && iz < binsZ else { continue }
+            counts[Int(slot[c]) * binsZ + iz] &+= weight
+        }
+    }
+
+    /// The z shift (nm) that best lays the points onto the reference: Newton steps (mean-shift where
+    /// the curvature is not negative) on f(s) = sum_j sum_b count_b exp(-(c_b - z_j - s)^2 / (2 sigma^2))
+    /// over the z bins of each point's own x-y cell.
+    public func alignZ(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, sigmaNm: Double,
+                       start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
+        let radius = 2.5 * sigmaNm
+        let inv2s2 = 1 / (2 * sigmaNm * sigmaNm), s2 = sigmaNm * sigmaNm
+        var cells = [Int](repeating: -1, count: x.count)
+        var j = y.startIndex
+        for (n, i) in x.indices.enumerated() {
+            if let c = cell(x[i], y[j]), slot[c] >= 0 { cells[n] = Int(slot[c]) * binsZ }
+            j += 1
+        }
+        var s = start, support = 0.0
+        counts.withUnsafeBufferPointer { h in
+            for _ in 0..<maxIterations {
+                var k0 = 0.0, k1 = 0.0, k2 = 0.0
+                for (n, l) in z.indices.enumerated() where cells[n] >= 0 {
+                    let pz = Double(z[l]) + s
+                    let lo = max(0, Int(((pz - radius - originZ) / binZNm).rounded(.down)))
+                    let hi = min(binsZ - 1, Int(((pz + radius - originZ) / binZNm).rounded(.down)))
+                    guard lo <= hi else { continue }
+                    let base = cells[n]
+                    for b in lo...hi {
+                        let count = h[base + b]
+                        guard count != 0 else { continue }
+                        let d = originZ + (Double(b) + 0.5) * binZNm - pz
+                        let v = Double(count) * exp(-d * d * inv2s2)
+                        k0 += v
+                        k1 += v * d
+                        k2 += v * d * d
+                    }
+                }
+                support = k0
+                guard k0 > 0 else { break }
+                let hess = k2 / (s2 * s2) - k0 / s2
+                var step = hess < 0 ? -(k1 / s2) / hess : k1 / k0
+                if abs(step) > sigmaNm { step = step > 0 ? sigmaNm : -sigmaNm }
+                s += step
+                if abs(step) < tolerance { break }
+            }
+        }
+        return (s, support)
+    }
+}
