@@ -33,6 +33,35 @@ final class RefinementTests: XCTestCase {
         XCTAssertLessThan(a.iterations, 20)
     }
 
+    func testZReferenceFindsAKnownZShift() {
+        var rng = RandomSource(seed: 8)
+        let sites = (0..<300).map { _ in SIMD3(rng.uniform(500, 4500), rng.uniform(500, 4500), rng.uniform(-300, 300)) }
+        func draw(_ n: Int) -> (x: [Float], y: [Float], z: [Float]) {
+            var x: [Float] = [], y: [Float] = [], z: [Float] = []
+            for k in 0..<n {
+                let s = sites[(k * 7919) % sites.count]
+                x.append(Float(s.x + 6 * rng.normal()))
+                y.append(Float(s.y + 6 * rng.normal()))
+                z.append(Float(s.z + 20 * rng.normal()))
+            }
+            return (x, y, z)
+        }
+        let ref = draw(30_000), query = draw(20_000)
+        var occupancy = [Int32](repeating: 0, count: ZReference.cellCount(widthNm: 5000, heightNm: 5000, cellNm: 30))
+        ZReference.addOccupancy(&occupancy, x: ref.x[...], y: ref.y[...], originX: 0, originY: 0, widthNm: 5000, heightNm: 5000, cellNm: 30)
+        var reference = ZReference(originX: 0, originY: 0, widthNm: 5000, heightNm: 5000, cellNm: 30,
+                                   originZ: -500, depthNm: 1000, binZNm: 10, occupancy: occupancy)
+        reference.add(x: ref.x[...], y: ref.y[...], z: ref.z[...])
+        XCTAssertEqual(reference.counts.reduce(0, +), 30_000)
+        let shifted = query.z.map { $0 - 7.3 }
+        let coarse = reference.alignZ(x: query.x[...], y: query.y[...], z: shifted[...], sigmaNm: 50)
+        let a = reference.alignZ(x: query.x[...], y: query.y[...], z: shifted[...], sigmaNm: 25, start: coarse.shift)
+        XCTAssertEqual(a.shift, 7.3, accuracy: 0.4)
+        XCTAssertGreaterThan(a.support, 0)
+        reference.add(x: ref.x[...], y: ref.y[...], z: ref.z[...], weight: -1)
+        XCTAssertTrue(reference.counts.allSatisfy { $0 == 0 })
+    }
+
     func testNothingToAlignToGivesNoSupport() {
         let density = ReferenceDensity(originX: 0, originY: 0, widthNm: 1000, heightNm: 1000, binNm: 8)
         let a = MeanShiftAligner.align(x: [500][...], y: [500][...], to: density, sigmaNm: 8, start: SIMD2(1, 1))
