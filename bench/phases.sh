@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times the phases of `driftmpi estimate` (read, render, FFT, pair correlation, solve, write) on a
+# Times the phases of `driftmpi estimate` (read, render, FFT, pair correlation, solve, refine, write) on a
 # simulated ~500,000-localisation, 20,000-frame data set at 1 and 2 ranks, release build, and writes
 # the figures with the machine they came from into docs/benchmarks.md. A benchmark, not a test.
 #
@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
+source bench/lib.sh
 repeats=${1:-3}
 # GNU time (peak memory) and h5ls (row count) for this script only.
 for p in time hdf5-tools; do
@@ -14,8 +15,7 @@ for p in time hdf5-tools; do
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
 done
 
-swift build -c release >/dev/null
-bin="$(swift build -c release --show-bin-path)/driftmpi"
+bin=$(bench_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 rows=$(h5ls "$work/bench.hdf5/locs" 2>/dev/null | sed -n 's/.*{\([0-9]*\)}.*/\1/p' || true)
 
 declare -A best wall rss rmse
-phases="read render fft correlate solve write"
+phases="read render fft correlate solve refine write"
 for ranks in 1 2; do
   best[$ranks]=""
   for rep in $(seq "$repeats"); do
@@ -43,13 +43,13 @@ done
 
 ms() { printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )); }
 phase() { echo "${best[$1]}" | tr '|' '\n' | awk -v p="$2" '$1 == p { print $2 }'; }
-machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 {
   echo "## Phase timings of \`driftmpi estimate\` (bench/phases.sh)"
   echo
-  echo "Measured $(date -u +%Y-%m-%d) on: $machine; $(mpirun --version | head -1); release build."
+  echo "Measured $(date -u +%Y-%m-%d) on: $(bench_machine); release build."
   echo "Data: \`driftmpi simulate locs --frames 20000 --sites 5000 --seed 1\` (${rows:-about 516,000} localisations,"
-  echo "256 x 256 pixels of 130 nm); defaults (1000-frame segments, 30 nm bins, window 5; 1120 x 1120 transforms)."
+  echo "256 x 256 pixels of 130 nm); defaults (RCC, 1000-frame segments, 30 nm bins, window 5, 1120 x 1120"
+  echo "transforms; refinement with 50-frame segments)."
   echo "Seconds, the fastest of $repeats runs; each phase is the maximum over ranks."
   echo
   echo "| phase | 1 rank | 2 ranks |"
@@ -62,14 +62,4 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
 } > "$work/section.md"
 
 cat "$work/section.md"
-doc=docs/benchmarks.md
-[ -f "$doc" ] || printf '# Benchmarks\n\nEvery figure here was measured by a script in bench/, on the machine it names.\n\n' > "$doc"
-# Replace this script's section (from its heading to the next '## '), keep the others.
-awk -v sec="$work/section.md" '
-  /^## Phase timings of `driftmpi estimate`/ { while ((getline l < sec) > 0) print l; skip = 1; done = 1; next }
-  /^## / && skip { skip = 0; print "" }
-  !skip { print }
-  END { if (!done) { print ""; while ((getline l < sec) > 0) print l } }
-' "$doc" > "$work/doc.md"
-mv "$work/doc.md" "$doc"
-echo "wrote $doc"
+bench_replace_section "## Phase timings of \`driftmpi estimate\` (bench/phases.sh)" "$work/section.md"

@@ -1,4 +1,5 @@
 import CFFTW
+import Foundation
 
 /// The half spectrum of a real image (FFTW's r2c layout): `depth` x `height` planes of
 /// `width / 2 + 1` complex values, held in FFTW-aligned memory.
@@ -46,6 +47,29 @@ public final class Spectrum: @unchecked Sendable {
         precondition(fixedPoint.count == complexCount * 2)
         let scale = 1 / Double(1 << scaleBits)
         for k in fixedPoint.indices { storage[k] = Float(Double(fixedPoint[k]) * scale) }
+    }
+
+    /// The spectrum of the image moved by `shift` (bins, x y z): each value times exp(-2 pi i k . shift / N).
+    public func translated(by shift: SIMD3<Double>) -> Spectrum {
+        let out = Spectrum(width: width, height: height, depth: depth)
+        let hw = width / 2 + 1
+        let ax = shift.x / Double(width), ay = shift.y / Double(height), az = shift.z / Double(depth)
+        for kz in 0..<depth {
+            let fz = Double(kz <= depth / 2 ? kz : kz - depth) * az
+            for ky in 0..<height {
+                let fy = Double(ky <= height / 2 ? ky : ky - height) * ay
+                let base = (kz * height + ky) * hw
+                for kx in 0..<hw {
+                    let phase = -2 * Double.pi * (Double(kx) * ax + fy + fz)
+                    let c = Float(cos(phase)), sn = Float(sin(phase))
+                    let k = 2 * (base + kx)
+                    let re = storage[k], im = storage[k + 1]
+                    out.storage[k] = re * c - im * sn
+                    out.storage[k + 1] = re * sn + im * c
+                }
+            }
+        }
+        return out
     }
 
     /// This spectrum minus another of the same shape (a sum of segments without one of them).

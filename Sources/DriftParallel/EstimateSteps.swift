@@ -166,38 +166,31 @@ extension EstimatePipeline {
                 c.spectra[seg] = spectrum
                 c.energy[seg] = c.correlator.energy(spectrum)
             }
-            if o.method == .mcc {
-                // Added up in fixed point, so that the sum is exact whatever the rank count.
-                let bits = 20
-                var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCountPublic * 2)
-                for seg in owned {
-                    let f = c.spectra[seg]!.fixedPoint(scaleBits: bits)
-                    for k in sum.indices { sum[k] &+= f[k] }
-                }
-                comm.allreduceSum(&sum)
-                c.total = Spectrum(width: grid.width, height: grid.height, depth: grid.depth, fixedPoint: sum, scaleBits: bits)
-            }
             channels.append(c)
         }
         progress.say("rendered and transformed \(needed.count) segments on rank 0")
 
+        if o.method == .mcc {
+            try timer.measure("correlate") {
+                outcome.pairs = try meanCorrelation(channels: channels.map { ($0.grid, $0.correlator, $0.spectra) },
+                                                    owned: owned, counts: outcome.counts, totalCount: totalCount,
+                                                    schedule: schedule, progress: progress)
+            }
+            return outcome
+        }
         timer.measure("correlate") {
             for i in owned {
                 for j in schedule.partners(of: i) {
-                    let isReference = o.method == .mcc && j == schedule.referenceNode
-                    let ni = Double(outcome.counts[i]!)
-                    let nj = Double(isReference ? totalCount - outcome.counts[i]! : outcome.counts[j]!)
+                    let ni = Double(outcome.counts[i]!), nj = Double(outcome.counts[j]!)
                     var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
                     if ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) {
                         var peaks: [PeakEstimate?] = []
                         var quality = 0.0
                         for (n, c) in channels.enumerated() {
-                            let b = isReference ? c.total!.subtracting(c.spectra[i]!) : c.spectra[j]!
-                            let peak = c.correlator.shift(from: c.spectra[i]!, to: b)
+                            let peak = c.correlator.shift(from: c.spectra[i]!, to: c.spectra[j]!)
                             peaks.append(peak)
                             if n == 0, let p = peak {
-                                let eb = isReference ? c.correlator.energy(b) : c.energy[j]!
-                                quality = p.height / max((c.energy[i]! * eb).squareRoot(), .leastNormalMagnitude)
+                                quality = p.height / max((c.energy[i]! * c.energy[j]!).squareRoot(), .leastNormalMagnitude)
                             }
                         }
                         if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
@@ -212,6 +205,81 @@ extension EstimatePipeline {
             }
         }
         return outcome
+    }
+
+    /// MCC: each segment against the sum of all the others. The sum of a drifting acquisition is blurred
+    /// by the drift itself, so the estimate is iterated: every segment's spectrum is moved back by its
+    /// current drift, the sum of the moved spectra (fixed point, exact over ranks) becomes the new
+    /// reference, and each segment's residual shift against it (without itself) updates its drift,
+    /// until no segment moves by more than 0.05 bin (at most 8 rounds). The pairs returned hold the
+    /// whole shift of the reference relative to each segment.
+    func meanCorrelation(channels: [(grid: RenderGrid, correlator: CrossCorrelator, spectra: [Int: Spectrum])],
+                         owned: Range<Int>, counts: [Int: Int], totalCount: Int, schedule: PairSchedule,
+                         progress: Progress) throws -> [PairShift] {
+        let o = options, comm = communicator
+        let bits = 20
+        var drift = [Int: SIMD3<Double>]()          // nm, per owned segment, relative to the reference
+        for i in owned { drift[i] = .zero }
+        var quality = [Int: Double](), found = [Int: Bool]()
+        for round in 1...8 {
+            // The moved spectra of each channel and their sum over all ranks.
+            var moved: [[Int: Spectrum]] = []
+            var totals: [Spectrum] = []
+            for c in channels {
+                var m: [Int: Spectrum] = [:]
+                var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCountPublic * 2)
+                for i in owned where counts[i]! >= o.minSegmentLocalisations {
+                    let d = drift[i]!
+                    let bins = SIMD3(-d.x / c.grid.binNm, -d.y / c.grid.binNm, c.grid.is3D ? -d.z / c.grid.binZNm : 0)
+                    let spectrum = round == 1 ? c.spectra[i]! : c.spectra[i]!.translated(by: bins)
+                    m[i] = spectrum
+                    let f = spectrum.fixedPoint(scaleBits: bits)
+                    for k in sum.indices { sum[k] &+= f[k] }
+                }
+                comm.allreduceSum(&sum)
+                moved.append(m)
+                totals.append(Spectrum(width: c.grid.width, height: c.grid.height, depth: c.grid.depth, fixedPoint: sum, scaleBits: bits))
+            }
+            var largest = 0.0
+            for i in owned where counts[i]! >= o.minSegmentLocalisations {
+                var residual = SIMD3<Double>.zero
+                var ok = true
+                for (n, c) in channels.enumerated() {
+                    let a = moved[n][i]!
+                    let reference = totals[n].subtracting(a)
+                    guard let p = c.correlator.shift(from: a, to: reference) else { ok = false; break }
+                    if n == 0 {
+                        residual.x = p.dx * c.grid.binNm
+                        residual.y = p.dy * c.grid.binNm
+                        quality[i] = p.height / max((c.correlator.energy(a) * c.correlator.energy(reference)).squareRoot(), .leastNormalMagnitude)
+                    } else {
+                        residual.z = p.dz * c.grid.binZNm
+                    }
+                }
+                found[i] = ok
+                guard ok else { continue }
+                // The reference appears moved by `residual` from the moved segment: the segment lies
+                // that much the other way.
+                drift[i]! -= residual
+                largest = max(largest, abs(residual.x) / channels[0].grid.binNm, abs(residual.y) / channels[0].grid.binNm)
+            }
+            largest = comm.allreduce(largest, .max)
+            progress.say(String(format: "MCC round %d: largest update %.3f bins", round, largest))
+            if largest < 0.05 { break }
+        }
+        var pairs: [PairShift] = []
+        for i in owned {
+            let ni = Double(counts[i]!), nj = Double(totalCount - counts[i]!)
+            var pair = PairShift(i: i, j: schedule.referenceNode, shift: .zero, weight: 0, used: false)
+            if counts[i]! >= o.minSegmentLocalisations, nj >= Double(o.minSegmentLocalisations), found[i] == true {
+                let q = quality[i] ?? 0
+                pair.shift = -drift[i]!
+                pair.weight = ni * nj / (ni + nj) * min(1, max(0, q))
+                pair.used = q >= o.minPeakQuality
+            }
+            pairs.append(pair)
+        }
+        return pairs
     }
 
     /// Rank 0 gathers the pairs, solves robustly and broadcasts drifts, uncertainties and used flags.
