@@ -33,6 +33,12 @@ public struct CubicSpline: Sendable {
 
     /// The spline's value at t (held at the end values outside the knots).
     public func callAsFunction(_ t: Double) -> Double {
+        CubicSpline.evaluate(knots: knots, values: values, secondDerivatives: secondDerivatives, at: t)
+    }
+
+    /// A cubic spline given by its knot values and second derivatives, at t; held at the end values
+    /// outside the knots.
+    static func evaluate(knots: [Double], values: [Double], secondDerivatives: [Double], at t: Double) -> Double {
         let n = knots.count
         if n == 1 || t <= knots[0] { return values[0] }
         if t >= knots[n - 1] { return values[n - 1] }
@@ -50,10 +56,28 @@ public struct CubicSpline: Sendable {
 
 /// Drift at every frame from the drifts of segments at their centre frames.
 public enum DriftInterpolation {
+    /// Knots made strictly increasing: runs of equal (or out-of-order) centres, as overlapping segments
+    /// with the same localisations can give, are merged into their mean.
+    static func increasingKnots(_ centres: [Double], _ values: [SIMD3<Double>]) -> ([Double], [SIMD3<Double>]) {
+        guard zip(centres, centres.dropFirst()).contains(where: { $0 >= $1 }) else { return (centres, values) }
+        var c: [Double] = [], v: [SIMD3<Double>] = [], n: [Double] = []
+        for (t, d) in zip(centres, values) {
+            if let last = c.last, t <= last {
+                let k = c.count - 1
+                v[k] = (v[k] * n[k] + d) / (n[k] + 1)
+                n[k] += 1
+            } else {
+                c.append(t); v.append(d); n.append(1)
+            }
+        }
+        return (c, v)
+    }
+
     /// Drift (nm) at each of `frames`, by a natural cubic spline through (centre, drift) per axis,
     /// held constant before the first and after the last centre.
     public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>]) -> [SIMD3<Double>] {
         precondition(centres.count == drift.count && !centres.isEmpty)
+        let (centres, drift) = increasingKnots(centres, drift)
         let splines = (0..<3).map { k in CubicSpline(knots: centres, values: drift.map { $0[k] }) }
         return frames.map { f in
             let t = Double(f)
@@ -73,8 +97,11 @@ public enum DriftInterpolation {
                      "one finite positive weight per segment")
         // Interpolation does not depend on the weights; use the existing spline so results are bit-identical.
         if smoothing == 0 { return self.drift(at: frames, centres: centres, drift: drift) }
+        let (knots, values) = increasingKnots(centres, drift)
+        // Merged knots lose their separate weights: weigh them all alike then.
+        let w = knots.count == centres.count ? weights : nil
         let splines = (0..<3).map { k in
-            SmoothingSpline(knots: centres, values: drift.map { $0[k] }, weights: weights, smoothing: smoothing)
+            SmoothingSpline(knots: knots, values: values.map { $0[k] }, weights: w, smoothing: smoothing)
         }
         return frames.map { f in
             let t = Double(f)

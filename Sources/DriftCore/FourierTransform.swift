@@ -117,9 +117,8 @@ public final class RealFFT: @unchecked Sendable {
         fftwf_free(complex)
     }
 
-    var complexCount: Int { depth * height * (width / 2 + 1) }
     /// Number of complex values of this shape's spectra.
-    public var complexCountPublic: Int { complexCount }
+    public var complexCount: Int { depth * height * (width / 2 + 1) }
 
     /// The spectrum of a `width * height * depth` image (x fastest).
     public func forward(_ image: [Float]) -> Spectrum {

@@ -33,10 +33,10 @@ public struct ReferenceDensity: Sendable {
         counts.withUnsafeMutableBufferPointer { c in
             var j = y.startIndex
             for i in x.indices {
-                let ix = Int(((Double(x[i]) - originX) * inv).rounded(.down))
-                let iy = Int(((Double(y[j]) - originY) * inv).rounded(.down))
+                let fx = ((Double(x[i]) - originX) * inv).rounded(.down)
+                let fy = ((Double(y[j]) - originY) * inv).rounded(.down)
                 j += 1
-                if ix >= 0 && ix < w && iy >= 0 && iy < h { c[iy * w + ix] &+= weight }
+                if fx >= 0 && fx < Double(w) && fy >= 0 && fy < Double(h) { c[Int(fy) * w + Int(fx)] &+= weight }
             }
         }
     }
@@ -104,6 +104,9 @@ public enum MeanShiftAligner {
                 for i in x.indices {
                     let px = Double(x[i]) + s.x, py = Double(y[j]) + s.y
                     j += 1
+                    // Points beyond the reference (or not finite) have nothing to align to.
+                    guard px > ox - radius, px < ox + Double(w) * b + radius,
+                          py > oy - radius, py < oy + Double(h) * b + radius else { continue }
                     let ix0 = max(0, Int(((px - radius - ox) / b).rounded(.down)))
                     let ix1 = min(w - 1, Int(((px + radius - ox) / b).rounded(.down)))
                     let iy0 = max(0, Int(((py - radius - oy) / b).rounded(.down)))

@@ -14,6 +14,8 @@ public struct RefinementOptions: Sendable {
     /// Passes stop when no fine segment moves by more than this, nm.
     public var convergenceNm: Double = 0.1
     public var maxPasses: Int = 6
+    /// Smoothing of the correction spline (see `SmoothingSpline`; 0 interpolates).
+    public var smoothing: Double = 0
     /// Reference margin around the field, nm (room for drift).
     public var marginNm: Double = 1000
 
@@ -47,6 +49,9 @@ public struct RefinementResult: Sendable {
     public var counts: [Int]
     /// Correction at each fine segment, nm (x, y, z; z = 0 unless z was refined).
     public var correction: [SIMD3<Double>]
+    /// Whether the segment had localisations and something to align to in the last pass; the others
+    /// are left out of the mean and of the spline.
+    public var valid: [Bool]
     public var passes: Int
     /// Largest move of any fine segment in the last pass, nm.
     public var lastUpdateNm: Double
@@ -54,7 +59,9 @@ public struct RefinementResult: Sendable {
     /// The correction at frames: a cubic spline through the fine segments (smoothing 0: interpolating),
     /// held at the ends.
     public func spline(smoothing: Double = 0) -> ([Int]) -> [SIMD3<Double>] {
-        let c = centres, v = correction
+        let keep = centres.indices.filter { valid[$0] }
+        let c = keep.map { centres[$0] }, v = keep.map { correction[$0] }
+        guard !keep.isEmpty else { return { frames in [SIMD3<Double>](repeating: .zero, count: frames.count) } }
         return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v, smoothing: smoothing) }
     }
 }
@@ -107,6 +114,7 @@ public enum Refinement {
                                       lastFrames: (0..<n).map { Int(all[4 * $0 + 1]) },
                                       counts: (0..<n).map { Int(all[4 * $0 + 3]) },
                                       correction: [SIMD3<Double>](repeating: .zero, count: n),
+                                      valid: (0..<n).map { all[4 * $0 + 3] > 0 },
                                       passes: 0, lastUpdateNm: .infinity)
         guard n > 1 else { return result }
 
@@ -114,18 +122,19 @@ public enum Refinement {
         let base = baseDrift(frames)
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
         var shiftsZ = [Double](repeating: 0, count: segments.count)
-        let refineZ = zRange != nil && locs.z != nil
+        var supported = [Bool](repeating: false, count: segments.count)
+        let refineZ = zRange != nil      // the same on every process, also one with no rows
         let m = options.marginNm
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
             let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift.
-            let fine = result.spline()(frames)
+            let fine = result.spline(smoothing: options.smoothing)(frames)
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x
             for k in 0..<locs.count {
                 x[k] = locs.x[k] - Float(base[k].x + fine[k].x)
                 y[k] = locs.y[k] - Float(base[k].y + fine[k].y)
-                if refineZ { z[k] = locs.z![k] - Float(base[k].z + fine[k].z) }
+                if refineZ, let lz = locs.z { z[k] = lz[k] - Float(base[k].z + fine[k].z) }
             }
             // The reference: all localisations of all processes, finest level first.
             var finest = ReferenceDensity(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m,
@@ -142,6 +151,7 @@ public enum Refinement {
                                                    start: shifts[k])
                     reference.add(x: x[s.rows], y: y[s.rows], weight: 1)
                     if a.support > 0 { shifts[k] = a.shift }
+                    supported[k] = a.support > 0
                 }
             }
             if refineZ, let range = zRange {
@@ -165,22 +175,26 @@ public enum Refinement {
                         let a = reference.alignZ(x: x[s.rows], y: y[s.rows], z: z[s.rows], sigmaNm: sigma, start: shiftsZ[k])
                         reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: 1)
                         if a.support > 0 { shiftsZ[k] = a.shift }
+                        supported[k] = supported[k] && a.support > 0
                     }
                 }
             }
             // Residual drift of each segment = minus the shift that lays it onto the reference.
-            let residual = gather(segments.indices.flatMap { [-shifts[$0].x, -shifts[$0].y, -shiftsZ[$0]] })
+            // Segments with no localisations or nothing to align to are left out of the mean and the spline.
+            let residual = gather(segments.indices.flatMap { [-shifts[$0].x, -shifts[$0].y, -shiftsZ[$0], supported[$0] ? 1 : 0] })
+            result.valid = (0..<n).map { residual[4 * $0 + 3] != 0 }
+            let validCount = result.valid.filter { $0 }.count
             var mean = SIMD3<Double>.zero
-            for k in 0..<n { mean += SIMD3(residual[3 * k], residual[3 * k + 1], residual[3 * k + 2]) }
-            mean /= Double(n)
+            for k in 0..<n where result.valid[k] { mean += SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) }
+            mean /= Double(max(validCount, 1))
             var largest = 0.0
-            for k in 0..<n {
-                let r = SIMD3(residual[3 * k], residual[3 * k + 1], residual[3 * k + 2]) - mean
+            for k in 0..<n where result.valid[k] {
+                let r = SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) - mean
                 result.correction[k] += r
                 largest = max(largest, (r * r).sum().squareRoot())
             }
             result.lastUpdateNm = largest
-            for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0 }
+            for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0; supported[k] = false }
         }
         return result
     }

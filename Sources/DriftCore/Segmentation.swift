@@ -49,7 +49,7 @@ public struct Segmentation: Equatable, Sendable {
     /// `lastFrame`: for example the frames of every N-th localisation, for segments of equal counts.
     public static func byStarts(_ starts: [Int], lastFrame: Int) -> Segmentation {
         var unique: [Int] = []
-        for f in starts where unique.last.map({ f > $0 }) ?? true { unique.append(f) }
+        for f in starts where f <= lastFrame && (unique.last.map({ f > $0 }) ?? true) { unique.append(f) }
         var segments: [Segment] = []
         for (k, f) in unique.enumerated() {
             let last = k + 1 < unique.count ? unique[k + 1] - 1 : lastFrame

@@ -118,17 +118,6 @@ public struct SmoothingSpline: Sendable {
 
     /// The spline's value (nm) at frame t, held at the spline's end values outside the knots.
     public func callAsFunction(_ t: Double) -> Double {
-        let n = knots.count
-        if n == 1 || t <= knots[0] { return fittedValues[0] }
-        if t >= knots[n - 1] { return fittedValues[n - 1] }
-        var lo = 0, hi = n - 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if knots[mid] <= t { lo = mid } else { hi = mid }
-        }
-        let h = knots[hi] - knots[lo]
-        let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
-        let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
-        return a * fittedValues[lo] + b * fittedValues[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
+        CubicSpline.evaluate(knots: knots, values: fittedValues, secondDerivatives: secondDerivatives, at: t)
     }
 }

@@ -47,10 +47,15 @@ public struct ZReference: Sendable {
     }
 
     @inline(__always) func cell(_ x: Float, _ y: Float) -> Int? {
-        let ix = Int(((Double(x) - originX) / cellNm).rounded(.down))
-        let iy = Int(((Double(y) - originY) / cellNm).rounded(.down))
-        guard ix >= 0, ix < cellsX, iy >= 0, iy < cellsY else { return nil }
-        return iy * cellsX + ix
+        Self.cell(x, y, originX: originX, originY: originY, cellNm: cellNm, cellsX: cellsX, cellsY: cellsY)
+    }
+
+    /// Index of the cell holding (x, y) nm, or nil outside (or not finite).
+    @inline(__always) static func cell(_ x: Float, _ y: Float, originX: Double, originY: Double, cellNm: Double,
+                                       cellsX: Int, cellsY: Int) -> Int? {
+        let fx = ((Double(x) - originX) / cellNm).rounded(.down), fy = ((Double(y) - originY) / cellNm).rounded(.down)
+        guard fx >= 0, fx < Double(cellsX), fy >= 0, fy < Double(cellsY) else { return nil }
+        return Int(fy) * cellsX + Int(fx)
     }
 
     /// Adds one to the cell of each point (for `occupancy`).
@@ -59,10 +64,10 @@ public struct ZReference: Sendable {
         let cx = Int((widthNm / cellNm).rounded(.up)), cy = Int((heightNm / cellNm).rounded(.up))
         var j = y.startIndex
         for i in x.indices {
-            let ix = Int(((Double(x[i]) - originX) / cellNm).rounded(.down))
-            let iy = Int(((Double(y[j]) - originY) / cellNm).rounded(.down))
+            if let c = cell(x[i], y[j], originX: originX, originY: originY, cellNm: cellNm, cellsX: cx, cellsY: cy) {
+                occupancy[c] &+= 1
+            }
             j += 1
-            if ix >= 0 && ix < cx && iy >= 0 && iy < cy { occupancy[iy * cx + ix] &+= 1 }
         }
     }
 
@@ -71,7 +76,7 @@ public struct ZReference: Sendable {
         var j = y.startIndex, l = z.startIndex
         for i in x.indices {
             defer { j += 1; l += 1 }
-            guard let c = cell(x[i], y[j]), slot[c] >= 0 else { continue }
+            guard z[l].isFinite, let c = cell(x[i], y[j]), slot[c] >= 0 else { continue }
             let iz = Int(((Double(z[l]) - originZ) / binZNm).rounded(.down))
             guard iz >= 0 && iz < binsZ else { continue }
             counts[Int(slot[c]) * binsZ + iz] &+= weight
@@ -95,7 +100,7 @@ public struct ZReference: Sendable {
         counts.withUnsafeBufferPointer { h in
             for _ in 0..<maxIterations {
                 var k0 = 0.0, k1 = 0.0, k2 = 0.0
-                for (n, l) in z.indices.enumerated() where cells[n] >= 0 {
+                for (n, l) in z.indices.enumerated() where cells[n] >= 0 && z[l].isFinite {
                     let pz = Double(z[l]) + s
                     let lo = max(0, Int(((pz - radius - originZ) / binZNm).rounded(.down)))
                     let hi = min(binsZ - 1, Int(((pz + radius - originZ) / binZNm).rounded(.down)))

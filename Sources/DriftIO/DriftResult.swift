@@ -142,43 +142,42 @@ public enum DriftResultWriter {
         for g in ["/drift", "/segments", "/pairs"] { try file.createGroup(g) }
         let flat = DriftResult.flatten
 
-        let frame = try file.createDataset("/drift/frame", scalar: .int64, shape: [part.totalFrames])
-        try frame.write(part.frames, rowOffset: part.frameOffset)
-        let xyz = try file.createDataset("/drift/xyz", scalar: .float64, shape: [part.totalFrames, 3])
-        try xyz.write(flat(part.drift), rowOffset: part.frameOffset)
-        try xyz.setAttribute("unit", "nm")
+        // One column of `total` rows, of which this part writes `values` from `offset`; vectors (x, y, z) in nm.
+        func column<T: H5Element>(_ name: String, _ scalar: H5Scalar, _ total: Int, _ offset: Int, _ values: [T]) throws {
+            try file.createDataset(name, scalar: scalar, shape: [total]).write(values, rowOffset: offset)
+        }
+        func vectors(_ name: String, _ total: Int, _ offset: Int, _ values: [SIMD3<Double>]) throws {
+            let d = try file.createDataset(name, scalar: .float64, shape: [total, 3])
+            try d.write(flat(values), rowOffset: offset)
+            try d.setAttribute("unit", "nm")
+        }
+
+        try column("/drift/frame", .int64, part.totalFrames, part.frameOffset, part.frames)
+        try vectors("/drift/xyz", part.totalFrames, part.frameOffset, part.drift)
 
         let s = part.totalSegments, so = part.segmentOffset
-        try file.createDataset("/segments/first_frame", scalar: .int64, shape: [s]).write(part.segmentFirstFrame, rowOffset: so)
-        try file.createDataset("/segments/last_frame", scalar: .int64, shape: [s]).write(part.segmentLastFrame, rowOffset: so)
-        try file.createDataset("/segments/centre_frame", scalar: .float64, shape: [s]).write(part.segmentCentreFrame, rowOffset: so)
-        try file.createDataset("/segments/count", scalar: .int64, shape: [s]).write(part.segmentCount, rowOffset: so)
-        let sd = try file.createDataset("/segments/drift", scalar: .float64, shape: [s, 3])
-        try sd.write(flat(part.segmentDrift), rowOffset: so)
-        try sd.setAttribute("unit", "nm")
-        let ss = try file.createDataset("/segments/sigma", scalar: .float64, shape: [s, 3])
-        try ss.write(flat(part.segmentSigma), rowOffset: so)
-        try ss.setAttribute("unit", "nm")
+        try column("/segments/first_frame", .int64, s, so, part.segmentFirstFrame)
+        try column("/segments/last_frame", .int64, s, so, part.segmentLastFrame)
+        try column("/segments/centre_frame", .float64, s, so, part.segmentCentreFrame)
+        try column("/segments/count", .int64, s, so, part.segmentCount)
+        try vectors("/segments/drift", s, so, part.segmentDrift)
+        try vectors("/segments/sigma", s, so, part.segmentSigma)
 
         let p = part.totalPairs, po = part.pairOffset
-        try file.createDataset("/pairs/i", scalar: .int64, shape: [p]).write(part.pairI, rowOffset: po)
-        try file.createDataset("/pairs/j", scalar: .int64, shape: [p]).write(part.pairJ, rowOffset: po)
-        let ps = try file.createDataset("/pairs/shift", scalar: .float64, shape: [p, 3])
-        try ps.write(flat(part.pairShift), rowOffset: po)
-        try ps.setAttribute("unit", "nm")
-        try file.createDataset("/pairs/weight", scalar: .float64, shape: [p]).write(part.pairWeight, rowOffset: po)
-        try file.createDataset("/pairs/used", scalar: .uint8, shape: [p]).write(part.pairUsed, rowOffset: po)
+        try column("/pairs/i", .int64, p, po, part.pairI)
+        try column("/pairs/j", .int64, p, po, part.pairJ)
+        try vectors("/pairs/shift", p, po, part.pairShift)
+        try column("/pairs/weight", .float64, p, po, part.pairWeight)
+        try column("/pairs/used", .uint8, p, po, part.pairUsed)
 
         if part.totalFine > 0 {
             try file.createGroup("/refinement")
             let f = part.totalFine, fo = part.fineOffset
-            try file.createDataset("/refinement/first_frame", scalar: .int64, shape: [f]).write(part.fineFirstFrame, rowOffset: fo)
-            try file.createDataset("/refinement/last_frame", scalar: .int64, shape: [f]).write(part.fineLastFrame, rowOffset: fo)
-            try file.createDataset("/refinement/centre_frame", scalar: .float64, shape: [f]).write(part.fineCentreFrame, rowOffset: fo)
-            try file.createDataset("/refinement/count", scalar: .int64, shape: [f]).write(part.fineCount, rowOffset: fo)
-            let fc = try file.createDataset("/refinement/correction", scalar: .float64, shape: [f, 3])
-            try fc.write(flat(part.fineCorrection), rowOffset: fo)
-            try fc.setAttribute("unit", "nm")
+            try column("/refinement/first_frame", .int64, f, fo, part.fineFirstFrame)
+            try column("/refinement/last_frame", .int64, f, fo, part.fineLastFrame)
+            try column("/refinement/centre_frame", .float64, f, fo, part.fineCentreFrame)
+            try column("/refinement/count", .int64, f, fo, part.fineCount)
+            try vectors("/refinement/correction", f, fo, part.fineCorrection)
         }
 
         for (name, value) in attributes {

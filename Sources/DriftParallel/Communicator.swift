@@ -106,27 +106,17 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// Replaces `values` by their element-wise sum over all processes (integers: exact in any order).
-    public func allreduceSum(_ values: inout [Int32]) {
-        guard !values.isEmpty else { return }
-        var offset = 0
-        // MPI counts are Int32: reduce in chunks.
-        while offset < values.count {
-            let n = min(values.count - offset, 1 << 28)
-            values.withUnsafeMutableBufferPointer { b in
-                _ = MPI_Allreduce(driftshim_in_place(), b.baseAddress! + offset, Int32(n), driftshim_mpi_int(), driftshim_mpi_sum(), comm)
-            }
-            offset += n
-        }
-    }
+    public func allreduceSum(_ values: inout [Int32]) { sumInPlace(&values, driftshim_mpi_int()) }
 
-    /// Replaces `values` by their element-wise sum over all processes (integers: exact in any order).
-    public func allreduceSum(_ values: inout [Int64]) {
-        guard !values.isEmpty else { return }
+    public func allreduceSum(_ values: inout [Int64]) { sumInPlace(&values, driftshim_mpi_int64()) }
+
+    /// In-place MPI_SUM in chunks (MPI counts are Int32).
+    private func sumInPlace<T>(_ values: inout [T], _ type: MPI_Datatype) {
         var offset = 0
         while offset < values.count {
             let n = min(values.count - offset, 1 << 27)
             values.withUnsafeMutableBufferPointer { b in
-                _ = MPI_Allreduce(driftshim_in_place(), b.baseAddress! + offset, Int32(n), driftshim_mpi_int64(), driftshim_mpi_sum(), comm)
+                _ = MPI_Allreduce(driftshim_in_place(), UnsafeMutableRawPointer(b.baseAddress! + offset), Int32(n), type, driftshim_mpi_sum(), comm)
             }
             offset += n
         }

@@ -87,7 +87,7 @@ public struct EstimatePipeline {
         // 2. Read own rows and the partners' rows.
         let locs: Localisations = try comm.collectively {
             try timer.measure("read") {
-                guard !needed.isEmpty else { return Localisations() }
+                guard !needed.isEmpty else { return Localisations(z: threeD ? [] : nil) }
                 let first = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.lowerBound].firstFrame)
                 let end = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.upperBound - 1].lastFrame + 1)
                 return try file.read(rows: first..<end, threeD: threeD)
@@ -116,7 +116,11 @@ public struct EstimatePipeline {
         if !sparse.isEmpty {
             progress.say("\(sparse.count) segments hold fewer than \(o.minSegmentLocalisations) localisations and are not correlated: frames \(sparse.prefix(5).map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", "))\(sparse.count > 5 ? ", ..." : "")")
         }
-        let solved = try timer.measure("solve") { try solveOnRoot(pairs: pairs, schedule: schedule, sparse: sparse) }
+        let active = segmentCounts.map { $0 >= Int64(o.minSegmentLocalisations) }
+        guard active.filter({ $0 }).count >= 2 else {
+            throw CollectiveFailure(message: "\(o.input): fewer than 2 segments hold \(o.minSegmentLocalisations) localisations or more; use longer segments (or a smaller --min-segment-locs)", rank: 0)
+        }
+        let solved = try timer.measure("solve") { try solveOnRoot(pairs: pairs, schedule: schedule, active: active, sparse: sparse) }
         let segmentDrift = solved.drift, segmentSigma = solved.sigma
         let pairCounts = comm.allgather(Int64(pairs.count))
         let pairOffset = Int(pairCounts[..<comm.rank].reduce(0, +))
@@ -128,11 +132,14 @@ public struct EstimatePipeline {
 
         // 5. Refinement: short segments aligned to a fine reference of all corrected localisations.
         // Spline weights 1 / sigma^2; segment 0 is the reference (sigma 0), so it takes its neighbour's.
-        let variances = segmentSigma.map { max(1e-4, ($0 * $0).sum() / (threeD ? 3 : 2)) }
-        let weights = variances.indices.map { 1 / ($0 == 0 && variances.count > 1 ? variances[1] : variances[$0]) }
+        // The spline runs through the segments that were solved; with smoothing they are weighted by
+        // their used pairs' total weight.
+        let knots = (0..<s).filter { active[$0] }
+        let knotCentres = knots.map { segmentCentres[$0] }, knotDrift = knots.map { segmentDrift[$0] }
+        let knotWeights = knots.map { max(solved.weight[$0], 1e-12) }
         let coarseDrift: ([Int]) -> [SIMD3<Double>] = {
-            DriftInterpolation.drift(at: $0, centres: segmentCentres, drift: segmentDrift, smoothing: o.smoothing,
-                                     weights: o.smoothing > 0 ? weights : nil)
+            DriftInterpolation.drift(at: $0, centres: knotCentres, drift: knotDrift, smoothing: o.smoothing,
+                                     weights: o.smoothing > 0 ? knotWeights : nil)
         }
         var refinement: RefinementResult?
         var fineRange = 0..<0
@@ -150,14 +157,14 @@ public struct EstimatePipeline {
             fineRange = fineOffset..<(fineOffset + fine.count)
             refinement = timer.measure("refine") {
                 Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH,
-                               zRange: grids.count > 1 ? zRange(of: own) : nil, baseDrift: coarseDrift,
+                               zRange: grids.count > 1 ? zRange(of: own) ?? 0...0 : nil, baseDrift: coarseDrift,
                                options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) })
             }
             if let r = refinement {
                 progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)", r.centres.count, r.passes, r.lastUpdateNm))
             }
         }
-        let fineDrift = refinement?.spline(smoothing: o.smoothing)
+        let fineDrift = refinement?.spline(smoothing: o.refinement.smoothing)
         let driftAt: ([Int]) -> [SIMD3<Double>] = { frames in
             let c = coarseDrift(frames)
             guard let f = fineDrift?(frames) else { return c }
@@ -239,7 +246,7 @@ public struct EstimatePipeline {
         progress.say("wrote \(o.output)")
 
         let phases = Self.phaseNames.map { ($0, comm.allreduce(timer.seconds($0), .max)) }
-        let range = segmentDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
+        let range = knotDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
         return EstimateSummary(segments: s, pairs: pairTotal, usedPairs: solved.used.filter { $0 }.count, rows: Int(totalRows),
                                dims: threeD ? 3 : 2, timings: phases, rmse: rmse, driftRange: range,
                                rmsResidualNm: solved.rmsResidualNm, sparseSegments: sparse)

@@ -13,6 +13,8 @@ struct CorrelationOutcome {
 struct SolveOutcome {
     var drift: [SIMD3<Double>]
     var sigma: [SIMD3<Double>]
+    /// Each segment's total weight of used pairs (the information behind its drift).
+    var weight: [Double]
     /// Used flag of every pair, in (i, j) order.
     var used: [Bool]
     var rmsResidualNm: Double
@@ -23,6 +25,12 @@ extension EstimatePipeline {
     func validate() throws {
         let o = options
         guard o.segmentFrames > 0 else { throw HDF5Error(o.input, "--segment-frames must be positive") }
+        if let step = o.segmentStep, step < o.segmentFrames {
+            guard step >= 1, o.method == .rcc, o.window.map({ $0 >= 2 }) ?? true else {
+                throw HDF5Error(o.input, "overlapping segments need --method rcc with --window 2 or more")
+            }
+        }
+        if let step = o.segmentStep, step > o.segmentFrames { throw HDF5Error(o.input, "--segment-step must not exceed --segment-frames") }
         guard o.binNm > 0, o.binNm.isFinite, o.binZNm > 0, o.binZNm.isFinite else {
             throw HDF5Error(o.input, "--bin-nm and --bin-z-nm must be positive")
         }
@@ -95,18 +103,10 @@ extension EstimatePipeline {
         let o = options, comm = communicator
         let xy = RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm)
         guard threeD else { return [xy] }
-        var lo = Double.infinity, hi = -Double.infinity
-        if let z = locs.z {
-            for k in ownRows where z[k].isFinite {
-                lo = min(lo, Double(z[k]))
-                hi = max(hi, Double(z[k]))
-            }
-        }
-        lo = comm.allreduce(lo, .min)
-        hi = comm.allreduce(hi, .max)
-        guard lo.isFinite, hi.isFinite else {
+        guard let range = zRange(of: locs, rows: ownRows) else {
             throw CollectiveFailure(message: "\(o.input): no finite z values", rank: 0)
         }
+        let lo = range.lowerBound, hi = range.upperBound
         let margin = min(o.maxDriftNm, 500) + 2 * o.binZNm
         let depth = hi - lo + 2 * margin
         guard depth / o.binZNm <= 512 else {
@@ -116,16 +116,24 @@ extension EstimatePipeline {
         return [xy, RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: coarse, originZ: lo - margin, depthNm: depth, binZNm: o.binZNm)]
     }
 
-    /// The z range of every rank's localisations (exact min/max reductions).
-    func zRange(of locs: Localisations) -> ClosedRange<Double> {
+    /// The z range of every rank's localisations `rows` (exact min/max reductions), nil when none is finite.
+    func zRange(of locs: Localisations, rows: Range<Int>? = nil) -> ClosedRange<Double>? {
         var lo = Double.infinity, hi = -Double.infinity
-        for v in locs.z ?? [] where v.isFinite {
-            lo = min(lo, Double(v))
-            hi = max(hi, Double(v))
+        if let z = locs.z {
+            for k in rows ?? z.indices where z[k].isFinite {
+                lo = min(lo, Double(z[k]))
+                hi = max(hi, Double(z[k]))
+            }
         }
         lo = communicator.allreduce(lo, .min)
         hi = communicator.allreduce(hi, .max)
-        return lo <= hi ? lo...hi : 0...0
+        return lo <= hi ? lo...hi : nil
+    }
+
+    /// A pair's weight in the solve: the localisation counts' harmonic combination (the variance of a
+    /// correlation shift falls with both) times the correlation coefficient at the peak.
+    func pairWeight(_ ni: Double, _ nj: Double, quality: Double) -> Double {
+        ni * nj / (ni + nj) * min(1, max(0, quality))
     }
 
     /// Renders and transforms the needed segments on every grid and correlates each owned segment with
@@ -196,7 +204,7 @@ extension EstimatePipeline {
                         if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
                             let dz = channels.count > 1 ? peaks[1]!.dz * channels[1].grid.binZNm : 0
                             pair.shift = SIMD3(p.dx * channels[0].grid.binNm, p.dy * channels[0].grid.binNm, dz)
-                            pair.weight = ni * nj / (ni + nj) * min(1, max(0, quality))
+                            pair.weight = pairWeight(ni, nj, quality: quality)
                             pair.used = quality >= o.minPeakQuality
                         }
                     }
@@ -227,7 +235,7 @@ extension EstimatePipeline {
             var totals: [Spectrum] = []
             for c in channels {
                 var m: [Int: Spectrum] = [:]
-                var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCountPublic * 2)
+                var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCount * 2)
                 for i in owned where counts[i]! >= o.minSegmentLocalisations {
                     let d = drift[i]!
                     let bins = SIMD3(-d.x / c.grid.binNm, -d.y / c.grid.binNm, c.grid.is3D ? -d.z / c.grid.binZNm : 0)
@@ -262,6 +270,7 @@ extension EstimatePipeline {
                 // that much the other way.
                 drift[i]! -= residual
                 largest = max(largest, abs(residual.x) / channels[0].grid.binNm, abs(residual.y) / channels[0].grid.binNm)
+                if channels.count > 1 { largest = max(largest, abs(residual.z) / channels[1].grid.binZNm) }
             }
             largest = comm.allreduce(largest, .max)
             progress.say(String(format: "MCC round %d: largest update %.3f bins", round, largest))
@@ -274,7 +283,7 @@ extension EstimatePipeline {
             if counts[i]! >= o.minSegmentLocalisations, nj >= Double(o.minSegmentLocalisations), found[i] == true {
                 let q = quality[i] ?? 0
                 pair.shift = -drift[i]!
-                pair.weight = ni * nj / (ni + nj) * min(1, max(0, q))
+                pair.weight = pairWeight(ni, nj, quality: q)
                 pair.used = q >= o.minPeakQuality
             }
             pairs.append(pair)
@@ -282,27 +291,45 @@ extension EstimatePipeline {
         return pairs
     }
 
-    /// Rank 0 gathers the pairs, solves robustly and broadcasts drifts, uncertainties and used flags.
-    func solveOnRoot(pairs: [PairShift], schedule: PairSchedule, sparse: [ClosedRange<Int>]) throws -> SolveOutcome {
+    /// Rank 0 gathers the pairs, solves robustly over the segments with enough localisations
+    /// (`active`; the others are left out of the system and get NaN), and broadcasts drifts,
+    /// uncertainties, each segment's total weight of used pairs and the used flags.
+    func solveOnRoot(pairs: [PairShift], schedule: PairSchedule, active: [Bool], sparse: [ClosedRange<Int>]) throws -> SolveOutcome {
         let comm = communicator, o = options
         let gathered = comm.gatherv(pairs.flatMap(\.packed))
         let s = schedule.segmentCount
         let solution: [Double] = try comm.collectively {
             guard comm.isRoot else { return [] }
-            let all = stride(from: 0, to: gathered.count, by: PairShift.packedCount).map {
-                PairShift(packed: gathered[$0..<($0 + PairShift.packedCount)])
+            // Compact numbering of the active segments (MCC's reference node after them).
+            var index = [Int](repeating: -1, count: s)
+            var count = 0
+            for k in 0..<s where active[k] { index[k] = count; count += 1 }
+            let nodes = count + (o.method == .mcc ? 1 : 0)
+            func node(_ k: Int) -> Int { k >= s ? count : index[k] }
+            let all = stride(from: 0, to: gathered.count, by: PairShift.packedCount).map { k -> PairShift in
+                var p = PairShift(packed: gathered[k..<(k + PairShift.packedCount)])
+                if node(p.i) < 0 || node(p.j) < 0 { p.used = false; p.i = 0; p.j = 0 } else { p.i = node(p.i); p.j = node(p.j) }
+                return p
             }
             let solved: DriftSolution
             do {
-                solved = try RobustSolver.solve(segmentCount: schedule.nodeCount, pairs: all, maxResidualNm: o.maxResidualNm)
+                solved = try RobustSolver.solve(segmentCount: nodes, pairs: all, maxResidualNm: o.maxResidualNm)
             } catch let e as DriftSolverError {
-                var text = "\(o.input): \(e)"
+                var text = "\(e)"
+                if case .unconnected(let compact) = e {
+                    let original = compact.compactMap { c in (0..<s).first { index[$0] == c } }
+                    text = "\(DriftSolverError.unconnected(segments: original))"
+                }
                 if !sparse.isEmpty { text += " (\(sparse.count) segments are too sparse: try longer segments or --segment-locs)" }
-                throw HDF5Error(o.input, String(text.dropFirst(o.input.count + 2)))
+                throw HDF5Error(o.input, text)
             }
+            var weightSum = [Double](repeating: 0, count: nodes)
+            for p in solved.pairs where p.used { weightSum[p.i] += p.weight; weightSum[p.j] += p.weight }
             var out: [Double] = []
-            for k in 0..<s { out += [solved.drift[k].x, solved.drift[k].y, solved.drift[k].z] }
-            for k in 0..<s { out += [solved.segmentSigma[k].x, solved.segmentSigma[k].y, solved.segmentSigma[k].z] }
+            let nan = SIMD3<Double>(repeating: .nan)
+            for k in 0..<s { let d = active[k] ? solved.drift[index[k]] : nan; out += [d.x, d.y, d.z] }
+            for k in 0..<s { let d = active[k] ? solved.segmentSigma[index[k]] : nan; out += [d.x, d.y, d.z] }
+            for k in 0..<s { out.append(active[k] ? weightSum[index[k]] : 0) }
             out.append(solved.rmsResidualNm)
             out += solved.pairs.map { $0.used ? 1 : 0 }
             return out
@@ -310,7 +337,8 @@ extension EstimatePipeline {
         let b = comm.broadcast(solution)
         let drift = (0..<s).map { SIMD3(b[3 * $0], b[3 * $0 + 1], b[3 * $0 + 2]) }
         let sigma = (0..<s).map { SIMD3(b[3 * (s + $0)], b[3 * (s + $0) + 1], b[3 * (s + $0) + 2]) }
-        return SolveOutcome(drift: drift, sigma: sigma, used: b[(6 * s + 1)...].map { $0 != 0 }, rmsResidualNm: b[6 * s])
+        return SolveOutcome(drift: drift, sigma: sigma, weight: Array(b[(6 * s)..<(7 * s)]),
+                            used: b[(7 * s + 1)...].map { $0 != 0 }, rmsResidualNm: b[7 * s])
     }
 
     /// Row indices (into the locally read table) of the segments `segs`.

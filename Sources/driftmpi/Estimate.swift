@@ -94,7 +94,10 @@ struct Estimate: ParsableCommand {
         guard segmentFrames >= 1 else { throw ValidationError("--segment-frames must be at least 1") }
         guard CorrelationMethod(rawValue: method) != nil else { throw ValidationError("--method must be rcc, mcc or dcc") }
         if let step = segmentStep {
-            guard step >= 1 else { throw ValidationError("--segment-step must be at least 1") }
+            guard step >= 1, step <= segmentFrames else { throw ValidationError("--segment-step must be between 1 and --segment-frames") }
+            guard step == segmentFrames || (method == "rcc" && window != "1") else {
+                throw ValidationError("overlapping segments (--segment-step below --segment-frames) need --method rcc with --window 2 or more, so that the pairs link every segment")
+            }
             guard method != "mcc" || step >= segmentFrames else {
                 throw ValidationError("overlapping segments (--segment-step below --segment-frames) work with rcc and dcc, not mcc")
             }
@@ -124,6 +127,7 @@ struct Estimate: ParsableCommand {
         o.maxResidualNm = maxResidualNm > 0 ? maxResidualNm : nil
         o.minSegmentLocalisations = minSegmentLocs
         o.smoothing = smoothing
+        o.refinement.smoothing = smoothing
         o.binNm = binNm
         o.window = window == "all" ? nil : Int(window)
         o.maxDriftNm = maxDriftNm

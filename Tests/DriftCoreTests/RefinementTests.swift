@@ -60,6 +60,10 @@ final class RefinementTests: XCTestCase {
         XCTAssertGreaterThan(a.support, 0)
         reference.add(x: ref.x[...], y: ref.y[...], z: ref.z[...], weight: -1)
         XCTAssertTrue(reference.counts.allSatisfy { $0 == 0 })
+        // Points without a finite z are skipped, not a crash.
+        reference.add(x: [1000][...], y: [1000][...], z: [.nan][...])
+        XCTAssertTrue(reference.counts.allSatisfy { $0 == 0 })
+        XCTAssertEqual(reference.alignZ(x: [1000][...], y: [1000][...], z: [.nan][...], sigmaNm: 25).support, 0)
     }
 
     func testNothingToAlignToGivesNoSupport() {

@@ -1,0 +1,80 @@
+import DriftCore
+import DriftIO
+import Foundation
+import XCTest
+
+/// Data and rank counts at the edges: idle ranks, gaps in the data.
+final class EdgeCaseTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "driftmpi-edge-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func write(_ acq: SimulatedAcquisition, _ name: String) throws {
+        try PicassoWriter.write(acq, to: dir + "/" + name, generator: [])
+        try AtomicOutput.write(text: TruthCSV.text(drift: acq.drift), to: dir + "/" + name.replacingOccurrences(of: ".hdf5", with: "_truth.csv"))
+    }
+
+    /// More ranks than segments: the idle ranks join every collective call (3D with refinement too)
+    /// and the drift is the same as on one rank.
+    func testMoreRanksThanSegments() throws {
+        var p = SimulationParameters()
+        p.frames = 4000
+        p.sites = 2000
+        p.seed = 12
+        p.threeD = true
+        try write(Simulator.run(p), "few.hdf5")
+        var drifts: [[SIMD3<Double>]] = []
+        for ranks in [1, 3] {
+            let r = try DriftmpiProcess.run(["estimate", "few.hdf5", "-o", "few\(ranks).h5", "--segment-frames", "2000", "--quiet"],
+                                            ranks: ranks, in: dir, timeout: 120)
+            XCTAssertFalse(r.timedOut, "hung at \(ranks) ranks")
+            XCTAssertEqual(r.status, 0, r.stderr)
+            drifts.append(try DriftResult.read(path: dir + "/few\(ranks).h5").drift)
+        }
+        XCTAssertEqual(drifts[0], drifts[1])
+    }
+
+    /// A gap in the data makes a segment too sparse: it is reported and left out of the solve, and
+    /// the drift is still measured around it.
+    func testSparseSegmentIsLeftOut() throws {
+        var p = SimulationParameters()
+        p.frames = 8000
+        p.sites = 3000
+        p.seed = 13
+        var acq = Simulator.run(p)
+        let keep = acq.frame.indices.filter { acq.frame[$0] < 3000 || acq.frame[$0] >= 4000 }
+        acq.frame = keep.map { acq.frame[$0] }
+        acq.x = keep.map { acq.x[$0] }
+        acq.y = keep.map { acq.y[$0] }
+        acq.z = keep.map { acq.z[$0] }
+        acq.photons = keep.map { acq.photons[$0] }
+        acq.background = keep.map { acq.background[$0] }
+        acq.precision = keep.map { acq.precision[$0] }
+        acq.psfSigma = keep.map { acq.psfSigma[$0] }
+        try write(acq, "gap.hdf5")
+        let r = try DriftmpiProcess.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"],
+                                        ranks: 2, in: dir, timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("segments too sparse to correlate (frames): 3000-3999"), r.stdout)
+        let result = try DriftResult.read(path: dir + "/gap.h5")
+        XCTAssertTrue(result.segmentDrift[3].x.isNaN, "the sparse segment has no drift of its own")
+        XCTAssertTrue(result.drift.allSatisfy { $0.x.isFinite && $0.y.isFinite })
+        XCTAssertEqual(result.attributes["sparse_segments"], .int(1))
+        let truth = try TruthCSV.read(path: dir + "/gap_truth.csv")
+        // Where there are data the drift is measured as well as anywhere (the gap itself can only be interpolated).
+        let seen = truth.frames.indices.filter { truth.frames[$0] < 3000 || truth.frames[$0] >= 4000 }
+        let rmse = DriftAccuracy.rmse(estimated: seen.map { result.drift[$0] }, truth: seen.map { truth.drift[$0] })
+        XCTAssertLessThan(max(rmse.x, rmse.y), 3, "\(rmse)")
+    }
+
+    func testOverlapNeedsAWindowThatLinksSegments() throws {
+        let r = try DriftmpiProcess.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-step", "500", "--method", "dcc"], in: dir, timeout: 30)
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("need --method rcc with --window 2 or more"), r.stderr)
+    }
+}
