@@ -14,6 +14,8 @@ public final class CrossCorrelator: @unchecked Sendable {
     /// Standard deviation of the Gaussian applied to the correlation, bins.
     public let smoothingBins: Double
     private let gaussian: [Float]
+    /// Wall time spent locating and fitting peaks so far, s.
+    public private(set) var peakSeconds = 0.0
 
     public convenience init(grid: RenderGrid, maxShiftNm: Double, smoothingBins: Double = 1.0) {
         self.init(width: grid.width, height: grid.height, depth: grid.depth,
@@ -84,6 +86,8 @@ public final class CrossCorrelator: @unchecked Sendable {
     /// The shift of `b` relative to `a`, in bins, or nil when no peak stands in the search region.
     public func shift(from a: Spectrum, to b: Spectrum) -> PeakEstimate? {
         let c = correlation(a, b)
+        let start = Date()
+        defer { peakSeconds += Date().timeIntervalSince(start) }
         return PeakFinder.locate(in: c, width: fft.width, height: fft.height, depth: fft.depth,
                                  maxShift: maxShiftBins, maxShiftZ: maxShiftBinsZ)
     }

@@ -18,6 +18,10 @@ public struct EstimateSummary: Sendable {
     public var rmsResidualNm: Double
     /// Frame ranges of segments too sparse to correlate.
     public var sparseSegments: [ClosedRange<Int>]
+    /// Share of the forward transforms, correlations and peak fits spent inside FFTW (all ranks).
+    public var fftwShare: Double
+    /// Largest peak resident memory of any rank, MiB.
+    public var peakMemoryMiB: Double
 }
 
 /// Drift from a Picasso localisation file on every process of a communicator:
@@ -40,7 +44,7 @@ public struct EstimatePipeline {
     public let communicator: Communicator
 
     /// The phases timed, in order.
-    public static let phaseNames = ["read", "render", "fft", "correlate", "solve", "refine", "write"]
+    public static let phaseNames = ["read", "render", "fft", "correlate", "peaks", "solve", "refine", "write"]
 
     public init(options: EstimateOptions, communicator: Communicator) {
         self.options = options
@@ -234,6 +238,7 @@ public struct EstimatePipeline {
                            ("rmse_vs_truth_x_nm", .double(r.x)), ("rmse_vs_truth_y_nm", .double(r.y)),
                            ("rmse_vs_truth_z_nm", .double(r.z))]
         }
+        attributes.append(("peak_resident_mib_max", .double(comm.allreduce(Double(PeakMemory.residentMiB()), .max))))
         // A fixed list of phases, so every rank makes the same reductions (a rank may have no work).
         for name in Self.phaseNames where name != "write" {
             attributes.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
@@ -246,9 +251,14 @@ public struct EstimatePipeline {
         progress.say("wrote \(o.output)")
 
         let phases = Self.phaseNames.map { ($0, comm.allreduce(timer.seconds($0), .max)) }
+        // Share of the correlation phases (forward transforms, correlations, peak fits) spent inside FFTW.
+        let fftwSum = comm.allreduce(timer.seconds("fftw"), .sum)
+        let correlationSum = comm.allreduce(timer.seconds("fft") + timer.seconds("correlate") + timer.seconds("peaks"), .sum)
         let range = knotDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
         return EstimateSummary(segments: s, pairs: pairTotal, usedPairs: solved.used.filter { $0 }.count, rows: Int(totalRows),
                                dims: threeD ? 3 : 2, timings: phases, rmse: rmse, driftRange: range,
-                               rmsResidualNm: solved.rmsResidualNm, sparseSegments: sparse)
+                               rmsResidualNm: solved.rmsResidualNm, sparseSegments: sparse,
+                               fftwShare: correlationSum > 0 ? fftwSum / correlationSum : 0,
+                               peakMemoryMiB: comm.allreduce(Double(PeakMemory.residentMiB()), .max))
     }
 }

@@ -156,6 +156,8 @@ struct Estimate: ParsableCommand {
             for (name, seconds) in summary.timings {
                 print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f", seconds))
             }
+            print(String(format: "inside FFTW: %.0f %% of the forward transforms, correlations and peak fits", 100 * summary.fftwShare))
+            print(String(format: "peak resident memory: %.0f MiB (largest rank)", summary.peakMemoryMiB))
         }
         print("result: \(output)")
     }
