@@ -41,6 +41,11 @@ public struct ReferenceDensity: Sendable {
         }
     }
 
+    /// Sets every count to zero (keeping the memory).
+    public mutating func reset() {
+        counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
     /// The same counts in bins `factor` times larger (sums of factor x factor blocks).
     public func coarsened(by factor: Int) -> ReferenceDensity {
         var out = ReferenceDensity(originX: originX, originY: originY,
@@ -90,7 +95,10 @@ public enum MeanShiftAligner {
         let span = Int((2 * radius / b).rounded(.up)) + 2
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * span)
         defer { scratch.deallocate() }
-        let wx = scratch, wy = scratch + span, dxs = scratch + 2 * span, dys = scratch + 3 * span
+        let wy = scratch + span, dys = scratch + 3 * span
+        let scratchF = UnsafeMutablePointer<Float>.allocate(capacity: 2 * span)
+        defer { scratchF.deallocate() }
+        let wxf = scratchF, dxf = scratchF + span
         let ox = reference.originX, oy = reference.originY
         var s = start
         var support = 0.0
@@ -115,8 +123,8 @@ public enum MeanShiftAligner {
                     let nx = ix1 - ix0 + 1, ny = iy1 - iy0 + 1
                     for k in 0..<nx {
                         let d = ox + (Double(ix0 + k) + 0.5) * b - px
-                        dxs[k] = d
-                        wx[k] = exp(-d * d * inv2s2)
+                        dxf[k] = Float(d)
+                        wxf[k] = Float(exp(-d * d * inv2s2))
                     }
                     for k in 0..<ny {
                         let d = oy + (Double(iy0 + k) + 0.5) * b - py
@@ -125,13 +133,15 @@ public enum MeanShiftAligner {
                     }
                     for k in 0..<ny {
                         let row = (iy0 + k) * w + ix0
-                        var sum = 0.0, sumX = 0.0, sumXX = 0.0
+                        // A row of a few bins: single precision is plenty, and the sums stay in Double.
+                        var sumF: Float = 0, sumXF: Float = 0, sumXXF: Float = 0
                         for m in 0..<nx {
-                            let v = Double(c[row + m]) * wx[m]
-                            sum += v
-                            sumX += v * dxs[m]
-                            sumXX += v * dxs[m] * dxs[m]
+                            let v = Float(c[row + m]) * wxf[m]
+                            sumF += v
+                            sumXF += v * dxf[m]
+                            sumXXF += v * dxf[m] * dxf[m]
                         }
+                        let sum = Double(sumF), sumX = Double(sumXF), sumXX = Double(sumXXF)
                         let dy = dys[k]
                         let wk = wy[k]
                         k0 += wk * sum
@@ -149,7 +159,8 @@ public enum MeanShiftAligner {
                 let gx = kx / s2, gy = ky / s2
                 let det = hxx * hyy - hxy * hxy
                 var step: SIMD2<Double>
-                if hxx < 0 && det > 0 {
+                let newton = hxx < 0 && det > 0
+                if newton {
                     step = SIMD2(-(hyy * gx - hxy * gy) / det, -(-hxy * gx + hxx * gy) / det)
                 } else {
                     step = SIMD2(kx / k0, ky / k0)          // mean-shift
@@ -157,7 +168,9 @@ public enum MeanShiftAligner {
                 let length = (step * step).sum().squareRoot()
                 if length > sigmaNm { step *= sigmaNm / length }
                 s += step
-                if length < tolerance { break }
+                // A short Newton step lands within about (length / sigma)^2 * length of the optimum:
+                // below sigma / 20 that is under 1/400 of the step, so no further iteration is needed.
+                if length < tolerance || (newton && length < sigmaNm / 20) { break }
             }
         }
         return Alignment(shift: s, support: support, iterations: iterations)

@@ -119,7 +119,15 @@ public enum Refinement {
         guard n > 1 else { return result }
 
         let frames = locs.frame.map { Int($0) }
-        let base = baseDrift(frames)
+        // Splines are evaluated once per frame, not per localisation.
+        let firstFrame = frames.min() ?? 0, lastFrame = frames.max() ?? -1
+        let frameRange = lastFrame >= firstFrame ? Array(firstFrame...lastFrame) : []
+        let basePerFrame = baseDrift(frameRange)
+        let base = frames.map { basePerFrame[$0 - firstFrame] }
+        // The finest reference is reused from pass to pass.
+        var finest = ReferenceDensity(originX: -options.marginNm, originY: -options.marginNm,
+                                      widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
+                                      binNm: options.binNm(sigma: options.sigmasNm.last!))
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
         var shiftsZ = [Double](repeating: 0, count: segments.count)
         var supported = [Bool](repeating: false, count: segments.count)
@@ -129,7 +137,8 @@ public enum Refinement {
             let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift.
-            let fine = result.spline(smoothing: options.smoothing)(frames)
+            let finePerFrame = result.spline(smoothing: options.smoothing)(frameRange)
+            let fine = frames.map { finePerFrame[$0 - firstFrame] }
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x
             for k in 0..<locs.count {
                 x[k] = locs.x[k] - Float(base[k].x + fine[k].x)
@@ -137,8 +146,7 @@ public enum Refinement {
                 if refineZ, let lz = locs.z { z[k] = lz[k] - Float(base[k].z + fine[k].z) }
             }
             // The reference: all localisations of all processes, finest level first.
-            var finest = ReferenceDensity(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m,
-                                          heightNm: fieldHeightNm + 2 * m, binNm: options.binNm(sigma: options.sigmasNm.last!))
+            finest.reset()
             let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
             finest.add(x: x[owned], y: y[owned])
             sumCounts(&finest.counts)

@@ -242,8 +242,7 @@ enum H5Attributes {
         let a = H5Acreate2(object, name, T.h5.fileType, space.id, driftshim_h5p_default(), driftshim_h5p_default())
         guard a >= 0 else { throw HDF5Error(path, "cannot write attribute \(name)") }
         defer { H5Aclose(a) }
-        var v = scalar
-        H5Awrite(a, T.h5.memoryType, &v)
+        withUnsafeBytes(of: scalar) { _ = H5Awrite(a, T.h5.memoryType, $0.baseAddress) }
     }
 
     static func readScalar<T: H5Element & Numeric>(name: String, on object: hid_t) -> T? {
@@ -252,7 +251,8 @@ enum H5Attributes {
         guard a >= 0 else { return nil }
         defer { H5Aclose(a) }
         var v: T = 0
-        return H5Aread(a, T.h5.memoryType, &v) >= 0 ? v : nil
+        let status = withUnsafeMutableBytes(of: &v) { H5Aread(a, T.h5.memoryType, $0.baseAddress) }
+        return status >= 0 ? v : nil
     }
 
     static func readString(name: String, on object: hid_t) -> String? {

@@ -100,7 +100,7 @@ extension EstimatePipeline {
     /// largest drift searched, in `binZNm` bins, with x and y bins coarse enough for at most 256 a side
     /// (x and y come from the 2D grid; refinement then sharpens all three).
     func makeGrids(fieldW: Double, fieldH: Double, threeD: Bool, locs: Localisations, ownRows: Range<Int>) throws -> [RenderGrid] {
-        let o = options, comm = communicator
+        let o = options
         let xy = RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: o.binNm)
         guard threeD else { return [xy] }
         guard let range = zRange(of: locs, rows: ownRows) else {
