@@ -11,7 +11,6 @@ bin="$(swift build -c release --show-bin-path)/driftmpi"
 
 mkdir -p demo
 "$bin" simulate locs demo/demo.hdf5 --frames 20000 --seed 1
-# 500-frame segments: the drift changes within 1000 frames by more than the correlation error.
-mpirun -n 2 "$bin" estimate demo/demo.hdf5 -o demo/drift.h5 --segment-frames 500 --truth demo/demo_truth.csv --timings
+mpirun -n 2 "$bin" estimate demo/demo.hdf5 -o demo/drift.h5 --truth demo/demo_truth.csv --timings
 echo
 echo "Result: $(pwd)/demo/drift.h5 (drift in nm at every frame: /drift/xyz; see docs/formats.md)"
