@@ -88,7 +88,7 @@ public enum MeanShiftAligner {
                              sigmaNm: Double, start: SIMD2<Double> = .zero,
                              tolerance: Double = 0.005, maxIterations: Int = 50) -> Alignment {
         precondition(x.count == y.count)
-        let radius = 2.5 * sigmaNm
+        let radius = 2.0 * sigmaNm
         let inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
         let s2 = sigmaNm * sigmaNm
         let b = reference.binNm, w = reference.width, h = reference.height

@@ -18,6 +18,9 @@ public struct EstimateOptions: Sendable {
     public var dims: Int?
     /// Histogram bin size in x and y, nm.
     public var binNm: Double = 30
+    /// Raise `binNm` for large fields so that the transforms stay at most 1120 bins a side (the
+    /// refinement, not the bin size, sets the final accuracy).
+    public var autoBin: Bool = false
     /// Histogram bin size in z, nm (3D).
     public var binZNm: Double = 50
     /// RCC partners per segment; nil = all pairs.

@@ -40,7 +40,7 @@ public struct EstimateSummary: Sendable {
 /// Every step depends only on the data, never on the rank count, so the result is the same at any
 /// number of ranks.
 public struct EstimatePipeline {
-    public let options: EstimateOptions
+    public private(set) var options: EstimateOptions
     public let communicator: Communicator
 
     /// The phases timed, in order.
@@ -51,9 +51,9 @@ public struct EstimatePipeline {
         self.communicator = communicator
     }
 
-    public func run() throws -> EstimateSummary {
+    public mutating func run() throws -> EstimateSummary {
         let comm = communicator
-        let o = options
+        var o = options
         let progress = Progress(communicator: comm, quiet: o.quiet)
         var timer = PhaseTimer()
 
@@ -69,6 +69,11 @@ public struct EstimatePipeline {
             throw CollectiveFailure(message: "\(o.input): --dims 3 needs a 'z' column, and 'locs' has none", rank: 0)
         }
         let fieldW = Double(meta.width) * meta.pixelSizeNm, fieldH = Double(meta.height) * meta.pixelSizeNm
+        if o.autoBin {
+            // Large fields get larger bins, so that transforms stay at most 1120 a side.
+            o.binNm = max(o.binNm, max(fieldW, fieldH) / 1120)
+            options.binNm = o.binNm
+        }
         try checkSizes(fieldW: fieldW, fieldH: fieldH, meta: meta)
         try comm.collectively {
             try timer.measure("read") {

@@ -48,8 +48,8 @@ struct Estimate: ParsableCommand {
     @Option(name: .customLong("bin-z-nm"), help: "Histogram bin size in z, nm (3D).")
     var binZNm: Double = 50
 
-    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm.")
-    var binNm: Double = 30
+    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm (default: 30, larger for fields over 33.6 um so that transforms stay at most 1120 bins a side).")
+    var binNm: Double?
 
     @Option(help: "Correlate each segment with the next K segments, or 'all' for every pair.")
     var window: String = "5"
@@ -108,7 +108,7 @@ struct Estimate: ParsableCommand {
         guard maxResidualNm >= 0, maxResidualNm.isFinite else { throw ValidationError("--max-residual-nm must be 0 or positive") }
         guard minSegmentLocs >= 1 else { throw ValidationError("--min-segment-locs must be at least 1") }
         guard smoothing >= 0, smoothing.isFinite else { throw ValidationError("--smoothing must be 0 or positive") }
-        guard binNm > 0, binNm.isFinite else { throw ValidationError("--bin-nm must be positive") }
+        if let b = binNm { guard b > 0, b.isFinite else { throw ValidationError("--bin-nm must be positive") } }
         guard maxDriftNm > 0, maxDriftNm.isFinite else { throw ValidationError("--max-drift-nm must be positive") }
         guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
         guard refineLocs >= 10 else { throw ValidationError("--refine-locs must be at least 10") }
@@ -128,7 +128,8 @@ struct Estimate: ParsableCommand {
         o.minSegmentLocalisations = minSegmentLocs
         o.smoothing = smoothing
         o.refinement.smoothing = smoothing
-        o.binNm = binNm
+        o.binNm = binNm ?? 30
+        o.autoBin = binNm == nil
         o.window = window == "all" ? nil : Int(window)
         o.maxDriftNm = maxDriftNm
         o.tukeyAlpha = tukey
@@ -138,7 +139,8 @@ struct Estimate: ParsableCommand {
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
         o.timings = timings
         o.quiet = quiet
-        let summary = try EstimatePipeline(options: o, communicator: comm).run()
+        var pipeline = EstimatePipeline(options: o, communicator: comm)
+        let summary = try pipeline.run()
         guard comm.isRoot else { return }
         let r = summary.driftRange
         print(String(format: "%d localisations, %dD, %d segments, %d of %d pairs used (RMS residual %.2f nm); largest segment drift x %.1f, y %.1f, z %.1f nm",
