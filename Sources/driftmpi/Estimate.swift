@@ -6,21 +6,26 @@ import Foundation
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate drift from a Picasso localisation file by redundant cross-correlation (RCC).",
+        abstract: "Estimate drift from a Picasso localisation file by cross-correlation (RCC, MCC or DCC), 2D or 3D, refined to about 1 nm.",
         discussion: """
-        Cuts the localisations into segments of --segment-frames frames, renders each as a 2D histogram
-        (--bin-nm, Tukey edge window), correlates every segment with the next --window segments (or all),
-        fits each peak to sub-bin precision, solves the weighted least-squares system for the drift of
-        every segment (first segment fixed at 0) and interpolates the drift at every frame with a cubic
-        spline through the segment centres.
+        Cuts the localisations into time segments (--segment-frames, --segment-step or --segment-locs), \
+        renders each as a histogram (--bin-nm; 3D with z when the input has it), correlates segments \
+        (--method: rcc pairs each with the next --window ones, mcc each with the sum of the others, dcc \
+        each with the next), fits each peak to sub-bin precision, and solves the weighted least-squares \
+        system for the drift of every segment, dropping pairs whose residual exceeds --max-residual-nm \
+        while every segment stays linked. A cubic spline through the segment centres gives the drift at \
+        every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
+        localisations to all the other data and repeats until the update is below 0.1 nm.
 
-        Under mpirun each rank reads and correlates its own range of segments; the result is the same
-        at any rank count. The result file (HDF5) holds /drift/frame, /drift/xyz (nm; corrected = raw -
-        drift), /segments, /pairs and every parameter as attributes; it appears only once complete.
+        Under mpirun each rank reads and correlates its own range of segments; the result is the same at \
+        any rank count. The result file (HDF5) holds /drift/frame and /drift/xyz (nm; corrected = raw - \
+        drift), /segments (with uncertainties), /pairs, /refinement and every parameter as attributes; it \
+        appears only once complete. See docs/formats.md.
 
         Examples:
-          driftmpi estimate demo.hdf5 -o drift.h5
-          mpirun -n 8 driftmpi estimate big.hdf5 -o drift.h5 --segment-frames 500 --timings
+          driftmpi estimate demo.hdf5 -o drift.h5 --truth demo_truth.csv
+          mpirun -n 8 driftmpi estimate big.hdf5 -o drift.h5 --method mcc --timings
+          driftmpi estimate locs3d.hdf5 -o drift.h5 --dims 2 --no-refine
         """
     )
 
@@ -36,7 +41,7 @@ struct Estimate: ParsableCommand {
     @Option(name: .customLong("segment-frames"), help: "Frames per time segment.")
     var segmentFrames: Int = 1000
 
-    @Option(name: .customLong("segment-step"), help: "Frames between segment starts (default: --segment-frames; smaller values give overlapping windows, rcc and dcc only).")
+    @Option(name: .customLong("segment-step"), help: "Frames between segment starts (default: --segment-frames; smaller values give overlapping windows, with --method rcc and --window 2 or more).")
     var segmentStep: Int?
 
     @Option(name: .customLong("segment-locs"), help: "Segments of this many localisations each instead of a fixed frame count (for data whose density falls).")

@@ -16,12 +16,12 @@ struct SimulateLocs: ParsableCommand {
         commandName: "locs",
         abstract: "Simulate an SMLM acquisition with known drift as a Picasso file pair.",
         discussion: """
-        DNA-origami-like grids and worm-like filaments, blinking emitters (exponential on and off
-        times, bleaching), photon-dependent localisation precision (about 5 to 15 nm), 5 % background
+        DNA-origami-like grids and worm-like filaments, blinking emitters (exponential on and off \
+        times, bleaching), photon-dependent localisation precision (about 5 to 15 nm), 5 % background \
         localisations and a smooth drift (random walk plus slow oscillation and creep).
 
-        Writes OUT.hdf5 (dataset 'locs': frame u4, x, y in camera pixels, photons, sx, sy, bg, lpx, lpy,
-        and z in nm with --z), OUT.yaml (Frames, Width, Height, Pixelsize in nm, generator) and
+        Writes OUT.hdf5 (dataset 'locs': frame u4, x, y in camera pixels, photons, sx, sy, bg, lpx, lpy, \
+        and z in nm with --z), OUT.yaml (Frames, Width, Height, Pixelsize in nm, generator) and \
         OUT_truth.csv (frame,dx_nm,dy_nm,dz_nm: the true drift at every frame).
 
         Example: driftmpi simulate locs demo.hdf5 --frames 20000 --seed 3
