@@ -24,16 +24,6 @@ public final class Spectrum: @unchecked Sendable {
     /// Number of complex values.
     public var complexCount: Int { depth * height * (width / 2 + 1) }
 
-    /// The values as interleaved (re, im) floats, for sending between processes.
-    public var floats: [Float] { Array(UnsafeBufferPointer(start: storage, count: complexCount * 2)) }
-
-    /// A spectrum with the given interleaved values (as from `floats`).
-    public convenience init(width: Int, height: Int, depth: Int = 1, floats: [Float]) {
-        self.init(width: width, height: height, depth: depth)
-        precondition(floats.count == complexCount * 2)
-        floats.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: $0.count) }
-    }
-
     /// The values scaled by 2^scaleBits and rounded to integers, so that sums over processes are exact
     /// and do not depend on their order.
     public func fixedPoint(scaleBits: Int) -> [Int64] {

@@ -126,8 +126,6 @@ public final class HDF5File {
         return HDF5File(path: path, id: id, access: access)
     }
 
-    /// Closes the file now (it also closes when the value goes away).
-    public func flush() { _ = H5Fflush(id, H5F_SCOPE_GLOBAL) }
 
     /// Whether a link (group or dataset) exists at `name`, e.g. "/drift/xyz".
     public func exists(_ name: String) -> Bool {

@@ -45,8 +45,6 @@ public struct EstimateOptions: Sendable {
     public var refinement = RefinementOptions()
     /// A truth file (`frame,dx_nm,dy_nm,dz_nm`) to measure the RMSE against.
     public var truth: String?
-    /// Print the time of each phase.
-    public var timings: Bool = false
     /// No progress lines.
     public var quiet: Bool = false
 

@@ -154,13 +154,13 @@ extension EstimatePipeline {
         }
         let totalCount = o.method == .mcc ? Int(comm.allreduce(Int64(owned.reduce(0) { $0 + outcome.counts[$1]! }), .sum)) : 0
 
-        // Per grid: spectra of the needed segments, their energies and (MCC) the sum of all.
+        // Per grid: spectra of the needed segments and (RCC, DCC) their energies; MCC works out its own
+        // against its iterated reference.
         struct Channel {
             var grid: RenderGrid
             var correlator: CrossCorrelator
             var spectra: [Int: Spectrum] = [:]
             var energy: [Int: Double] = [:]
-            var total: Spectrum?
         }
         var channels: [Channel] = []
         for grid in grids {
@@ -172,7 +172,7 @@ extension EstimatePipeline {
                 let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
                 let spectrum = timer.measure("fft") { c.correlator.spectrum(of: image) }
                 c.spectra[seg] = spectrum
-                c.energy[seg] = c.correlator.energy(spectrum)
+                if o.method != .mcc { c.energy[seg] = c.correlator.energy(spectrum) }
             }
             channels.append(c)
         }

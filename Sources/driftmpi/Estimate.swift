@@ -142,7 +142,6 @@ struct Estimate: ParsableCommand {
         o.refine = !noRefine
         o.refinement.minLocalisations = refineLocs
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
-        o.timings = timings
         o.quiet = quiet
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
