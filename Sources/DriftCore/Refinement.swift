@@ -12,7 +12,7 @@ public struct RefinementOptions: Sendable {
     /// Side of the x-y cells of the z reference, nm.
     public var zCellNm: Double = 30
     /// Passes stop when no fine segment moves by more than this, nm.
-    public var convergenceNm: Double = 0.1
+    public var convergenceNm: Double = 0.2
     public var maxPasses: Int = 6
     /// Smoothing of the correction spline (see `SmoothingSpline`; 0 interpolates).
     public var smoothing: Double = 0
@@ -118,12 +118,10 @@ public enum Refinement {
                                       passes: 0, lastUpdateNm: .infinity)
         guard n > 1 else { return result }
 
-        let frames = locs.frame.map { Int($0) }
         // Splines are evaluated once per frame, not per localisation.
-        let firstFrame = frames.min() ?? 0, lastFrame = frames.max() ?? -1
-        let frameRange = lastFrame >= firstFrame ? Array(firstFrame...lastFrame) : []
+        let firstFrame = Int(locs.frame.min() ?? 0), lastFrame = Int(locs.frame.max() ?? 0)
+        let frameRange = locs.count > 0 ? Array(firstFrame...lastFrame) : []
         let basePerFrame = baseDrift(frameRange)
-        let base = frames.map { basePerFrame[$0 - firstFrame] }
         // The finest reference is reused from pass to pass.
         var finest = ReferenceDensity(originX: -options.marginNm, originY: -options.marginNm,
                                       widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
@@ -133,31 +131,33 @@ public enum Refinement {
         var supported = [Bool](repeating: false, count: segments.count)
         let refineZ = zRange != nil      // the same on every process, also one with no rows
         let m = options.marginNm
+        let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
+        let rows = segments.map(\.rows)
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
             let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift.
             let finePerFrame = result.spline(smoothing: options.smoothing)(frameRange)
-            let fine = frames.map { finePerFrame[$0 - firstFrame] }
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x
             for k in 0..<locs.count {
-                x[k] = locs.x[k] - Float(base[k].x + fine[k].x)
-                y[k] = locs.y[k] - Float(base[k].y + fine[k].y)
-                if refineZ, let lz = locs.z { z[k] = lz[k] - Float(base[k].z + fine[k].z) }
+                let f = Int(locs.frame[k]) - firstFrame
+                let total = basePerFrame[f] + finePerFrame[f]
+                x[k] = locs.x[k] - Float(total.x)
+                y[k] = locs.y[k] - Float(total.y)
+                if refineZ, let lz = locs.z { z[k] = lz[k] - Float(total.z) }
             }
             // The reference: all localisations of all processes, finest level first.
+            let bins = finest.bins(x: x, y: y)
             finest.reset()
-            let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
-            finest.add(x: x[owned], y: y[owned])
+            finest.add(bins, rows: owned)
             sumCounts(&finest.counts)
             for sigma in sigmas {
                 let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
-                var reference = factor == 1 ? finest : finest.coarsened(by: factor)
-                for (k, s) in segments.enumerated() where !s.rows.isEmpty {
-                    reference.add(x: x[s.rows], y: y[s.rows], weight: -1)     // leave the segment out
-                    let a = MeanShiftAligner.align(x: x[s.rows], y: y[s.rows], to: reference, sigmaNm: sigma,
-                                                   start: shifts[k])
-                    reference.add(x: x[s.rows], y: y[s.rows], weight: 1)
+                let aligned = factor == 1
+                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma, start: shifts)
+                    : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
+                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts)
+                for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
                     if a.support > 0 { shifts[k] = a.shift }
                     supported[k] = a.support > 0
                 }

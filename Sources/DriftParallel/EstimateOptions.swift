@@ -17,10 +17,13 @@ public struct EstimateOptions: Sendable {
     /// 2 or 3; nil: 3 when the input has z.
     public var dims: Int?
     /// Histogram bin size in x and y, nm.
-    public var binNm: Double = 30
-    /// Raise `binNm` for large fields so that the transforms stay at most 1120 bins a side (the
-    /// refinement, not the bin size, sets the final accuracy).
+    public var binNm: Double = 60
+    /// Raise `binNm` for large fields so that the field spans at most `autoBinSide` bins (the
+    /// refinement, not the bin size, sets the final accuracy; coarse segments are limited by their
+    /// length in time, not by 60 nm bins: see docs/benchmarks.md).
     public var autoBin: Bool = false
+    /// Bins across the field's longer side beyond which `autoBin` makes bins larger.
+    public static let autoBinSide = 750.0
     /// Histogram bin size in z, nm (3D).
     public var binZNm: Double = 50
     /// RCC partners per segment; nil = all pairs.

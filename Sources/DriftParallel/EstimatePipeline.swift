@@ -70,8 +70,8 @@ public struct EstimatePipeline {
         }
         let fieldW = Double(meta.width) * meta.pixelSizeNm, fieldH = Double(meta.height) * meta.pixelSizeNm
         if o.autoBin {
-            // Large fields get larger bins, so that transforms stay at most 1120 a side.
-            o.binNm = max(o.binNm, max(fieldW, fieldH) / 1120)
+            // Large fields get larger bins, so that transforms stay about 750 a side at most.
+            o.binNm = max(o.binNm, max(fieldW, fieldH) / EstimateOptions.autoBinSide)
             options.binNm = o.binNm
         }
         try checkSizes(fieldW: fieldW, fieldH: fieldH, meta: meta)

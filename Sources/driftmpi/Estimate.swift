@@ -15,7 +15,7 @@ struct Estimate: ParsableCommand {
         system for the drift of every segment, dropping pairs whose residual exceeds --max-residual-nm \
         while every segment stays linked. A cubic spline through the segment centres gives the drift at \
         every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
-        localisations to all the other data and repeats until the update is below 0.1 nm.
+        localisations to all the other data and repeats until the update is below 0.2 nm.
 
         Under mpirun each rank reads and correlates its own range of segments; the result is the same at \
         any rank count. The result file (HDF5) holds /drift/frame and /drift/xyz (nm; corrected = raw - \
@@ -53,7 +53,7 @@ struct Estimate: ParsableCommand {
     @Option(name: .customLong("bin-z-nm"), help: "Histogram bin size in z, nm (3D).")
     var binZNm: Double = 50
 
-    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm (default: 30, larger for fields over 33.6 um so that transforms stay at most 1120 bins a side).")
+    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm (default: 60, larger for fields over 45 um so that the field spans at most 750 bins).")
     var binNm: Double?
 
     @Option(help: "Correlate each segment with the next K segments, or 'all' for every pair.")
@@ -133,7 +133,7 @@ struct Estimate: ParsableCommand {
         o.minSegmentLocalisations = minSegmentLocs
         o.smoothing = smoothing
         o.refinement.smoothing = smoothing
-        o.binNm = binNm ?? 30
+        o.binNm = binNm ?? 60
         o.autoBin = binNm == nil
         o.window = window == "all" ? nil : Int(window)
         o.maxDriftNm = maxDriftNm

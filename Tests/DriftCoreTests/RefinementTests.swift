@@ -102,4 +102,44 @@ final class RefinementTests: XCTestCase {
         o.minFrames = 400
         XCTAssertEqual(Refinement.fineSegments(frames: frames, rows: 0..<frames.count, firstFrame: 0, lastFrame: 999, options: o).count, 2)
     }
+
+    /// All segments aligned together (band by band) give each segment the shift that aligning it alone
+    /// against the reference without its own points gives, at the fine and at a coarsened level, also
+    /// with a point outside the reference, one not finite, an empty segment and a different shift per segment.
+    func testSegmentAlignerMatchesAligningEachSegmentWithoutItself() {
+        let (ref, _) = samples(seed: 5, count: 0)
+        var x = ref.x, y = ref.y
+        let n = x.count
+        var segments = (0..<8).map { k in (k * n / 8)..<((k + 1) * n / 8) }
+        segments.insert(segments[3].upperBound..<segments[3].upperBound, at: 4)     // empty
+        let shifts: [SIMD2<Double>] = (0..<segments.count).map { (k: Int) -> SIMD2<Double> in
+            let d = Double(k)
+            return SIMD2(d * 0.7 - 2.5, 1.9 - d * 0.45)
+        }
+        for (k, rows) in segments.enumerated() {
+            for i in rows { x[i] -= Float(shifts[k].x); y[i] -= Float(shifts[k].y) }
+        }
+        x[5] = .nan
+        y[n - 1] = 20_000
+        var density = ReferenceDensity(originX: 0, originY: 0, widthNm: 10_000, heightNm: 10_000, binNm: 8)
+        let bins = density.bins(x: x, y: y)
+        density.add(bins, rows: 0..<n)
+        var plain = ReferenceDensity(originX: 0, originY: 0, widthNm: 10_000, heightNm: 10_000, binNm: 8)
+        plain.add(x: x[...], y: y[...])
+        XCTAssertEqual(density.counts, plain.counts, "bins count as add(x:y:) does")
+        for (level, sigma) in [(1, 8.0), (2, 16.0)] {
+            let reference = level == 1 ? density : density.coarsened(by: level)
+            let together = SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: level), segments: segments,
+                                                to: reference, sigmaNm: sigma, start: [SIMD2<Double>](repeating: .zero, count: segments.count))
+            for (k, rows) in segments.enumerated() {
+                var without = reference
+                without.add(x: x[rows], y: y[rows], weight: -1)
+                let alone = MeanShiftAligner.align(x: x[rows], y: y[rows], to: without, sigmaNm: sigma)
+                XCTAssertEqual(together[k].iterations, rows.isEmpty ? 0 : alone.iterations, "segment \(k)")
+                XCTAssertEqual(together[k].support, rows.isEmpty ? 0 : alone.support, accuracy: 1e-9 * alone.support)
+                XCTAssertEqual(together[k].shift.x, rows.isEmpty ? 0 : alone.shift.x, accuracy: 1e-9)
+                XCTAssertEqual(together[k].shift.y, rows.isEmpty ? 0 : alone.shift.y, accuracy: 1e-9)
+            }
+        }
+    }
 }

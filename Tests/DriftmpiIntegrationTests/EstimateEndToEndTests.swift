@@ -73,7 +73,7 @@ final class EstimateEndToEndTests: XCTestCase {
         XCTAssertEqual(one.pairI.count, 39 * 5 - 10)
         XCTAssertTrue(zip(one.pairI, one.pairJ).allSatisfy { $0 < $1 && $1 - $0 <= 5 })
         XCTAssertEqual(one.attributes["segment_frames"], .int(500))
-        XCTAssertEqual(one.attributes["bin_nm"], .double(30))
+        XCTAssertEqual(one.attributes["bin_nm"], .double(60))
         XCTAssertEqual(one.attributes["window"], .string("5"))
         XCTAssertEqual(one.attributes["method"], .string("rcc"))
         XCTAssertEqual(one.attributes["input_rows"], .int(Int64(try PicassoFile(path: Self.data + "/sim.hdf5").rowCount)))
@@ -103,8 +103,10 @@ final class EstimateEndToEndTests: XCTestCase {
         XCTAssertEqual(results[0].drift, results[1].drift, "bitwise the same drift at 1 and 3 ranks")
         XCTAssertEqual(results[0].attributes["refine"], .int(1))
         XCTAssertGreaterThan(results[0].fineCentreFrame.count, 100)
-        if case .double(let update)? = results[0].attributes["refine_last_update_nm"] {
-            XCTAssertLessThan(update, 0.1)
+        if case .double(let update)? = results[0].attributes["refine_last_update_nm"],
+           case .double(let convergence)? = results[0].attributes["refine_convergence_nm"] {
+            XCTAssertEqual(convergence, 0.2)
+            XCTAssertLessThan(update, convergence)
         } else {
             XCTFail("no refine_last_update_nm")
         }

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Sums over Gaussian kernel terms between points and reference bins: K, K dx, K dy, K dx^2, K dy^2
+/// and K dx dy, with (dx, dy) = bin centre - point (nm) and K = count * exp(-|d|^2 / (2 sigma^2)).
+/// They give f(s) = sum K (the smoothed correlation at shift s), its gradient and its Hessian.
+public struct KernelSums: Equatable, Sendable {
+    public var k0 = 0.0, kx = 0.0, ky = 0.0, kxx = 0.0, kyy = 0.0, kxy = 0.0
+
+    public init() {}
+
+    /// The next shift step: Newton on f where its Hessian is negative definite, else mean-shift (the
+    /// kernel-weighted mean offset, which never decreases f); at most sigma long. nil without support.
+    public func step(sigmaNm: Double) -> (step: SIMD2<Double>, newton: Bool)? {
+        guard k0 > 0 else { return nil }
+        let s2 = sigmaNm * sigmaNm
+        // f's gradient is (kx, ky) / s2; its Hessian ((kxx, kxy), (kxy, kyy)) / s2^2 - k0 / s2.
+        let hxx = kxx / (s2 * s2) - k0 / s2, hyy = kyy / (s2 * s2) - k0 / s2, hxy = kxy / (s2 * s2)
+        let gx = kx / s2, gy = ky / s2
+        let det = hxx * hyy - hxy * hxy
+        var step: SIMD2<Double>
+        let newton = hxx < 0 && det > 0
+        if newton {
+            step = SIMD2(-(hyy * gx - hxy * gy) / det, -(-hxy * gx + hxx * gy) / det)
+        } else {
+            step = SIMD2(kx / k0, ky / k0)
+        }
+        let length = (step * step).sum().squareRoot()
+        if length > sigmaNm { step *= sigmaNm / length }
+        return (step, newton)
+    }
+
+    /// Whether iteration stops after `step`: it was shorter than `tolerance`, or a Newton step shorter
+    /// than sigma / 20, which lands within about (length / sigma)^2 * length of the optimum (under 1/400
+    /// of the step).
+    public static func converged(step: SIMD2<Double>, newton: Bool, sigmaNm: Double, tolerance: Double) -> Bool {
+        let length = (step * step).sum().squareRoot()
+        return length < tolerance || (newton && length < sigmaNm / 20)
+    }
+}
+
+/// A Gaussian kernel of width sigma on a `ReferenceDensity`'s bins, cut at 2 sigma: a point sees the
+/// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis. Holds its scratch memory,
+/// so one evaluator serves many points (not shared between threads).
+final class KernelEvaluator {
+    let sigma: Double
+    let radius: Double
+    let inv2s2: Double
+    let binNm: Double, originX: Double, originY: Double
+    let width: Int, height: Int
+    /// Largest reach in bins along one axis.
+    let span: Int
+    /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< span.
+    private let q: UnsafeMutablePointer<Double>
+    /// Counts around the current point (span x span, row-major), and one spare slot after them.
+    let window: UnsafeMutablePointer<Int32>
+    private let wx: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>
+    private let wy: UnsafeMutablePointer<Double>, dy: UnsafeMutablePointer<Double>
+
+    init(sigmaNm: Double, reference: ReferenceDensity) {
+        sigma = sigmaNm
+        radius = 2 * sigmaNm
+        inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
+        binNm = reference.binNm; originX = reference.originX; originY = reference.originY
+        width = reference.width; height = reference.height
+        span = Int((2 * radius / binNm).rounded(.up)) + 2
+        q = .allocate(capacity: span)
+        for k in 0..<span { q[k] = exp(-Double(k * k) * binNm * binNm * inv2s2) }
+        window = .allocate(capacity: span * span + 1)
+        wx = .allocate(capacity: 2 * span); dx = wx + span
+        wy = .allocate(capacity: 2 * span); dy = wy + span
+    }
+
+    deinit {
+        q.deallocate(); window.deallocate(); wx.deallocate(); wy.deallocate()
+    }
+
+    /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
+    @inline(__always) func reach(_ px: Double, _ py: Double) -> (ix0: Int, iy0: Int, nx: Int, ny: Int)? {
+        let b = binNm
+        guard px > originX - radius, px < originX + Double(width) * b + radius,
+              py > originY - radius, py < originY + Double(height) * b + radius else { return nil }
+        // Int() truncates towards zero, which is the floor here: a negative first bin becomes 0 either
+        // way, and the last bins are positive (the point is inside the reference plus radius).
+        let ix0 = max(0, Int((px - radius - originX) / b))
+        let ix1 = min(width - 1, Int((px + radius - originX) / b))
+        let iy0 = max(0, Int((py - radius - originY) / b))
+        let iy1 = min(height - 1, Int((py + radius - originY) / b))
+        guard ix0 <= ix1, iy0 <= iy1 else { return nil }
+        return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
+    }
+
+    /// Copies the reference counts in reach into `window` (row k, column l at k * span + l).
+    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        for k in 0..<ny {
+            let row = counts + (iy0 + k) * width + ix0
+            for l in 0..<nx { window[k * span + l] = row[l] }
+        }
+    }
+
+    /// Adds the kernel terms of the point (px, py) against the counts in `window`.
+    @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
+                                      ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        let b = binNm
+        // Along one axis, with d0 the offset of the first bin's centre from the point, the kernel at
+        // bin k is exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * exp(-k^2 b^2 c): two
+        // exponentials per axis and a table.
+        let d0x = originX + (Double(ix0) + 0.5) * b - px
+        let d0y = originY + (Double(iy0) + 0.5) * b - py
+        // (Single-precision exponentials: the weights are single precision anyway.)
+        let ex = Double(exp(Float(-d0x * d0x * inv2s2))), rx = Double(exp(Float(-2 * d0x * b * inv2s2)))
+        var power = 1.0
+        for l in 0..<nx {
+            dx[l] = Float(d0x + Double(l) * b)
+            wx[l] = Float(ex * power * q[l])
+            power *= rx
+        }
+        let ey = Double(exp(Float(-d0y * d0y * inv2s2))), ry = Double(exp(Float(-2 * d0y * b * inv2s2)))
+        power = 1
+        for k in 0..<ny {
+            dy[k] = d0y + Double(k) * b
+            wy[k] = ey * power * q[k]
+            power *= ry
+        }
+        for k in 0..<ny {
+            // A row of a few bins: single precision is plenty, and the sums stay in Double.
+            var sumF: Float = 0, sumXF: Float = 0, sumXXF: Float = 0
+            for l in 0..<nx {
+                let v = Float(window[k * span + l]) * wx[l]
+                sumF += v
+                sumXF += v * dx[l]
+                sumXXF += v * dx[l] * dx[l]
+            }
+            let sum = Double(sumF), sumX = Double(sumXF), sumXX = Double(sumXXF)
+            let d = dy[k], wk = wy[k]
+            sums.k0 += wk * sum
+            sums.kx += wk * sumX
+            sums.ky += wk * sum * d
+            sums.kxx += wk * sumXX
+            sums.kyy += wk * sum * d * d
+            sums.kxy += wk * sumX * d
+        }
+    }
+}
