@@ -39,22 +39,24 @@ public struct KernelSums: Equatable, Sendable {
 }
 
 /// A Gaussian kernel of width sigma on a `ReferenceDensity`'s bins, cut at 2 sigma: a point sees the
-/// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis. Holds its scratch memory,
-/// so one evaluator serves many points (not shared between threads).
+/// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis, at most 8 per axis (bins
+/// of at least 2/3 sigma). Holds its scratch memory, so one evaluator serves many points (not shared
+/// between threads).
 final class KernelEvaluator {
+    /// Bins per window row: one SIMD vector.
+    static let lanes = 8
     let sigma: Double
     let radius: Double
     let inv2s2: Double
     let binNm: Double, originX: Double, originY: Double
     let width: Int, height: Int
-    /// Largest reach in bins along one axis.
-    let span: Int
-    /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< span.
-    private let q: UnsafeMutablePointer<Double>
-    /// Counts around the current point (span x span, row-major), and one spare slot after them.
+    /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< lanes.
+    private let q: SIMD8<Float>
+    private let qy: [Double]
+    /// Counts around the current point (row k, column l at k * lanes + l), and one spare slot after them.
     let window: UnsafeMutablePointer<Int32>
-    private let wx: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>
-    private let wy: UnsafeMutablePointer<Double>, dy: UnsafeMutablePointer<Double>
+    /// The spare slot's index.
+    let spare = KernelEvaluator.lanes * KernelEvaluator.lanes
 
     init(sigmaNm: Double, reference: ReferenceDensity) {
         sigma = sigmaNm
@@ -62,16 +64,16 @@ final class KernelEvaluator {
         inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
         binNm = reference.binNm; originX = reference.originX; originY = reference.originY
         width = reference.width; height = reference.height
-        span = Int((2 * radius / binNm).rounded(.up)) + 2
-        q = .allocate(capacity: span)
-        for k in 0..<span { q[k] = exp(-Double(k * k) * binNm * binNm * inv2s2) }
-        window = .allocate(capacity: span * span + 1)
-        wx = .allocate(capacity: 2 * span); dx = wx + span
-        wy = .allocate(capacity: 2 * span); dy = wy + span
+        precondition(Int((2 * radius / binNm).rounded(.up)) + 1 <= Self.lanes, "reference bins under 2/3 of the kernel width")
+        let b = binNm, c = inv2s2
+        qy = (0..<Self.lanes).map { exp(-Double($0 * $0) * b * b * c) }
+        q = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-Double($0 * $0) * b * b * c)) })
+        window = .allocate(capacity: Self.lanes * Self.lanes + 1)
+        window.initialize(repeating: 0, count: Self.lanes * Self.lanes + 1)
     }
 
     deinit {
-        q.deallocate(); window.deallocate(); wx.deallocate(); wy.deallocate()
+        window.deallocate()
     }
 
     /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
@@ -89,11 +91,12 @@ final class KernelEvaluator {
         return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
     }
 
-    /// Copies the reference counts in reach into `window` (row k, column l at k * span + l).
+    /// Copies the reference counts in reach into `window`.
     @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
         for k in 0..<ny {
             let row = counts + (iy0 + k) * width + ix0
-            for l in 0..<nx { window[k * span + l] = row[l] }
+            let out = window + k * Self.lanes
+            for l in 0..<nx { out[l] = row[l] }
         }
     }
 
@@ -103,35 +106,26 @@ final class KernelEvaluator {
         let b = binNm
         // Along one axis, with d0 the offset of the first bin's centre from the point, the kernel at
         // bin k is exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * exp(-k^2 b^2 c): two
-        // exponentials per axis and a table.
+        // exponentials per axis and a table (single precision: the row sums are single precision).
         let d0x = originX + (Double(ix0) + 0.5) * b - px
         let d0y = originY + (Double(iy0) + 0.5) * b - py
-        // (Single-precision exponentials: the weights are single precision anyway.)
-        let ex = Double(exp(Float(-d0x * d0x * inv2s2))), rx = Double(exp(Float(-2 * d0x * b * inv2s2)))
+        let rx = exp(Float(-2 * d0x * b * inv2s2))
+        var powers = SIMD8<Float>(repeating: 1)
+        var p: Float = 1
+        for l in 1..<Self.lanes { p *= rx; powers[l] = p }
+        let lane = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        // Bins beyond reach weigh 0, so whatever the window holds there does not count.
+        var wx = exp(Float(-d0x * d0x * inv2s2)) * powers * q
+        wx.replace(with: 0, where: lane .>= Float(nx))
+        let dx = Float(d0x) + lane * Float(b)
+        let wdx = wx * dx, wdxx = wdx * dx
+        let ey = exp(-d0y * d0y * inv2s2), ry = exp(-2 * d0y * b * inv2s2)
         var power = 1.0
-        for l in 0..<nx {
-            dx[l] = Float(d0x + Double(l) * b)
-            wx[l] = Float(ex * power * q[l])
-            power *= rx
-        }
-        let ey = Double(exp(Float(-d0y * d0y * inv2s2))), ry = Double(exp(Float(-2 * d0y * b * inv2s2)))
-        power = 1
         for k in 0..<ny {
-            dy[k] = d0y + Double(k) * b
-            wy[k] = ey * power * q[k]
+            let counts = SIMD8<Float>(UnsafeRawPointer(window + k * Self.lanes).loadUnaligned(as: SIMD8<Int32>.self))
+            let sum = Double((counts * wx).sum()), sumX = Double((counts * wdx).sum()), sumXX = Double((counts * wdxx).sum())
+            let d = d0y + Double(k) * b, wk = ey * power * qy[k]
             power *= ry
-        }
-        for k in 0..<ny {
-            // A row of a few bins: single precision is plenty, and the sums stay in Double.
-            var sumF: Float = 0, sumXF: Float = 0, sumXXF: Float = 0
-            for l in 0..<nx {
-                let v = Float(window[k * span + l]) * wx[l]
-                sumF += v
-                sumXF += v * dx[l]
-                sumXXF += v * dx[l] * dx[l]
-            }
-            let sum = Double(sumF), sumX = Double(sumXF), sumXX = Double(sumXXF)
-            let d = dy[k], wk = wy[k]
             sums.k0 += wk * sum
             sums.kx += wk * sumX
             sums.ky += wk * sum * d

@@ -151,12 +151,16 @@ public enum Refinement {
             finest.reset()
             finest.add(bins, rows: owned)
             sumCounts(&finest.counts)
-            for sigma in sigmas {
+            for (level, sigma) in sigmas.enumerated() {
                 let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
+                // A capture level (all but the last) only has to bring the shift within reach of the
+                // next: it stops once a step is shorter than sigma / 5.
+                let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
                 let aligned = factor == 1
-                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma, start: shifts)
+                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma,
+                                           start: shifts, tolerance: tolerance)
                     : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
-                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts)
+                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance)
                 for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
                     if a.support > 0 { shifts[k] = a.shift }
                     supported[k] = a.support > 0

@@ -25,7 +25,7 @@ public enum SegmentAligner {
         var active = segments.map { !$0.isEmpty }
         let n = segments.count
         var sums = [KernelSums](repeating: KernelSums(), count: n)
-        let window = kernel.window, span = kernel.span, spare = kernel.span * kernel.span
+        let window = kernel.window, span = KernelEvaluator.lanes, spare = kernel.spare
         points.ix.withUnsafeBufferPointer { ix in points.iy.withUnsafeBufferPointer { iy in
         reference.counts.withUnsafeBufferPointer { c in
             let counts = c.baseAddress!

@@ -78,11 +78,14 @@ final class CrossCorrelatorTests: XCTestCase {
         XCTAssertEqual(image[4 * grid.width + 5], 0.25, accuracy: 1e-6)
     }
 
-    func testFFTSizesHaveSmallPrimeFactors() {
-        XCTAssertEqual(FFTSize.next(atLeast: 1110), 1120)
+    func testFFTSizesAreAPowerOfTwoTimesOneThreeOrFive() {
+        XCTAssertEqual(FFTSize.next(atLeast: 1110), 1280)
         XCTAssertEqual(FFTSize.next(atLeast: 1024), 1024)
+        XCTAssertEqual(FFTSize.next(atLeast: 751), 768)
+        XCTAssertEqual(FFTSize.next(atLeast: 600), 640)
         XCTAssertEqual(FFTSize.next(atLeast: 11), 12)
-        XCTAssertEqual(RenderGrid(widthNm: 33280, heightNm: 100, binNm: 30).width, 1120)
+        XCTAssertEqual(FFTSize.next(atLeast: 7), 8)
+        XCTAssertEqual(RenderGrid(widthNm: 33280, heightNm: 100, binNm: 60).width, 640)
     }
 
     func testTukeyWindowShape() {
