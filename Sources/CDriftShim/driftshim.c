@@ -14,6 +14,7 @@ MPI_Op driftshim_mpi_sum(void) { return MPI_SUM; }
 MPI_Op driftshim_mpi_max(void) { return MPI_MAX; }
 MPI_Op driftshim_mpi_min(void) { return MPI_MIN; }
 MPI_Request driftshim_request_null(void) { return MPI_REQUEST_NULL; }
+MPI_Status *driftshim_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 void *driftshim_in_place(void) { return MPI_IN_PLACE; }
 int driftshim_mpi_success(void) { return MPI_SUCCESS; }
 

@@ -62,6 +62,18 @@ public final class Spectrum: @unchecked Sendable {
         return out
     }
 
+    /// An all-zero spectrum of a `width` x `height` x `depth` image, to receive one into.
+    public static func zeros(width: Int, height: Int, depth: Int = 1) -> Spectrum {
+        Spectrum(width: width, height: height, depth: depth)
+    }
+
+    /// Number of floats of `floats` (2 x `complexCount`).
+    public var floatCount: Int { complexCount * 2 }
+
+    /// The interleaved (re, im) values themselves, for sending and receiving whole spectra between
+    /// processes. Writing through it changes this spectrum.
+    public var floats: UnsafeMutablePointer<Float> { storage }
+
     /// This spectrum minus another of the same shape (a sum of segments without one of them).
     public func subtracting(_ other: Spectrum) -> Spectrum {
         precondition(other.complexCount == complexCount)

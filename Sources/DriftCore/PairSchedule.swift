@@ -58,6 +58,13 @@ public struct PairSchedule: Equatable, Sendable {
         }
     }
 
+    /// Whether segments i < j are a pair (RCC, DCC).
+    public func isPair(_ i: Int, _ j: Int) -> Bool {
+        guard method != .mcc, i < j, j < segmentCount else { return false }
+        let first = firstDisjoint[i]
+        return j >= first && window.map { j - first < $0 } ?? true
+    }
+
     /// The last segment whose spectrum segment i's pairs need (itself when none).
     public func lastPartner(of i: Int) -> Int {
         method == .mcc ? i : (partners(of: i).last ?? i)

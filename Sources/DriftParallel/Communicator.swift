@@ -18,6 +18,8 @@ public final class Communicator: @unchecked Sendable {
     public let size: Int
     let comm: MPI_Comm
     private static var started = false
+    /// Bytes this process has sent with `isend` so far.
+    public internal(set) var bytesSent: Int64 = 0
 
     /// Starts MPI (once per process) and returns the world communicator.
     public static func world() -> Communicator {

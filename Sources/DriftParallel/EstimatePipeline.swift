@@ -22,6 +22,8 @@ public struct EstimateSummary: Sendable {
     public var fftwShare: Double
     /// Largest peak resident memory of any rank, MiB.
     public var peakMemoryMiB: Double
+    /// Each rank's pairs, bytes sent, CPU time and peak memory (before the result is written).
+    public var ranks: [RankUsage]
 }
 
 /// Drift from a Picasso localisation file on every process of a communicator:
@@ -44,7 +46,7 @@ public struct EstimatePipeline {
     public let communicator: Communicator
 
     /// The phases timed, in order.
-    public static let phaseNames = ["read", "render", "fft", "correlate", "peaks", "solve", "refine", "write"]
+    public static let phaseNames = ["read", "render", "fft", "correlate", "exchange", "peaks", "solve", "refine", "write"]
 
     public init(options: EstimateOptions, communicator: Communicator) {
         self.options = options
@@ -89,16 +91,22 @@ public struct EstimatePipeline {
         let segmentation = try makeSegmentation(file: file)
         let s = segmentation.count
         let schedule = PairSchedule(method: o.method, segmentation: segmentation, window: o.window)
-        let owned = Ownership(segmentCount: s, processCount: comm.size).segments(of: comm.rank)
-        let needed: Range<Int> = owned.isEmpty ? owned
-            : owned.lowerBound..<(owned.map { schedule.lastPartner(of: $0) }.max()! + 1)
+        // Segments go to ranks in contiguous ranges balanced by their localisations (core rows, found
+        // by binary search on the frame column, each rank a share of the boundaries): reading,
+        // rendering and refinement scale with them. With all pairs the pairs dominate instead, and
+        // they are balanced by equal numbers of segments.
+        let allPairs = o.method == .rcc && o.window == nil
+        let weights = allPairs ? [Int64](repeating: 1, count: s)
+            : try comm.collectively { try timer.measure("read") { try segmentWeights(file: file, segmentation: segmentation) } }
+        let ownership = Ownership(weights: weights, processCount: comm.size)
+        let owned = ownership.segments(of: comm.rank)
 
-        // 2. Read own rows and the partners' rows.
+        // 2. Read own rows (with overlapping segments, the last one's rows beyond its core too).
         let locs: Localisations = try comm.collectively {
             try timer.measure("read") {
-                guard !needed.isEmpty else { return Localisations(z: threeD ? [] : nil) }
-                let first = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.lowerBound].firstFrame)
-                let end = try file.firstRow(atOrAfterFrame: segmentation.segments[needed.upperBound - 1].lastFrame + 1)
+                guard !owned.isEmpty else { return Localisations(z: threeD ? [] : nil) }
+                let first = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.lowerBound].firstFrame)
+                let end = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.upperBound - 1].lastFrame + 1)
                 return try file.read(rows: first..<end, threeD: threeD)
             }
         }
@@ -112,14 +120,12 @@ public struct EstimatePipeline {
         progress.say("\(totalRows) localisations, \(meta.frames) frames, \(s) \(o.method.rawValue.uppercased()) segments, \(gridText), \(comm.size) ranks")
 
         // 3. Render, transform and correlate.
-        let correlation = try correlate(locs: locs, segmentation: segmentation, schedule: schedule, owned: owned,
-                                        needed: needed, grids: grids, timer: &timer, progress: progress)
-        let pairs = correlation.pairs
+        let correlation = try correlate(locs: locs, segmentation: segmentation, schedule: schedule, ownership: ownership,
+                                        grids: grids, timer: &timer, progress: progress)
 
         // 4. Gather segments and pairs; rank 0 solves; everyone gets the segment drifts.
-        let segmentInfo = comm.allgatherv(owned.flatMap { [Double(correlation.counts[$0]!), correlation.centres[$0]!] })
-        let segmentCounts = stride(from: 0, to: segmentInfo.count, by: 2).map { Int64(segmentInfo[$0]) }
-        let segmentCentres = stride(from: 1, to: segmentInfo.count, by: 2).map { segmentInfo[$0] }
+        let segmentCounts = correlation.counts.map { Int64($0) }
+        let segmentCentres = correlation.centres
         let sparse = segmentCounts.indices.filter { segmentCounts[$0] < Int64(o.minSegmentLocalisations) }
             .map { segmentation.segments[$0].firstFrame...segmentation.segments[$0].lastFrame }
         if !sparse.isEmpty {
@@ -129,15 +135,15 @@ public struct EstimatePipeline {
         guard active.filter({ $0 }).count >= 2 else {
             throw CollectiveFailure(message: "\(o.input): fewer than 2 segments hold \(o.minSegmentLocalisations) localisations or more; use longer segments (or a smaller --min-segment-locs)", rank: 0)
         }
-        let solved = try timer.measure("solve") { try solveOnRoot(pairs: pairs, schedule: schedule, active: active, sparse: sparse) }
+        let solved = try timer.measure("solve") { try solveOnRoot(pairs: correlation.pairs, schedule: schedule, active: active, sparse: sparse) }
         let segmentDrift = solved.drift, segmentSigma = solved.sigma
-        let pairCounts = comm.allgather(Int64(pairs.count))
-        let pairOffset = Int(pairCounts[..<comm.rank].reduce(0, +))
-        let pairTotal = Int(pairCounts.reduce(0, +))
-        var finalPairs = pairs
-        for k in finalPairs.indices { finalPairs[k].used = solved.used[pairOffset + k] }
+        // The result lists the pairs in (i, j) order, each rank writing an equal share.
+        let pairTotal = solved.pairs.count
+        let pairOffset = comm.rank * pairTotal / comm.size
+        let finalPairs = Array(solved.pairs[pairOffset..<((comm.rank + 1) * pairTotal / comm.size)])
+        let usedPairs = solved.pairs.filter(\.used).count
         progress.say(String(format: "solved for %d segment drifts from %d of %d pairs (RMS residual %.2f nm)",
-                            s, solved.used.filter { $0 }.count, pairTotal, solved.rmsResidualNm))
+                            s, usedPairs, pairTotal, solved.rmsResidualNm))
 
         // 5. Refinement: short segments aligned to a fine reference of all corrected localisations.
         // Spline weights 1 / sigma^2; segment 0 is the reference (sigma 0), so it takes its neighbour's.
@@ -231,7 +237,7 @@ public struct EstimatePipeline {
 
         var attributes = parameterAttributes(rows: Int(totalRows), meta: meta, segmentation: segmentation,
                                              pairs: pairTotal, threeD: threeD)
-        attributes.append(("pairs_used", .int(Int64(solved.used.filter { $0 }.count))))
+        attributes.append(("pairs_used", .int(Int64(usedPairs))))
         attributes.append(("rms_residual_nm", .double(solved.rmsResidualNm)))
         attributes.append(("sparse_segments", .int(Int64(sparse.count))))
         if let r = refinement {
@@ -244,6 +250,12 @@ public struct EstimatePipeline {
                            ("rmse_vs_truth_z_nm", .double(r.z))]
         }
         attributes.append(("peak_resident_mib_max", .double(comm.allreduce(Double(PeakMemory.residentMiB()), .max))))
+        // Per rank, comma-separated in rank order.
+        let usage = RankUsage.gather(pairs: correlation.pairs.count, communicator: comm)
+        attributes += [("rank_pairs", .string(usage.map { String($0.pairs) }.joined(separator: ","))),
+                       ("rank_bytes_sent", .string(usage.map { String($0.bytesSent) }.joined(separator: ","))),
+                       ("rank_cpu_s", .string(usage.map { String(format: "%.3f", $0.cpuSeconds) }.joined(separator: ","))),
+                       ("rank_peak_resident_mib", .string(usage.map { String(format: "%.0f", $0.peakMiB) }.joined(separator: ",")))]
         // A fixed list of phases, so every rank makes the same reductions (a rank may have no work).
         for name in Self.phaseNames where name != "write" {
             attributes.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
@@ -260,10 +272,10 @@ public struct EstimatePipeline {
         let fftwSum = comm.allreduce(timer.seconds("fftw"), .sum)
         let correlationSum = comm.allreduce(timer.seconds("fft") + timer.seconds("correlate") + timer.seconds("peaks"), .sum)
         let range = knotDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
-        return EstimateSummary(segments: s, pairs: pairTotal, usedPairs: solved.used.filter { $0 }.count, rows: Int(totalRows),
+        return EstimateSummary(segments: s, pairs: pairTotal, usedPairs: usedPairs, rows: Int(totalRows),
                                dims: threeD ? 3 : 2, timings: phases, rmse: rmse, driftRange: range,
                                rmsResidualNm: solved.rmsResidualNm, sparseSegments: sparse,
                                fftwShare: correlationSum > 0 ? fftwSum / correlationSum : 0,
-                               peakMemoryMiB: comm.allreduce(Double(PeakMemory.residentMiB()), .max))
+                               peakMemoryMiB: comm.allreduce(Double(PeakMemory.residentMiB()), .max), ranks: usage)
     }
 }

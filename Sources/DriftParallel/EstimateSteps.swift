@@ -2,11 +2,11 @@ import DriftCore
 import DriftIO
 import Foundation
 
-/// The segments' spectra correlated: pair shifts, and each needed segment's count and centre.
+/// The segments' spectra correlated: this process's pair shifts, and every segment's count and centre.
 struct CorrelationOutcome {
     var pairs: [PairShift]
-    var counts: [Int: Int]
-    var centres: [Int: Double]
+    var counts: [Int]
+    var centres: [Double]
 }
 
 /// Rank 0's solve, as every rank receives it.
@@ -15,8 +15,8 @@ struct SolveOutcome {
     var sigma: [SIMD3<Double>]
     /// Each segment's total weight of used pairs (the information behind its drift).
     var weight: [Double]
-    /// Used flag of every pair, in (i, j) order.
-    var used: [Bool]
+    /// Every pair of every rank, in (i, j) order, with its used flag.
+    var pairs: [PairShift]
     var rmsResidualNm: Double
 }
 
@@ -136,47 +136,62 @@ extension EstimatePipeline {
         ni * nj / (ni + nj) * min(1, max(0, quality))
     }
 
-    /// Renders and transforms the needed segments on every grid and correlates each owned segment with
-    /// its partners. x and y come from the first grid, z from the second (3D); the peak quality and so
-    /// the weight from the first.
-    func correlate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, owned: Range<Int>,
-                   needed: Range<Int>, grids: [RenderGrid], timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
+    /// Renders and transforms this process's own segments and correlates them with their partners: for
+    /// windowed RCC and DCC the partners' spectra come from the following processes (`HaloPlan`), sent
+    /// as soon as they are made and received while the own pairs are correlated; for all pairs they go
+    /// round a ring (`RingPlan`); MCC needs only the sum over all processes. x and y come from the
+    /// first grid, z from the second (3D); the peak quality and so the weight from the first.
+    func correlate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, ownership: Ownership,
+                   grids: [RenderGrid], timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
         let o = options, comm = communicator
-        var outcome = CorrelationOutcome(pairs: [], counts: [:], centres: [:])
-        var segmentRows: [Int: Range<Int>] = [:]
-        for seg in needed {
+        let owned = ownership.segments(of: comm.rank)
+        let s = segmentation.count
+        var channels = grids.map { grid in
+            Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins))
+        }
+        let nc = channels.count
+        // Receives first, so that spectra can arrive while this process makes its own.
+        var messages: [PendingMessage] = []
+        let halo = o.method == .mcc || schedule.window == nil ? nil
+            : HaloPlan(ownership: ownership, rank: comm.rank, lastPartner: schedule.lastPartner)
+        for (j, from) in halo?.receive ?? [] {
+            for c in 0..<nc {
+                let g = channels[c].grid
+                let spectrum = Spectrum.zeros(width: g.width, height: g.height, depth: g.depth)
+                channels[c].spectra[j] = spectrum
+                messages.append(comm.irecv(spectrum.floats, count: spectrum.floatCount, from: from,
+                                           tag: HaloPlan.tag(segment: j, channel: c, channels: nc, receiverEnd: owned.upperBound)))
+            }
+        }
+        // Own segments: rows, count, centre, spectra and energies; spectra go on as soon as made.
+        var local: [Double] = []
+        for seg in owned {
             let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
-            segmentRows[seg] = r
-            outcome.counts[seg] = r.count
             var sum = 0.0
             for k in r { sum += Double(locs.frame[k]) }
-            outcome.centres[seg] = r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)
-        }
-        let totalCount = o.method == .mcc ? Int(comm.allreduce(Int64(owned.reduce(0) { $0 + outcome.counts[$1]! }), .sum)) : 0
-
-        // Per grid: spectra of the needed segments and (RCC, DCC) their energies; MCC works out its own
-        // against its iterated reference.
-        struct Channel {
-            var grid: RenderGrid
-            var correlator: CrossCorrelator
-            var spectra: [Int: Spectrum] = [:]
-            var energy: [Int: Double] = [:]
-        }
-        var channels: [Channel] = []
-        for grid in grids {
-            let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
-            var c = Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm,
-                                                                     smoothingBins: o.correlationSmoothingBins))
-            for seg in needed {
-                let r = segmentRows[seg]!
+            local += [Double(r.count), r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)]
+            for c in 0..<nc {
+                let grid = channels[c].grid
+                let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
                 let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
-                let spectrum = timer.measure("fft") { c.correlator.spectrum(of: image) }
-                c.spectra[seg] = spectrum
-                if o.method != .mcc { c.energy[seg] = c.correlator.energy(spectrum) }
+                let spectrum = timer.measure("fft") { channels[c].correlator.spectrum(of: image) }
+                channels[c].spectra[seg] = spectrum
+                local.append(o.method == .mcc ? 0 : channels[c].correlator.energy(spectrum))
+                for q in halo?.send[seg] ?? [] {
+                    messages.append(comm.isend(spectrum.floats, count: spectrum.floatCount, to: q,
+                                               tag: HaloPlan.tag(segment: seg, channel: c, channels: nc,
+                                                                 receiverEnd: ownership.segments(of: q).upperBound)))
+                }
             }
-            channels.append(c)
         }
-        progress.say("rendered and transformed \(needed.count) segments on rank 0")
+        // Every segment's count, centre and energies, on every process (in segment order: ranks own
+        // contiguous ranges in rank order).
+        let stride = 2 + nc
+        let info = comm.allgatherv(local)
+        let counts = (0..<s).map { Int(info[stride * $0]) }
+        let centres = (0..<s).map { info[stride * $0 + 1] }
+        let energy = (0..<nc).map { c in (0..<s).map { info[stride * $0 + 2 + c] } }
+        progress.say("rendered and transformed \(s) segments (\(owned.count) on rank \(comm.rank))")
         // Peak fits are timed apart from the correlations; the time inside FFTW is kept too.
         defer {
             let peaks = channels.reduce(0.0) { $0 + $1.correlator.peakSeconds }
@@ -184,40 +199,95 @@ extension EstimatePipeline {
             timer.add("peaks", peaks)
             timer.add("fftw", channels.reduce(0.0) { $0 + $1.correlator.fft.executeSeconds })
         }
+        var outcome = CorrelationOutcome(pairs: [], counts: counts, centres: centres)
 
         if o.method == .mcc {
             try timer.measure("correlate") {
                 outcome.pairs = try meanCorrelation(channels: channels.map { ($0.grid, $0.correlator, $0.spectra) },
-                                                    owned: owned, counts: outcome.counts, totalCount: totalCount,
-                                                    schedule: schedule, progress: progress)
+                                                    owned: owned, counts: counts, schedule: schedule, progress: progress)
             }
             return outcome
         }
-        timer.measure("correlate") {
-            for i in owned {
-                for j in schedule.partners(of: i) {
-                    let ni = Double(outcome.counts[i]!), nj = Double(outcome.counts[j]!)
-                    var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
-                    if ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) {
-                        var peaks: [PeakEstimate?] = []
-                        var quality = 0.0
-                        for (n, c) in channels.enumerated() {
-                            let peak = c.correlator.shift(from: c.spectra[i]!, to: c.spectra[j]!)
-                            peaks.append(peak)
-                            if n == 0, let p = peak {
-                                quality = p.height / max((c.energy[i]! * c.energy[j]!).squareRoot(), .leastNormalMagnitude)
-                            }
-                        }
-                        if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
-                            let dz = channels.count > 1 ? peaks[1]!.dz * channels[1].grid.binZNm : 0
-                            pair.shift = SIMD3(p.dx * channels[0].grid.binNm, p.dy * channels[0].grid.binNm, dz)
-                            pair.weight = pairWeight(ni, nj, quality: quality)
-                            pair.used = quality >= o.minPeakQuality
-                        }
-                    }
-                    outcome.pairs.append(pair)
+
+        // The shift of segment j relative to segment i (i < j), from their spectra on every channel.
+        func measure(_ i: Int, _ j: Int, _ si: [Spectrum], _ sj: [Spectrum]) -> PairShift {
+            let ni = Double(counts[i]), nj = Double(counts[j])
+            var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
+            guard ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) else { return pair }
+            var peaks: [PeakEstimate?] = []
+            var quality = 0.0
+            for c in 0..<nc {
+                let peak = channels[c].correlator.shift(from: si[c], to: sj[c])
+                peaks.append(peak)
+                if c == 0, let p = peak {
+                    quality = p.height / max((energy[0][i] * energy[0][j]).squareRoot(), .leastNormalMagnitude)
                 }
             }
+            if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
+                let dz = nc > 1 ? peaks[1]!.dz * channels[1].grid.binZNm : 0
+                pair.shift = SIMD3(p.dx * channels[0].grid.binNm, p.dy * channels[0].grid.binNm, dz)
+                pair.weight = pairWeight(ni, nj, quality: quality)
+                pair.used = quality >= o.minPeakQuality
+            }
+            return pair
+        }
+        func spectra(_ k: Int) -> [Spectrum] { channels.map { $0.spectra[k]! } }
+
+        // Time spent waiting for spectra, counted apart from the correlations.
+        var exchange = 0.0
+        defer { timer.add("correlate", -exchange); timer.add("exchange", exchange) }
+        if let halo {
+            timer.measure("correlate") {
+                // Own pairs while the partners' spectra travel, then the pairs that need them.
+                for i in owned { for j in schedule.partners(of: i) where owned.contains(j) { outcome.pairs.append(measure(i, j, spectra(i), spectra(j))) } }
+                exchange += PhaseTimer.seconds { comm.waitAll(messages) }
+                for i in owned { for j in schedule.partners(of: i) where !owned.contains(j) { outcome.pairs.append(measure(i, j, spectra(i), spectra(j))) } }
+            }
+            _ = halo
+            return outcome
+        }
+
+        // All pairs: the ring.
+        let ring = RingPlan(processCount: comm.size, rank: comm.rank)
+        timer.measure("correlate") {
+            var held: [Int: [Spectrum]] = [:]
+            for k in owned { held[k] = spectra(k) }
+            func pairs(with block: Range<Int>, step: Int) {
+                for i in owned {
+                    for j in block where step == 0 ? i < j : ring.correlates(i, j, step: step) {
+                        let (a, b) = i < j ? (i, j) : (j, i)
+                        guard schedule.isPair(a, b) else { continue }
+                        outcome.pairs.append(measure(a, b, held[a] ?? spectra(a), held[b] ?? spectra(b)))
+                    }
+                }
+            }
+            guard ring.steps > 0 else { pairs(with: owned, step: 0); return }
+            for t in 1...ring.steps {
+                let heldRange = ownership.segments(of: ring.block(at: t - 1))
+                let incomingRange = ownership.segments(of: ring.block(at: t))
+                var incoming: [Int: [Spectrum]] = [:]
+                var step: [PendingMessage] = []
+                for k in incomingRange {
+                    incoming[k] = channels.map { Spectrum.zeros(width: $0.grid.width, height: $0.grid.height, depth: $0.grid.depth) }
+                    for c in 0..<nc {
+                        let sp = incoming[k]![c]
+                        step.append(comm.irecv(sp.floats, count: sp.floatCount, from: ring.right, tag: (k - incomingRange.lowerBound) * nc + c))
+                    }
+                }
+                for k in heldRange {
+                    for c in 0..<nc {
+                        let sp = held[k]![c]
+                        step.append(comm.isend(sp.floats, count: sp.floatCount, to: ring.left, tag: (k - heldRange.lowerBound) * nc + c))
+                    }
+                }
+                // Correlate what is held while the next block travels.
+                if t == 1 { pairs(with: owned, step: 0) } else { pairs(with: heldRange, step: t - 1) }
+                exchange += PhaseTimer.seconds { comm.waitAll(step) }
+                // Keep the own spectra; drop the block passed on.
+                for k in heldRange where !owned.contains(k) { held[k] = nil }
+                for (k, v) in incoming { held[k] = v }
+            }
+            pairs(with: ownership.segments(of: ring.block(at: ring.steps)), step: ring.steps)
         }
         return outcome
     }
@@ -229,9 +299,10 @@ extension EstimatePipeline {
     /// until no segment moves by more than 0.05 bin (at most 8 rounds). The pairs returned hold the
     /// whole shift of the reference relative to each segment.
     func meanCorrelation(channels: [(grid: RenderGrid, correlator: CrossCorrelator, spectra: [Int: Spectrum])],
-                         owned: Range<Int>, counts: [Int: Int], totalCount: Int, schedule: PairSchedule,
+                         owned: Range<Int>, counts: [Int], schedule: PairSchedule,
                          progress: Progress) throws -> [PairShift] {
         let o = options, comm = communicator
+        let totalCount = counts.reduce(0, +)
         let bits = 20
         var drift = [Int: SIMD3<Double>]()          // nm, per owned segment, relative to the reference
         for i in owned { drift[i] = .zero }
@@ -243,7 +314,7 @@ extension EstimatePipeline {
             for c in channels {
                 var m: [Int: Spectrum] = [:]
                 var sum = [Int64](repeating: 0, count: c.correlator.fft.complexCount * 2)
-                for i in owned where counts[i]! >= o.minSegmentLocalisations {
+                for i in owned where counts[i] >= o.minSegmentLocalisations {
                     let d = drift[i]!
                     let bins = SIMD3(-d.x / c.grid.binNm, -d.y / c.grid.binNm, c.grid.is3D ? -d.z / c.grid.binZNm : 0)
                     let spectrum = round == 1 ? c.spectra[i]! : c.spectra[i]!.translated(by: bins)
@@ -256,7 +327,7 @@ extension EstimatePipeline {
                 totals.append(Spectrum(width: c.grid.width, height: c.grid.height, depth: c.grid.depth, fixedPoint: sum, scaleBits: bits))
             }
             var largest = 0.0
-            for i in owned where counts[i]! >= o.minSegmentLocalisations {
+            for i in owned where counts[i] >= o.minSegmentLocalisations {
                 var residual = SIMD3<Double>.zero
                 var ok = true
                 for (n, c) in channels.enumerated() {
@@ -285,9 +356,9 @@ extension EstimatePipeline {
         }
         var pairs: [PairShift] = []
         for i in owned {
-            let ni = Double(counts[i]!), nj = Double(totalCount - counts[i]!)
+            let ni = Double(counts[i]), nj = Double(totalCount - counts[i])
             var pair = PairShift(i: i, j: schedule.referenceNode, shift: .zero, weight: 0, used: false)
-            if counts[i]! >= o.minSegmentLocalisations, nj >= Double(o.minSegmentLocalisations), found[i] == true {
+            if counts[i] >= o.minSegmentLocalisations, nj >= Double(o.minSegmentLocalisations), found[i] == true {
                 let q = quality[i] ?? 0
                 pair.shift = -drift[i]!
                 pair.weight = pairWeight(ni, nj, quality: q)
@@ -313,8 +384,12 @@ extension EstimatePipeline {
             for k in 0..<s where active[k] { index[k] = count; count += 1 }
             let nodes = count + (o.method == .mcc ? 1 : 0)
             func node(_ k: Int) -> Int { k >= s ? count : index[k] }
-            let all = stride(from: 0, to: gathered.count, by: PairShift.packedCount).map { k -> PairShift in
-                var p = PairShift(packed: gathered[k..<(k + PairShift.packedCount)])
+            // In (i, j) order, whichever rank measured them, so that the solve does not depend on the rank count.
+            let sorted = stride(from: 0, to: gathered.count, by: PairShift.packedCount)
+                .map { PairShift(packed: gathered[$0..<($0 + PairShift.packedCount)]) }
+                .sorted { ($0.i, $0.j) < ($1.i, $1.j) }
+            let all = sorted.map { original -> PairShift in
+                var p = original
                 if node(p.i) < 0 || node(p.j) < 0 { p.used = false; p.i = 0; p.j = 0 } else { p.i = node(p.i); p.j = node(p.j) }
                 return p
             }
@@ -338,14 +413,33 @@ extension EstimatePipeline {
             for k in 0..<s { let d = active[k] ? solved.segmentSigma[index[k]] : nan; out += [d.x, d.y, d.z] }
             for k in 0..<s { out.append(active[k] ? weightSum[index[k]] : 0) }
             out.append(solved.rmsResidualNm)
-            out += solved.pairs.map { $0.used ? 1 : 0 }
+            for (k, p) in sorted.enumerated() {
+                var q = p
+                q.used = solved.pairs[k].used
+                out += q.packed
+            }
             return out
         }
         let b = comm.broadcast(solution)
         let drift = (0..<s).map { SIMD3(b[3 * $0], b[3 * $0 + 1], b[3 * $0 + 2]) }
         let sigma = (0..<s).map { SIMD3(b[3 * (s + $0)], b[3 * (s + $0) + 1], b[3 * (s + $0) + 2]) }
+        let packed = b[(7 * s + 1)...]
+        let pairs = stride(from: packed.startIndex, to: packed.endIndex, by: PairShift.packedCount)
+            .map { PairShift(packed: packed[$0..<($0 + PairShift.packedCount)]) }
         return SolveOutcome(drift: drift, sigma: sigma, weight: Array(b[(6 * s)..<(7 * s)]),
-                            used: b[(7 * s + 1)...].map { $0 != 0 }, rmsResidualNm: b[7 * s])
+                            pairs: pairs, rmsResidualNm: b[7 * s])
+    }
+
+    /// Localisations in each segment's core (the frames it stands for), from the row where each core
+    /// starts: binary searches on the frame column, each rank a contiguous share of the boundaries.
+    func segmentWeights(file: PicassoFile, segmentation: Segmentation) throws -> [Int64] {
+        let comm = communicator, s = segmentation.count
+        // Boundary k < s: the first row of core k; boundary s: the first row after the last core.
+        let frames = (0..<s).map { segmentation.core($0).lowerBound } + [segmentation.core(s - 1).upperBound + 1]
+        let share = (comm.rank * frames.count / comm.size)..<((comm.rank + 1) * frames.count / comm.size)
+        let mine = try share.map { Double(try file.firstRow(atOrAfterFrame: frames[$0])) }
+        let rows = comm.allgatherv(mine).map { Int64($0) }
+        return (0..<s).map { rows[$0 + 1] - rows[$0] }
     }
 
     /// Row indices (into the locally read table) of the segments `segs`.

@@ -13,6 +13,13 @@ public struct PhaseTimer: Sendable {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// Wall time `body` takes, s.
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = now()
+        body()
+        return now() - start
+    }
+
     /// Adds the time `body` takes to phase `name`.
     public mutating func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = Self.now()

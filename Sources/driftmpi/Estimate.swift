@@ -164,6 +164,10 @@ struct Estimate: ParsableCommand {
             }
             print(String(format: "inside FFTW: %.0f %% of the forward transforms, correlations and peak fits", 100 * summary.fftwShare))
             print(String(format: "peak resident memory: %.0f MiB (largest rank)", summary.peakMemoryMiB))
+            print("rank  pairs  MiB sent  CPU s  peak MiB")
+            for (r, u) in summary.ranks.enumerated() {
+                print(String(format: "%4d %6d %9.1f %6.2f %9.0f", r, u.pairs, Double(u.bytesSent) / 1048576, u.cpuSeconds, u.peakMiB))
+            }
         }
         print("result: \(output)")
     }

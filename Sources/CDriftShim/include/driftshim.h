@@ -17,6 +17,7 @@ MPI_Op driftshim_mpi_sum(void);
 MPI_Op driftshim_mpi_max(void);
 MPI_Op driftshim_mpi_min(void);
 MPI_Request driftshim_request_null(void);
+MPI_Status *driftshim_statuses_ignore(void);
 void *driftshim_in_place(void);
 int driftshim_mpi_success(void);
 

@@ -1,0 +1,34 @@
+import CDriftShim
+import CMPI
+
+/// A non-blocking send or receive in flight; `Communicator.waitAll` completes it. The buffer it
+/// names must stay alive and (for a send) unchanged until then.
+public struct PendingMessage {
+    var request: MPI_Request?
+}
+
+extension Communicator {
+    /// Starts sending `count` floats at `buffer` to `destination`.
+    public func isend(_ buffer: UnsafePointer<Float>, count: Int, to destination: Int, tag: Int) -> PendingMessage {
+        precondition(count <= Int(Int32.max), "message of \(count) floats")
+        var request: MPI_Request? = driftshim_request_null()
+        MPI_Isend(buffer, Int32(count), driftshim_mpi_float(), Int32(destination), Int32(tag), comm, &request)
+        bytesSent += Int64(count * MemoryLayout<Float>.size)
+        return PendingMessage(request: request)
+    }
+
+    /// Starts receiving `count` floats from `source` into `buffer`.
+    public func irecv(_ buffer: UnsafeMutablePointer<Float>, count: Int, from source: Int, tag: Int) -> PendingMessage {
+        precondition(count <= Int(Int32.max), "message of \(count) floats")
+        var request: MPI_Request? = driftshim_request_null()
+        MPI_Irecv(buffer, Int32(count), driftshim_mpi_float(), Int32(source), Int32(tag), comm, &request)
+        return PendingMessage(request: request)
+    }
+
+    /// Waits until every message has gone or arrived.
+    public func waitAll(_ messages: [PendingMessage]) {
+        guard !messages.isEmpty else { return }
+        var requests = messages.map(\.request)
+        MPI_Waitall(Int32(requests.count), &requests, driftshim_statuses_ignore())
+    }
+}
