@@ -42,6 +42,7 @@ let package = Package(
 
         .testTarget(name: "DriftCoreTests", dependencies: ["DriftCore"]),
         .testTarget(name: "DriftIOTests", dependencies: ["DriftIO", "DriftCore"]),
+        .testTarget(name: "DriftParallelTests", dependencies: ["DriftParallel", "DriftCore"]),
         .testTarget(name: "DriftmpiIntegrationTests", dependencies: ["DriftIO", "DriftCore"]),
     ]
 )

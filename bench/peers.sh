@@ -42,6 +42,7 @@ section="$work/section.md"
 run_set() {  # name, simulate options...
   local name=$1; shift
   "$bin" simulate locs "$work/$name.hdf5" "$@" > "$work/$name.sim"
+  sync    # the simulated file on disk before anything is timed
   local rows
   rows=$(sed -n 's/^wrote \([0-9]*\) localisations.*/\1/p' "$work/$name.sim")
   local label="$name ($rows localisations)"

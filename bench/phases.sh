@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 rows=$(h5ls "$work/bench.hdf5/locs" 2>/dev/null | sed -n 's/.*{\([0-9]*\)}.*/\1/p' || true)
 
 declare -A best wall rss rmse
-phases="read render fft correlate peaks solve refine write"
+phases="read render fft correlate exchange peaks solve refine write"
 for ranks in 1 2; do
   best[$ranks]=""
   for rep in $(seq "$repeats"); do

@@ -54,13 +54,15 @@ public final class PicassoFile {
         return lo
     }
 
-    /// Throws unless the frames of rows `rows` never decrease.
-    public func checkFramesSorted(rows: Range<Int>) throws {
-        guard rows.count > 1 else { return }
+    /// The frames of rows `rows`; throws unless they never decrease.
+    @discardableResult
+    public func checkFramesSorted(rows: Range<Int>) throws -> [Int64] {
+        guard !rows.isEmpty else { return [] }
         let frames = try locs.readColumn("frame", rows: rows, as: Int64.self)
-        for k in 1..<frames.count where frames[k] < frames[k - 1] {
+        for k in frames.indices.dropFirst() where frames[k] < frames[k - 1] {
             throw HDF5Error(path, "localisations are not sorted by frame (row \(rows.lowerBound + k)); sort them by frame first")
         }
+        return frames
     }
 
     /// Rows `rows` as localisations in nm (x and y times the pixel size; z is already nm).

@@ -77,13 +77,14 @@ public struct EstimatePipeline {
             options.binNm = o.binNm
         }
         try checkSizes(fieldW: fieldW, fieldH: fieldH, meta: meta)
-        try comm.collectively {
+        // Row ranges come from binary search on the frame column, which needs it sorted: each rank
+        // checks one block of it (with one row of overlap) and all agree. The block is kept to count
+        // the rows of each segment.
+        let frameBlock: [Int64] = try comm.collectively {
             try timer.measure("read") {
-                // Row ranges come from binary search on the frame column, which needs it sorted: each
-                // rank checks one block of it (with one row of overlap) and all agree.
                 let n = file.rowCount
-                let lo = comm.rank * n / comm.size, hi = min(n, (comm.rank + 1) * n / comm.size + 1)
-                try file.checkFramesSorted(rows: lo..<hi)
+                let lo = comm.rank * n / comm.size, hi = (comm.rank + 1) * n / comm.size
+                return Array(try file.checkFramesSorted(rows: lo..<min(n, hi + 1)).prefix(hi - lo))
             }
         }
 
@@ -97,7 +98,7 @@ public struct EstimatePipeline {
         // they are balanced by equal numbers of segments.
         let allPairs = o.method == .rcc && o.window == nil
         let weights = allPairs ? [Int64](repeating: 1, count: s)
-            : try comm.collectively { try timer.measure("read") { try segmentWeights(file: file, segmentation: segmentation) } }
+            : segmentWeights(frameBlock: frameBlock, segmentation: segmentation)
         let ownership = Ownership(weights: weights, processCount: comm.size)
         let owned = ownership.segments(of: comm.rank)
 

@@ -430,16 +430,22 @@ extension EstimatePipeline {
                             pairs: pairs, rmsResidualNm: b[7 * s])
     }
 
-    /// Localisations in each segment's core (the frames it stands for), from the row where each core
-    /// starts: binary searches on the frame column, each rank a contiguous share of the boundaries.
-    func segmentWeights(file: PicassoFile, segmentation: Segmentation) throws -> [Int64] {
-        let comm = communicator, s = segmentation.count
-        // Boundary k < s: the first row of core k; boundary s: the first row after the last core.
+    /// Localisations in each segment's core (the frames it stands for): each rank counts, in its block
+    /// of the (sorted) frame column, the rows before each core's first frame, and the counts are summed.
+    func segmentWeights(frameBlock: [Int64], segmentation: Segmentation) -> [Int64] {
+        let s = segmentation.count
+        // Boundary k < s: the first frame of core k; boundary s: the frame after the last core.
         let frames = (0..<s).map { segmentation.core($0).lowerBound } + [segmentation.core(s - 1).upperBound + 1]
-        let share = (comm.rank * frames.count / comm.size)..<((comm.rank + 1) * frames.count / comm.size)
-        let mine = try share.map { Double(try file.firstRow(atOrAfterFrame: frames[$0])) }
-        let rows = comm.allgatherv(mine).map { Int64($0) }
-        return (0..<s).map { rows[$0 + 1] - rows[$0] }
+        var before = frames.map { f -> Int64 in
+            var lo = 0, hi = frameBlock.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if frameBlock[mid] < Int64(f) { lo = mid + 1 } else { hi = mid }
+            }
+            return Int64(lo)
+        }
+        communicator.allreduceSum(&before)
+        return (0..<s).map { before[$0 + 1] - before[$0] }
     }
 
     /// Row indices (into the locally read table) of the segments `segs`.
