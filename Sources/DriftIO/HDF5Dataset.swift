@@ -129,6 +129,22 @@ public final class HDF5Dataset {
         guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
     }
 
+    /// The dataset's element type as stored in the file (to create a copy with the same type).
+    public func fileType() -> H5Type { H5Type(handle: H5Handle(H5Dget_type(id), close: H5Tclose)) }
+
+    /// Reads rows `rows` as whole records in `type`'s layout (every member, unconverted bytes).
+    public func readRecords(rows: Range<Int>, type: H5Type) throws -> [UInt8] {
+        let sel = try selection(rows: rows)
+        defer { withExtendedLifetime(sel) {} }
+        var out = [UInt8](repeating: 0, count: max(sel.elements, 1) * type.size)
+        let status = out.withUnsafeMutableBytes {
+            H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error(file.path, "cannot read \(name)") }
+        out.removeLast(out.count - sel.elements * type.size)
+        return out
+    }
+
     /// Writes rows of a compound dataset from packed records in the file's own layout.
     public func writeRecords(_ bytes: [UInt8], type: hid_t, rowOffset: Int) throws {
         let size = H5Tget_size(type)
@@ -137,7 +153,9 @@ public final class HDF5Dataset {
         defer { withExtendedLifetime(sel) {} }
         let dxpl = file.transferList()
         defer { withExtendedLifetime(dxpl) {} }
-        let status = bytes.withUnsafeBytes {
+        // A process with no rows still joins a collective write, with a buffer of one record.
+        let buffer = bytes.isEmpty ? [UInt8](repeating: 0, count: max(size, 1)) : bytes
+        let status = buffer.withUnsafeBytes {
             H5Dwrite(id, type, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress)
         }
         guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
@@ -171,5 +189,29 @@ public final class H5CompoundType {
         handle = H5Handle(H5Tcreate(H5T_COMPOUND, offset), close: H5Tclose)
         for (name, scalar) in members { H5Tinsert(handle.id, name, offsets[name]!, scalar.fileType) }
         self.offsets = offsets
+    }
+}
+
+/// An HDF5 datatype held open: a dataset's file type, or its native (in-memory) equivalent.
+public final class H5Type {
+    let handle: H5Handle
+    public var id: hid_t { handle.id }
+
+    init(handle: H5Handle) { self.handle = handle }
+
+    /// Size of one element, bytes.
+    public var size: Int { H5Tget_size(id) }
+
+    /// The native-layout equivalent (for reading into memory and modifying).
+    public func native() -> H5Type { H5Type(handle: H5Handle(H5Tget_native_type(id, H5T_DIR_ASCEND), close: H5Tclose)) }
+
+    /// Byte offset, size and whether it is a float, of compound member `name` (nil if absent).
+    public func member(_ name: String) -> (offset: Int, size: Int, isFloat: Bool)? {
+        guard H5Tget_class(id) == H5T_COMPOUND else { return nil }
+        let k = H5Tget_member_index(id, name)
+        guard k >= 0 else { return nil }
+        let mt = H5Handle(H5Tget_member_type(id, UInt32(k)), close: H5Tclose)
+        defer { withExtendedLifetime(mt) {} }
+        return (H5Tget_member_offset(id, UInt32(k)), H5Tget_size(mt.id), H5Tget_member_class(id, UInt32(k)) == H5T_FLOAT)
     }
 }

@@ -38,6 +38,11 @@ public final class PicassoFile {
         metadata = try PicassoMetadata.read(yamlPath: PicassoMetadata.yamlPath(forLocalisations: path))
     }
 
+    /// Column `name` of rows `rows`, converted to Double.
+    public func column(_ name: String, rows: Range<Int>) throws -> [Double] {
+        try locs.readColumn(name, rows: rows, as: Double.self)
+    }
+
     /// The frame of row `row`.
     public func frame(atRow row: Int) throws -> Int {
         Int(try locs.readColumn("frame", rows: row..<(row + 1), as: Int64.self)[0])

@@ -16,6 +16,8 @@ public struct EstimateOptions: Sendable {
     public var segmentLocalisations: Int?
     /// 2 or 3; nil: 3 when the input has z.
     public var dims: Int?
+    /// Also write the localisations with the drift removed here (Picasso `.hdf5` plus `.yaml`).
+    public var writeCorrected: String?
     /// Histogram bin size in x and y, nm.
     public var binNm: Double = 60
     /// Raise `binNm` for large fields so that the field spans at most `autoBinSide` bins (the

@@ -38,15 +38,23 @@ extension EstimatePipeline {
         guard o.maxDriftNm > 0, o.maxDriftNm.isFinite else { throw HDF5Error(o.input, "--max-drift-nm must be positive") }
         let fm = FileManager.default
         guard fm.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
-        let inURL = URL(fileURLWithPath: o.input).standardizedFileURL.resolvingSymlinksInPath()
-        let outURL = URL(fileURLWithPath: o.output).standardizedFileURL.resolvingSymlinksInPath()
-        guard inURL != outURL else { throw HDF5Error(o.output, "the output would overwrite the input") }
-        let dir = outURL.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw HDF5Error(o.output, "the output directory \(dir) does not exist")
+        func url(_ path: String) -> URL { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() }
+        let inputs = [o.input, PicassoMetadata.yamlPath(forLocalisations: o.input)].map(url)
+        var outputs = [o.output]
+        if let c = o.writeCorrected {
+            guard url(c) != url(o.output) else { throw HDF5Error(c, "--write-corrected names the result file") }
+            outputs += [c, PicassoMetadata.yamlPath(forLocalisations: c)]
         }
-        guard fm.isWritableFile(atPath: dir) else { throw HDF5Error(o.output, "the output directory \(dir) is not writable") }
+        for path in outputs {
+            let outURL = url(path)
+            guard !inputs.contains(outURL) else { throw HDF5Error(path, "the output would overwrite the input") }
+            let dir = outURL.deletingLastPathComponent().path
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw HDF5Error(path, "the output directory \(dir) does not exist")
+            }
+            guard fm.isWritableFile(atPath: dir) else { throw HDF5Error(path, "the output directory \(dir) is not writable") }
+        }
     }
 
     /// The field must make a grid of sensible size at the chosen bins.
@@ -430,11 +438,11 @@ extension EstimatePipeline {
                             pairs: pairs, rmsResidualNm: b[7 * s])
     }
 
-    /// Localisations in each segment's core (the frames it stands for): each rank counts, in its block
-    /// of the (sorted) frame column, the rows before each core's first frame, and the counts are summed.
-    func segmentWeights(frameBlock: [Int64], segmentation: Segmentation) -> [Int64] {
+    /// The first row of each segment's core (the frames it stands for) and, last, the first row after
+    /// the last core: each rank counts, in its block of the (sorted) frame column, the rows before each
+    /// boundary frame, and the counts are summed over ranks.
+    func segmentBoundaries(frameBlock: [Int64], segmentation: Segmentation) -> [Int64] {
         let s = segmentation.count
-        // Boundary k < s: the first frame of core k; boundary s: the frame after the last core.
         let frames = (0..<s).map { segmentation.core($0).lowerBound } + [segmentation.core(s - 1).upperBound + 1]
         var before = frames.map { f -> Int64 in
             var lo = 0, hi = frameBlock.count
@@ -445,7 +453,7 @@ extension EstimatePipeline {
             return Int64(lo)
         }
         communicator.allreduceSum(&before)
-        return (0..<s).map { before[$0 + 1] - before[$0] }
+        return before
     }
 
     /// Row indices (into the locally read table) of the segments `segs`.

@@ -47,6 +47,10 @@ struct Estimate: ParsableCommand {
     @Option(name: .customLong("segment-locs"), help: "Segments of this many localisations each instead of a fixed frame count (for data whose density falls).")
     var segmentLocs: Int?
 
+    @Option(name: .customLong("write-corrected"),
+            help: "Also write the localisations with the drift removed to this Picasso file (every column kept; a .yaml beside it with one more document). Each rank writes its own rows.")
+    var writeCorrected: String?
+
     @Option(help: "2 or 3 (default: 3 when the input has a z column). 2 flattens z.")
     var dims: Int?
 
@@ -143,6 +147,7 @@ struct Estimate: ParsableCommand {
         o.refinement.minLocalisations = refineLocs
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
         o.quiet = quiet
+        o.writeCorrected = writeCorrected
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
         guard comm.isRoot else { return }

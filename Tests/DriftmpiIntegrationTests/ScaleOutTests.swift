@@ -68,3 +68,55 @@ final class ScaleOutTests: XCTestCase {
         try check([], name: "refined", ranks: [1, 8])
     }
 }
+
+/// `--write-corrected`: every rank writes its own rows of one corrected Picasso file.
+final class WriteCorrectedTests: XCTestCase {
+    func testCorrectedLocalisationsKeepEveryColumnAndLoseTheDrift() throws {
+        let dir = NSTemporaryDirectory() + "driftmpi-corrected-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", "5"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        for ranks in [1, 3] {
+            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "d\(ranks).h5", "--write-corrected", "c\(ranks).hdf5", "--quiet"],
+                                            ranks: ranks, in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/c1.hdf5"))
+        let input = try PicassoFile(path: dir + "/sim.hdf5")
+        let out = try PicassoFile(path: dir + "/c1.hdf5")
+        let three = try PicassoFile(path: dir + "/c3.hdf5")
+        XCTAssertGreaterThan(a.count, 0)
+        XCTAssertEqual(out.rowCount, input.rowCount)
+        XCTAssertEqual(out.metadata, input.metadata)
+        let rows = 0..<input.rowCount
+        let raw = try input.read(rows: rows), fixed = try out.read(rows: rows), fixed3 = try three.read(rows: rows)
+        XCTAssertEqual(fixed.x, fixed3.x, "the same rows at 1 and 3 ranks")
+        XCTAssertEqual(fixed.y, fixed3.y)
+        XCTAssertEqual(fixed.frame, raw.frame)
+        for column in ["photons", "sx", "sy", "bg", "lpx", "lpy"] {
+            XCTAssertEqual(try out.column(column, rows: rows), try input.column(column, rows: rows), column)
+        }
+        // Corrected = raw - drift at each frame.
+        let result = try DriftResult.read(path: dir + "/d1.h5")
+        for k in stride(from: 0, to: raw.count, by: 997) {
+            let d = result.drift[Int(raw.frame[k]) - Int(result.frames[0])]
+            XCTAssertEqual(Double(fixed.x[k]), Double(raw.x[k]) - d.x, accuracy: 0.01)
+            XCTAssertEqual(Double(fixed.y[k]), Double(raw.y[k]) - d.y, accuracy: 0.01)
+        }
+        // The YAML keeps the input's documents and records the correction.
+        let yaml = try String(contentsOfFile: dir + "/c1.yaml", encoding: .utf8)
+        XCTAssertTrue(yaml.hasPrefix(try String(contentsOfFile: dir + "/sim.yaml", encoding: .utf8)))
+        XCTAssertTrue(yaml.contains("Drift file: "), yaml)
+        // Re-estimated, the corrected localisations have (almost) no drift left.
+        let again = try DriftmpiProcess.run(["estimate", "c1.hdf5", "-o", "again.h5", "--quiet"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let left = try DriftResult.read(path: dir + "/again.h5")
+        let largest = left.drift.reduce(0.0) { max($0, abs($1.x), abs($1.y)) }
+        XCTAssertLessThan(largest, 3, "drift left after correction: \(largest) nm")
+        // Refused: the corrected file over the input.
+        let bad = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "x.h5", "--write-corrected", "sim.hdf5"], ranks: 1, in: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("overwrite the input"), bad.stderr)
+    }
+}
