@@ -21,14 +21,22 @@ public struct Renderer: Sendable {
     /// fastest. Rows are summed in order, so the result depends only on the rows, never on how the
     /// work was split. Points beyond the field add nothing.
     public func render(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>? = nil) -> [Float] {
+        render(x: x, y: y, z: z, rows: 0..<grid.height)
+    }
+
+    /// Rows `rows` (y bins) of the same histogram: `depth` x `rows.count` x `width` values, each equal
+    /// to the full histogram's (the same points summed in the same order), for a process that holds a
+    /// slab of a distributed transform.
+    public func render(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>? = nil, rows: Range<Int>) -> [Float] {
         precondition(x.count == y.count && (z == nil || z!.count == x.count))
         precondition(!grid.is3D || z != nil, "a 3D grid needs z")
-        let w = grid.width, plane = grid.width * grid.height
+        let w = grid.width, plane = grid.width * rows.count
         let fw = grid.fieldWidth, fh = grid.fieldHeight, fd = grid.fieldDepth
-        var image = [Float](repeating: 0, count: grid.binCount)
+        var image = [Float](repeating: 0, count: grid.depth * rows.count * w)
         let inv = 1 / grid.binNm, invZ = 1 / grid.binZNm
         let ox = grid.originX, oy = grid.originY, oz = grid.originZ
         let threeD = grid.is3D
+        let rowLo = max(rows.lowerBound, 0), rowHi = min(rows.upperBound, fh)
         image.withUnsafeMutableBufferPointer { img in
             var j = y.startIndex
             var l = z?.startIndex ?? 0
@@ -53,9 +61,9 @@ public struct Renderer: Sendable {
                     let wz = dz == 0 ? wzs.0 : wzs.1
                     for dy in 0..<2 {
                         let yy = iy + dy
-                        guard yy >= 0 && yy < fh else { continue }
+                        guard yy >= rowLo && yy < rowHi else { continue }
                         let wyz = wz * (dy == 0 ? wys.0 : wys.1)
-                        let base = zz * plane + yy * w
+                        let base = zz * plane + (yy - rows.lowerBound) * w
                         if ix >= 0 && ix < fw { img[base + ix] += wxs.0 * wyz }
                         if ix + 1 >= 0 && ix + 1 < fw { img[base + ix + 1] += wxs.1 * wyz }
                     }
@@ -63,9 +71,9 @@ public struct Renderer: Sendable {
             }
             if tukeyAlpha > 0 {
                 for iz in 0..<fd {
-                    for iy in 0..<fh {
+                    for iy in rowLo..<max(rowLo, rowHi) {
                         let wyz = windowY[iy] * windowZ[iz]
-                        let base = iz * plane + iy * w
+                        let base = iz * plane + (iy - rows.lowerBound) * w
                         for ix in 0..<fw { img[base + ix] *= wyz * windowX[ix] }
                     }
                 }

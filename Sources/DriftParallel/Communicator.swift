@@ -85,6 +85,21 @@ public final class Communicator: @unchecked Sendable {
         return out
     }
 
+    public func broadcast(_ values: [Float], root: Int = 0) -> [Float] {
+        var n = Int64(values.count)
+        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+        var out = rank == root ? values : [Float](repeating: 0, count: Int(n))
+        var offset = 0
+        while offset < out.count {
+            let k = min(out.count - offset, 1 << 28)
+            out.withUnsafeMutableBufferPointer { b in
+                _ = MPI_Bcast(b.baseAddress! + offset, Int32(k), driftshim_mpi_float(), Int32(root), comm)
+            }
+            offset += k
+        }
+        return out
+    }
+
     public func broadcast(_ text: String, root: Int = 0) -> String {
         var n = Int64(text.utf8.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
@@ -111,6 +126,12 @@ public final class Communicator: @unchecked Sendable {
     public func allreduceSum(_ values: inout [Int32]) { sumInPlace(&values, driftshim_mpi_int()) }
 
     public func allreduceSum(_ values: inout [Int64]) { sumInPlace(&values, driftshim_mpi_int64()) }
+
+    /// Floating-point sums: the same for a given rank count, not across rank counts (unless at most
+    /// one process contributes each element, as when gathering pieces of an image).
+    public func allreduceSum(_ values: inout [Float]) { sumInPlace(&values, driftshim_mpi_float()) }
+
+    public func allreduceSum(_ values: inout [Double]) { sumInPlace(&values, driftshim_mpi_double()) }
 
     /// In-place MPI_SUM in chunks (MPI counts are Int32).
     private func sumInPlace<T>(_ values: inout [T], _ type: MPI_Datatype) {

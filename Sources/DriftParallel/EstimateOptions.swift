@@ -18,6 +18,9 @@ public struct EstimateOptions: Sendable {
     public var dims: Int?
     /// Also write the localisations with the drift removed here (Picasso `.hdf5` plus `.yaml`).
     public var writeCorrected: String?
+    /// Renders (one segment's histogram) larger than this, MiB, are transformed by all ranks together
+    /// (FFTW's MPI interface) instead of one rank each; nil: never.
+    public var maxRenderMB: Double? = 2048
     /// Histogram bin size in x and y, nm.
     public var binNm: Double = 60
     /// Raise `binNm` for large fields so that the field spans at most `autoBinSide` bins (the

@@ -154,6 +154,14 @@ extension EstimatePipeline {
         let o = options, comm = communicator
         let owned = ownership.segments(of: comm.rank)
         let s = segmentation.count
+        if let limit = o.maxRenderMB, Double(grids[0].binCount) * 4 / 1_048_576 > limit {
+            guard grids.count == 1, o.method != .mcc else {
+                throw CollectiveFailure(message: "\(o.input): a \(grids[0].width) x \(grids[0].height) render exceeds --max-render-mb \(limit); ranks transform such renders together only for 2D RCC or DCC (use --dims 2, or a larger --bin-nm or --max-render-mb)", rank: 0)
+            }
+            progress.say("renders of \(grids[0].width) x \(grids[0].height) exceed --max-render-mb \(limit): all ranks transform each segment together")
+            return distributedCorrelate(locs: locs, segmentation: segmentation, schedule: schedule, ownership: ownership,
+                                        grid: grids[0], timer: &timer)
+        }
         var channels = grids.map { grid in
             Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins))
         }
@@ -219,25 +227,9 @@ extension EstimatePipeline {
 
         // The shift of segment j relative to segment i (i < j), from their spectra on every channel.
         func measure(_ i: Int, _ j: Int, _ si: [Spectrum], _ sj: [Spectrum]) -> PairShift {
-            let ni = Double(counts[i]), nj = Double(counts[j])
-            var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
-            guard ni >= Double(o.minSegmentLocalisations) && nj >= Double(o.minSegmentLocalisations) else { return pair }
-            var peaks: [PeakEstimate?] = []
-            var quality = 0.0
-            for c in 0..<nc {
-                let peak = channels[c].correlator.shift(from: si[c], to: sj[c])
-                peaks.append(peak)
-                if c == 0, let p = peak {
-                    quality = p.height / max((energy[0][i] * energy[0][j]).squareRoot(), .leastNormalMagnitude)
-                }
-            }
-            if let p = peaks[0], peaks.allSatisfy({ $0 != nil }) {
-                let dz = nc > 1 ? peaks[1]!.dz * channels[1].grid.binZNm : 0
-                pair.shift = SIMD3(p.dx * channels[0].grid.binNm, p.dy * channels[0].grid.binNm, dz)
-                pair.weight = pairWeight(ni, nj, quality: quality)
-                pair.used = quality >= o.minPeakQuality
-            }
-            return pair
+            guard min(counts[i], counts[j]) >= o.minSegmentLocalisations else { return PairShift(i: i, j: j, shift: .zero, weight: 0, used: false) }
+            let peaks = (0..<nc).map { channels[$0].correlator.shift(from: si[$0], to: sj[$0]) }
+            return pairShift(i, j, counts: counts, peaks: peaks, energies: (energy[0][i], energy[0][j]), grids: grids)
         }
         func spectra(_ k: Int) -> [Spectrum] { channels.map { $0.spectra[k]! } }
 
@@ -297,6 +289,76 @@ extension EstimatePipeline {
             }
             pairs(with: ownership.segments(of: ring.block(at: ring.steps)), step: ring.steps)
         }
+        return outcome
+    }
+
+    /// The pair (i, j) from its correlation peaks (one per grid: x and y from the first, z from the
+    /// second), weighted by the counts and the peak quality (height over the geometric mean of the two
+    /// energies on the first grid).
+    func pairShift(_ i: Int, _ j: Int, counts: [Int], peaks: [PeakEstimate?], energies: (Double, Double),
+                   grids: [RenderGrid]) -> PairShift {
+        let o = options
+        var pair = PairShift(i: i, j: j, shift: .zero, weight: 0, used: false)
+        let ni = Double(counts[i]), nj = Double(counts[j])
+        guard let p = peaks[0], peaks.allSatisfy({ $0 != nil }),
+              min(ni, nj) >= Double(o.minSegmentLocalisations) else { return pair }
+        let quality = p.height / max((energies.0 * energies.1).squareRoot(), .leastNormalMagnitude)
+        let dz = grids.count > 1 ? peaks[1]!.dz * grids[1].binZNm : 0
+        pair.shift = SIMD3(p.dx * grids[0].binNm, p.dy * grids[0].binNm, dz)
+        pair.weight = pairWeight(ni, nj, quality: quality)
+        pair.used = quality >= o.minPeakQuality
+        return pair
+    }
+
+    /// RCC and DCC on renders over `--max-render-mb`: every segment is rendered, transformed and
+    /// correlated by all ranks together (`DistributedCorrelator`), each on its slab of rows. A
+    /// segment's owner broadcasts its localisations; every pair is measured by all ranks at once and
+    /// kept by rank 0.
+    func distributedCorrelate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, ownership: Ownership,
+                              grid: RenderGrid, timer: inout PhaseTimer) -> CorrelationOutcome {
+        let o = options, comm = communicator
+        let owned = ownership.segments(of: comm.rank)
+        let s = segmentation.count
+        let dc = DistributedCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins,
+                                       tukeyAlpha: o.tukeyAlpha, communicator: comm)
+        var local: [Double] = []
+        for seg in owned {
+            let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
+            var sum = 0.0
+            for k in r { sum += Double(locs.frame[k]) }
+            local += [Double(r.count), r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)]
+        }
+        let info = comm.allgatherv(local)
+        let counts = (0..<s).map { Int(info[2 * $0]) }
+        var outcome = CorrelationOutcome(pairs: [], counts: counts, centres: (0..<s).map { info[2 * $0 + 1] })
+        var spectra: [[Float]] = []
+        var energy = [Double](repeating: 0, count: s)
+        for k in 0..<s {
+            let owner = ownership.owner(of: k)
+            var x: [Float] = [], y: [Float] = []
+            if owner == comm.rank {
+                let r = rows(of: k..<(k + 1), in: locs, segmentation)
+                x = Array(locs.x[r]); y = Array(locs.y[r])
+            }
+            x = comm.broadcast(x, root: owner)
+            y = comm.broadcast(y, root: owner)
+            let spectrum = timer.measure("fft") { dc.spectrum(x: x, y: y) }
+            energy[k] = dc.localEnergy(spectrum)
+            spectra.append(spectrum)
+        }
+        comm.allreduceSum(&energy)
+        timer.measure("correlate") {
+            for i in 0..<s {
+                for j in schedule.partners(of: i) {
+                    let usable = min(counts[i], counts[j]) >= o.minSegmentLocalisations
+                    let peak = usable ? dc.shift(from: spectra[i], to: spectra[j]) : nil
+                    if comm.isRoot { outcome.pairs.append(pairShift(i, j, counts: counts, peaks: [peak], energies: (energy[i], energy[j]), grids: [grid])) }
+                }
+            }
+        }
+        timer.add("correlate", -dc.peakSeconds)
+        timer.add("peaks", dc.peakSeconds)
+        timer.add("fftw", dc.fft.executeSeconds)
         return outcome
     }
 

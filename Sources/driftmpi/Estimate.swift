@@ -51,6 +51,10 @@ struct Estimate: ParsableCommand {
             help: "Also write the localisations with the drift removed to this Picasso file (every column kept; a .yaml beside it with one more document). Each rank writes its own rows.")
     var writeCorrected: String?
 
+    @Option(name: .customLong("max-render-mb"),
+            help: "Renders larger than this (MiB, one segment's histogram) are transformed by all ranks together, each holding a slab of rows (FFTW MPI; 2D RCC or DCC).")
+    var maxRenderMB: Double = 2048
+
     @Option(help: "2 or 3 (default: 3 when the input has a z column). 2 flattens z.")
     var dims: Int?
 
@@ -118,6 +122,7 @@ struct Estimate: ParsableCommand {
         guard minSegmentLocs >= 1 else { throw ValidationError("--min-segment-locs must be at least 1") }
         guard smoothing >= 0, smoothing.isFinite else { throw ValidationError("--smoothing must be 0 or positive") }
         if let b = binNm { guard b > 0, b.isFinite else { throw ValidationError("--bin-nm must be positive") } }
+        guard maxRenderMB > 0, maxRenderMB.isFinite else { throw ValidationError("--max-render-mb must be positive") }
         guard maxDriftNm > 0, maxDriftNm.isFinite else { throw ValidationError("--max-drift-nm must be positive") }
         guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
         guard refineLocs >= 10 else { throw ValidationError("--refine-locs must be at least 10") }
@@ -148,6 +153,7 @@ struct Estimate: ParsableCommand {
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
         o.quiet = quiet
         o.writeCorrected = writeCorrected
+        o.maxRenderMB = maxRenderMB
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
         guard comm.isRoot else { return }

@@ -120,3 +120,40 @@ final class WriteCorrectedTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("overwrite the input"), bad.stderr)
     }
 }
+
+/// Renders over `--max-render-mb` are transformed by all ranks together (FFTW's MPI interface); forced
+/// here with a small limit on a render that fits, and checked against the single-rank transforms.
+final class DistributedTransformTests: XCTestCase {
+    func testRanksTransformingTogetherMatchOneRankAlone() throws {
+        let dir = NSTemporaryDirectory() + "driftmpi-distributed-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", "9"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        let common = ["estimate", "sim.hdf5", "--segment-frames", "500", "--no-refine"]
+        let plain = try DriftmpiProcess.run(common + ["-o", "plain.h5", "--quiet"], ranks: 1, in: dir)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let reference = try DriftResult.read(path: dir + "/plain.h5")
+        for ranks in [1, 3] {
+            let r = try DriftmpiProcess.run(common + ["-o", "d\(ranks).h5", "--max-render-mb", "0.5"], ranks: ranks, in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("all ranks transform each segment together"), r.stderr)
+            let d = try DriftResult.read(path: dir + "/d\(ranks).h5")
+            XCTAssertEqual(d.pairI, reference.pairI)
+            XCTAssertEqual(d.pairJ, reference.pairJ)
+            for (a, b) in zip(d.pairShift, reference.pairShift) {
+                XCTAssertEqual(a.x, b.x, accuracy: 1e-3)
+                XCTAssertEqual(a.y, b.y, accuracy: 1e-3)
+            }
+            for (a, b) in zip(d.drift, reference.drift) {
+                XCTAssertEqual(a.x, b.x, accuracy: 1e-3)
+                XCTAssertEqual(a.y, b.y, accuracy: 1e-3)
+            }
+        }
+        // MCC cannot: one clear line, exit 1 on every rank, no result.
+        let mcc = try DriftmpiProcess.run(common + ["-o", "m.h5", "--method", "mcc", "--max-render-mb", "0.5"], ranks: 2, in: dir)
+        XCTAssertEqual(mcc.status, 1)
+        XCTAssertTrue(mcc.stderr.contains("exceeds --max-render-mb"), mcc.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/m.h5"))
+    }
+}
