@@ -92,13 +92,15 @@ public struct EstimatePipeline {
         let segmentation = try makeSegmentation(file: file)
         let s = segmentation.count
         let schedule = PairSchedule(method: o.method, segmentation: segmentation, window: o.window)
-        // Segments go to ranks in contiguous ranges balanced by their localisations (core rows, found
-        // by binary search on the frame column, each rank a share of the boundaries): reading,
-        // rendering and refinement scale with them. With all pairs the pairs dominate instead, and
-        // they are balanced by equal numbers of segments.
+        // Segments go to ranks in contiguous ranges balanced by their estimated cost: reading,
+        // rendering and refinement scale with their localisations (counted from each rank's block
+        // of the frame column), transforms and correlations with their pairs. With all pairs the
+        // pairs dominate, and ranges hold equal numbers of segments.
         let allPairs = o.method == .rcc && o.window == nil
         let boundaries = segmentBoundaries(frameBlock: frameBlock, segmentation: segmentation)
-        let weights = allPairs ? [Int64](repeating: 1, count: s) : (0..<s).map { boundaries[$0 + 1] - boundaries[$0] }
+        let weights = allPairs ? [Int64](repeating: 1, count: s)
+            : segmentCosts(rows: (0..<s).map { boundaries[$0 + 1] - boundaries[$0] }, schedule: schedule,
+                           binsPerRender: (fieldW / o.binNm) * (fieldH / o.binNm))
         let ownership = Ownership(weights: weights, processCount: comm.size)
         let owned = ownership.segments(of: comm.rank)
 

@@ -518,6 +518,19 @@ extension EstimatePipeline {
         return before
     }
 
+    /// Estimated cost of each segment, ns, from the phase timings on the 2-core test machine
+    /// (docs/benchmarks.md): about 170 ns per localisation to read and render it and 1.4 us more to
+    /// refine it; about 10 ns per bin to transform its render (50 for MCC's rounds) and 5 ns per bin
+    /// for each of its pairs.
+    func segmentCosts(rows: [Int64], schedule: PairSchedule, binsPerRender: Double) -> [Int64] {
+        let o = options
+        let perLocalisation = 170.0 + (o.refine ? 1400 : 0)
+        let perBin = o.method == .mcc ? 50.0 : 10.0
+        return rows.indices.map { k in
+            Int64(Double(rows[k]) * perLocalisation + binsPerRender * (perBin + 5 * Double(schedule.partners(of: k).count)))
+        }
+    }
+
     /// Row indices (into the locally read table) of the segments `segs`.
     func rows(of segs: Range<Int>, in locs: Localisations, _ segmentation: Segmentation) -> Range<Int> {
         let lo = segmentation.segments[segs.lowerBound].firstFrame
