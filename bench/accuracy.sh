@@ -27,7 +27,7 @@ section="$work/section.md"
   echo "Data: \`driftmpi simulate locs --frames 20000\` (256 x 256 pixels of 130 nm; dense = 5000 sites,"
   echo "sparse = 500; drift = largest x-y excursion). RMSE per axis against the true drift at every frame,"
   echo "after removing a constant offset. Options not named are the defaults (RCC, window 5, 1000-frame"
-  echo "segments, 30 nm bins, refinement on)."
+  echo "segments, 60 nm bins, refinement on)."
   echo
   echo "| data | localisations | options | RMSE x (nm) | RMSE y (nm) | RMSE z (nm) | time (s) |"
   echo "|---|---|---|---|---|---|---|"

@@ -48,7 +48,7 @@ phase() { echo "${best[$1]}" | tr '|' '\n' | awk -v p="$2" '$1 == p { print $2 }
   echo
   echo "Measured $(date -u +%Y-%m-%d) on: $(bench_machine); release build."
   echo "Data: \`driftmpi simulate locs --frames 20000 --sites 5000 --seed 1\` (${rows:-about 516,000} localisations,"
-  echo "256 x 256 pixels of 130 nm); defaults (RCC, 1000-frame segments, 30 nm bins, window 5, 1120 x 1120"
+  echo "256 x 256 pixels of 130 nm); defaults (RCC, 1000-frame segments, 60 nm bins, window 5, 640 x 640"
   echo "transforms; refinement with 50-frame segments)."
   echo "Seconds, the fastest of $repeats runs; each phase is the maximum over ranks."
   echo

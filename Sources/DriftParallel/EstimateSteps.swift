@@ -183,9 +183,7 @@ extension EstimatePipeline {
         var local: [Double] = []
         for seg in owned {
             let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
-            var sum = 0.0
-            for k in r { sum += Double(locs.frame[k]) }
-            local += [Double(r.count), r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)]
+            local += [Double(r.count), centre(of: seg, rows: r, locs: locs, segmentation)]
             for c in 0..<nc {
                 let grid = channels[c].grid
                 let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
@@ -324,9 +322,7 @@ extension EstimatePipeline {
         var local: [Double] = []
         for seg in owned {
             let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
-            var sum = 0.0
-            for k in r { sum += Double(locs.frame[k]) }
-            local += [Double(r.count), r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)]
+            local += [Double(r.count), centre(of: seg, rows: r, locs: locs, segmentation)]
         }
         let info = comm.allgatherv(local)
         let counts = (0..<s).map { Int(info[2 * $0]) }
@@ -529,6 +525,13 @@ extension EstimatePipeline {
         return rows.indices.map { k in
             Int64(Double(rows[k]) * perLocalisation + binsPerRender * (perBin + 5 * Double(schedule.partners(of: k).count)))
         }
+    }
+
+    /// Mean frame of segment `seg`'s localisations (rows `r` of `locs`); its middle frame when empty.
+    func centre(of seg: Int, rows r: Range<Int>, locs: Localisations, _ segmentation: Segmentation) -> Double {
+        var sum = 0.0
+        for k in r { sum += Double(locs.frame[k]) }
+        return r.isEmpty ? segmentation.segments[seg].midFrame : sum / Double(r.count)
     }
 
     /// Row indices (into the locally read table) of the segments `segs`.
