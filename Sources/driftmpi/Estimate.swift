@@ -17,7 +17,8 @@ struct Estimate: ParsableCommand {
         every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
         localisations to all the other data and repeats until the update is below 0.2 nm.
 
-        Under mpirun each rank reads and correlates its own range of segments; the result is the same at \
+        Under mpirun each rank reads, renders and correlates its own range of segments (balanced by their \
+        localisations and pairs), and partners' spectra travel between ranks; the result is the same at \
         any rank count. The result file (HDF5) holds /drift/frame and /drift/xyz (nm; corrected = raw - \
         drift), /segments (with uncertainties), /pairs, /refinement and every parameter as attributes; it \
         appears only once complete. See docs/formats.md.
@@ -26,6 +27,7 @@ struct Estimate: ParsableCommand {
           driftmpi estimate demo.hdf5 -o drift.h5 --truth demo_truth.csv
           mpirun -n 8 driftmpi estimate big.hdf5 -o drift.h5 --method mcc --timings
           driftmpi estimate locs3d.hdf5 -o drift.h5 --dims 2 --no-refine
+          mpirun -n 4 driftmpi estimate locs.hdf5 -o drift.h5 --write-corrected locs_undrift.hdf5
         """
     )
 
