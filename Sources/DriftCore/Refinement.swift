@@ -95,10 +95,13 @@ public enum Refinement {
     }
 
     /// With `zRange` (nm, of all processes' z) and a z column, z is refined too, against a `ZReference`.
+    /// With `gatherBins` (every process's values concatenated), the reference is built from all
+    /// processes' bins instead of summing counts.
     public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
                            zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
-                           sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double]) -> RefinementResult {
+                           sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double],
+                           gatherBins: (([Int32]) -> [Int32])? = nil) -> RefinementResult {
         // Every fine segment's frame range, centre and count, on every process.
         var info: [Double] = []
         for s in segments {
@@ -149,8 +152,18 @@ public enum Refinement {
             // The reference: all localisations of all processes, finest level first.
             let bins = finest.bins(x: x, y: y)
             finest.reset()
-            finest.add(bins, rows: owned)
-            sumCounts(&finest.counts)
+            if let gatherBins {
+                // Every process's bins (flat indices), which move fewer bytes than the counts when
+                // there are fewer localisations than bins; the counts come out the same.
+                let w = Int32(finest.width)
+                let mine = owned.filter { bins.ix[$0] >= 0 }.map { bins.iy[$0] * w + bins.ix[$0] }
+                finest.counts.withUnsafeMutableBufferPointer { c in
+                    for k in gatherBins(mine) { c[Int(k)] &+= 1 }
+                }
+            } else {
+                finest.add(bins, rows: owned)
+                sumCounts(&finest.counts)
+            }
             for (level, sigma) in sigmas.enumerated() {
                 let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
                 // A capture level (all but the last) only has to bring the shift within reach of the

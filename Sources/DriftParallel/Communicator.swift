@@ -169,6 +169,21 @@ public final class Communicator: @unchecked Sendable {
         return rank == root ? Array(out.prefix(total)) : []
     }
 
+    /// Concatenation of every process's `values` in rank order, on every process (at most 2^31 - 1
+    /// values in all).
+    public func allgatherv(_ values: [Int32]) -> [Int32] {
+        let counts = allgather(Int64(values.count))
+        let total = Int(counts.reduce(0, +))
+        precondition(total < Int(Int32.max), "gathering \(total) values")
+        var displs = [Int32](repeating: 0, count: size)
+        for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + Int32(counts[r - 1]) }
+        var recvCounts = counts.map { Int32($0) }
+        var out = [Int32](repeating: 0, count: max(total, 1))
+        var send = values.isEmpty ? [Int32(0)] : values
+        MPI_Allgatherv(&send, Int32(values.count), driftshim_mpi_int(), &out, &recvCounts, &displs, driftshim_mpi_int(), comm)
+        return Array(out.prefix(total))
+    }
+
     /// Concatenation of every process's `values` in rank order, on every process.
     public func allgatherv(_ values: [Double]) -> [Double] {
         broadcast(gatherv(values, root: 0), root: 0)

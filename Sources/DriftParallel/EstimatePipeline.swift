@@ -173,10 +173,16 @@ public struct EstimatePipeline {
             let fineCounts = comm.allgather(Int64(fine.count))
             let fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
             fineRange = fineOffset..<(fineOffset + fine.count)
+            // The reference is shared as every localisation's bin when they are fewer than its bins
+            // (less to move than summing the counts), else by summing the counts.
+            let referenceBins = (fieldW + 2 * o.refinement.marginNm) * (fieldH + 2 * o.refinement.marginNm)
+                / (o.refinement.sigmasNm.last! * o.refinement.sigmasNm.last!)
+            let gatherBins = comm.size > 1 && Double(totalRows) < referenceBins
             refinement = timer.measure("refine") {
                 Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH,
                                zRange: grids.count > 1 ? zRange(of: own) ?? 0...0 : nil, baseDrift: coarseDrift,
-                               options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) })
+                               options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
+                               gatherBins: gatherBins ? { comm.allgatherv($0) } : nil)
             }
             if let r = refinement {
                 progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)", r.centres.count, r.passes, r.lastUpdateNm))
