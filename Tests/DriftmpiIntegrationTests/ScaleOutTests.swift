@@ -72,11 +72,8 @@ final class ScaleOutTests: XCTestCase {
 /// `--write-corrected`: every rank writes its own rows of one corrected Picasso file.
 final class WriteCorrectedTests: XCTestCase {
     func testCorrectedLocalisationsKeepEveryColumnAndLoseTheDrift() throws {
-        let dir = NSTemporaryDirectory() + "driftmpi-corrected-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try simulatedDirectory("corrected", seed: 5)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sim = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", "5"], in: dir)
-        XCTAssertEqual(sim.status, 0, sim.stderr)
         for ranks in [1, 3] {
             let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "d\(ranks).h5", "--write-corrected", "c\(ranks).hdf5", "--quiet"],
                                             ranks: ranks, in: dir)
@@ -125,11 +122,8 @@ final class WriteCorrectedTests: XCTestCase {
 /// here with a small limit on a render that fits, and checked against the single-rank transforms.
 final class DistributedTransformTests: XCTestCase {
     func testRanksTransformingTogetherMatchOneRankAlone() throws {
-        let dir = NSTemporaryDirectory() + "driftmpi-distributed-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try simulatedDirectory("distributed", seed: 9)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sim = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", "9"], in: dir)
-        XCTAssertEqual(sim.status, 0, sim.stderr)
         let common = ["estimate", "sim.hdf5", "--segment-frames", "500", "--no-refine"]
         let plain = try DriftmpiProcess.run(common + ["-o", "plain.h5", "--quiet"], ranks: 1, in: dir)
         XCTAssertEqual(plain.status, 0, plain.stderr)
@@ -156,4 +150,13 @@ final class DistributedTransformTests: XCTestCase {
         XCTAssertTrue(mcc.stderr.contains("exceeds --max-render-mb"), mcc.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/m.h5"))
     }
+}
+
+/// A new scratch directory holding `sim.hdf5`: 8000 frames of 2000 sites simulated with `seed`.
+func simulatedDirectory(_ name: String, seed: Int) throws -> String {
+    let dir = NSTemporaryDirectory() + "driftmpi-\(name)-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let sim = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", String(seed)], in: dir)
+    XCTAssertEqual(sim.status, 0, sim.stderr)
+    return dir
 }
