@@ -165,6 +165,7 @@ extension EstimatePipeline {
         var channels = grids.map { grid in
             Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins))
         }
+        let renderers = grids.map { Renderer(grid: $0, tukeyAlpha: o.tukeyAlpha) }
         let nc = channels.count
         // Receives first, so that spectra can arrive while this process makes its own.
         var messages: [PendingMessage] = []
@@ -185,9 +186,9 @@ extension EstimatePipeline {
             let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
             local += [Double(r.count), centre(of: seg, rows: r, locs: locs, segmentation)]
             for c in 0..<nc {
-                let grid = channels[c].grid
-                let renderer = Renderer(grid: grid, tukeyAlpha: o.tukeyAlpha)
-                let image = timer.measure("render") { renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil) }
+                let image = timer.measure("render") {
+                    renderers[c].render(x: locs.x[r], y: locs.y[r], z: grids[c].is3D ? locs.z![r] : nil)
+                }
                 let spectrum = timer.measure("fft") { channels[c].correlator.spectrum(of: image) }
                 channels[c].spectra[seg] = spectrum
                 local.append(o.method == .mcc ? 0 : channels[c].correlator.energy(spectrum))
@@ -234,14 +235,13 @@ extension EstimatePipeline {
         // Time spent waiting for spectra, counted apart from the correlations.
         var exchange = 0.0
         defer { timer.add("correlate", -exchange); timer.add("exchange", exchange) }
-        if let halo {
+        if halo != nil {
             timer.measure("correlate") {
                 // Own pairs while the partners' spectra travel, then the pairs that need them.
                 for i in owned { for j in schedule.partners(of: i) where owned.contains(j) { outcome.pairs.append(measure(i, j, spectra(i), spectra(j))) } }
                 exchange += PhaseTimer.seconds { comm.waitAll(messages) }
                 for i in owned { for j in schedule.partners(of: i) where !owned.contains(j) { outcome.pairs.append(measure(i, j, spectra(i), spectra(j))) } }
             }
-            _ = halo
             return outcome
         }
 
@@ -502,14 +502,7 @@ extension EstimatePipeline {
     func segmentBoundaries(frameBlock: [Int64], segmentation: Segmentation) -> [Int64] {
         let s = segmentation.count
         let frames = (0..<s).map { segmentation.core($0).lowerBound } + [segmentation.core(s - 1).upperBound + 1]
-        var before = frames.map { f -> Int64 in
-            var lo = 0, hi = frameBlock.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if frameBlock[mid] < Int64(f) { lo = mid + 1 } else { hi = mid }
-            }
-            return Int64(lo)
-        }
+        var before = frames.map { Int64(lowerBound(frameBlock, $0)) }
         communicator.allreduceSum(&before)
         return before
     }
@@ -541,7 +534,8 @@ extension EstimatePipeline {
         return lowerBound(locs.frame, lo)..<lowerBound(locs.frame, hi + 1)
     }
 
-    func lowerBound(_ frames: [UInt32], _ value: Int) -> Int {
+    /// The first index of sorted `frames` whose frame is >= `value`.
+    func lowerBound<F: BinaryInteger>(_ frames: [F], _ value: Int) -> Int {
         var lo = 0, hi = frames.count
         while lo < hi {
             let mid = (lo + hi) / 2

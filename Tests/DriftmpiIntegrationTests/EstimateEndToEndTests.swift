@@ -23,6 +23,15 @@ final class EstimateEndToEndTests: XCTestCase {
         return path
     }
 
+    /// `estimate` with the defaults on `input` at 1 and at 3 ranks (results `NAME1.h5`, `NAME3.h5`).
+    func estimates(of input: String, named name: String) throws -> [DriftResult] {
+        try [1, 3].map { ranks in
+            let r = try DriftmpiProcess.run(["estimate", input, "-o", "\(name)\(ranks).h5", "--quiet"], ranks: ranks, in: Self.data)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try DriftResult.read(path: Self.data + "/\(name)\(ranks).h5")
+        }
+    }
+
     func testSimulateWritesThePicassoPairAndTheTruth() throws {
         _ = try simulated()
         let yaml = try String(contentsOfFile: Self.data + "/sim.yaml", encoding: .utf8)
@@ -91,12 +100,7 @@ final class EstimateEndToEndTests: XCTestCase {
     func testRefinedDriftIsWithinOneNanometreAtOneAndThreeRanks() throws {
         _ = try simulated()
         let truth = try TruthCSV.read(path: Self.data + "/sim_truth.csv")
-        var results: [DriftResult] = []
-        for ranks in [1, 3] {
-            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "fine\(ranks).h5", "--quiet"], ranks: ranks, in: Self.data)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            results.append(try DriftResult.read(path: Self.data + "/fine\(ranks).h5"))
-        }
+        let results = try estimates(of: "sim.hdf5", named: "fine")
         let rmse = DriftAccuracy.rmse(estimated: results[0].drift, truth: truth.drift)
         XCTAssertLessThanOrEqual(rmse.x, 1.0, "x RMSE \(rmse.x) nm")
         XCTAssertLessThanOrEqual(rmse.y, 1.0, "y RMSE \(rmse.y) nm")
@@ -155,12 +159,7 @@ final class EstimateEndToEndTests: XCTestCase {
         let r0 = try DriftmpiProcess.run(["simulate", "locs", "sim3d.hdf5", "--frames", "20000", "--seed", "2", "--z"], in: Self.data)
         XCTAssertEqual(r0.status, 0, r0.stderr)
         let truth = try TruthCSV.read(path: Self.data + "/sim3d_truth.csv")
-        var results: [DriftResult] = []
-        for ranks in [1, 3] {
-            let r = try DriftmpiProcess.run(["estimate", "sim3d.hdf5", "-o", "z\(ranks).h5", "--quiet"], ranks: ranks, in: Self.data)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            results.append(try DriftResult.read(path: Self.data + "/z\(ranks).h5"))
-        }
+        let results = try estimates(of: "sim3d.hdf5", named: "z")
         let rmse = DriftAccuracy.rmse(estimated: results[0].drift, truth: truth.drift)
         XCTAssertLessThanOrEqual(rmse.x, 1.5, "x \(rmse.x)")
         XCTAssertLessThanOrEqual(rmse.y, 1.5, "y \(rmse.y)")
