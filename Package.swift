@@ -22,14 +22,17 @@ let package = Package(
                        providers: [.apt(["libhdf5-openmpi-dev"])]),
         .systemLibrary(name: "CLAPACK",
                        providers: [.apt(["liblapacke-dev"])]),
+        // libzip, to read NumPy .npz archives (stored or deflated members).
+        .systemLibrary(name: "CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         // The C macros Swift cannot import (MPI_COMM_WORLD, H5P_DEFAULT, ...), returned from functions.
         .target(name: "CDriftShim", dependencies: ["CMPI", "CHDF5"]),
 
         // Pure Swift algorithms: no MPI, no files.
         .target(name: "DriftCore", dependencies: ["CFFTW", "CLAPACK"]),
-        // File formats: Picasso, result files, CSV. All HDF5 calls live here.
+        // File formats: Picasso, result files, CSV, NumPy archives. All HDF5 and zip calls live here.
         .target(name: "DriftIO", dependencies: [
-            "DriftCore", "CHDF5", "CDriftShim",
+            "DriftCore", "CHDF5", "CDriftShim", "CZip",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Communicator, segment ownership, the parallel pipeline and collective output. All MPI calls live here.

@@ -8,6 +8,7 @@ DRIFTMPI_PACKAGES=(
   libfftw3-dev libfftw3-mpi-dev       # FFTW single precision (fftw3f, fftw3f_mpi)
   libhdf5-openmpi-dev                 # parallel HDF5 (pkg-config hdf5-openmpi)
   liblapacke-dev liblapack-dev libblas-dev   # LAPACK for the least-squares solve and splines
+  libzip-dev                          # libzip (pkg-config libzip): NumPy .npz archives (import-pyme)
 )
 
 missing=()

@@ -28,6 +28,7 @@ hid_t driftshim_h5e_default(void) { return H5E_DEFAULT; }
 unsigned driftshim_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 unsigned driftshim_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 unsigned driftshim_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+unsigned driftshim_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 hid_t driftshim_h5t_native_uint32(void) { return H5T_NATIVE_UINT32; }
 hid_t driftshim_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
 hid_t driftshim_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
@@ -43,3 +44,5 @@ hid_t driftshim_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 hid_t driftshim_h5t_c_s1(void) { return H5T_C_S1; }
 size_t driftshim_h5t_variable(void) { return H5T_VARIABLE; }
 void driftshim_h5_silence_errors(void) { if (!getenv("DRIFTMPI_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+int driftshim_mpi_mode_create_wronly(void) { return MPI_MODE_CREATE | MPI_MODE_WRONLY; }
+MPI_Status *driftshim_status_ignore(void) { return MPI_STATUS_IGNORE; }

@@ -127,6 +127,16 @@ public final class HDF5File {
     }
 
 
+    /// Opens an existing file for reading and writing (a copy being corrected in place). Collective
+    /// under `.parallel`.
+    public static func openReadWrite(_ path: String, access: H5Access = .serial) throws -> HDF5File {
+        let fapl = accessList(access)
+        defer { withExtendedLifetime(fapl) {} }
+        let id = H5Fopen(path, driftshim_h5f_acc_rdwr(), fapl.id)
+        guard id >= 0 else { throw HDF5Error(path, "cannot open the HDF5 file for writing") }
+        return HDF5File(path: path, id: id, access: access)
+    }
+
     /// Whether a link (group or dataset) exists at `name`, e.g. "/drift/xyz".
     public func exists(_ name: String) -> Bool {
         var partial = ""
@@ -135,6 +145,19 @@ public final class HDF5File {
             if H5Lexists(id, partial, driftshim_h5p_default()) <= 0 { return false }
         }
         return true
+    }
+
+    /// Names of the links in group `group`, in name order.
+    public func children(of group: String = "/") -> [String] {
+        var info = H5G_info_t()
+        guard H5Gget_info_by_name(id, group, &info, driftshim_h5p_default()) >= 0 else { return [] }
+        return (0..<info.nlinks).compactMap { k in
+            let n = H5Lget_name_by_idx(id, group, H5_INDEX_NAME, H5_ITER_INC, k, nil, 0, driftshim_h5p_default())
+            guard n >= 0 else { return nil }
+            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
+            H5Lget_name_by_idx(id, group, H5_INDEX_NAME, H5_ITER_INC, k, &buffer, Int(n) + 1, driftshim_h5p_default())
+            return String(cString: buffer)
+        }
     }
 
     /// Creates a group (and is a no-op if it exists).

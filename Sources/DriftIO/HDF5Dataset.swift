@@ -97,13 +97,46 @@ public final class HDF5Dataset {
         return out
     }
 
-    /// Reads one member (column) of a compound dataset over `rows`, converted to T.
+    /// Every numeric leaf of a compound dataset's type, nested members named by their path with dots
+    /// (`fitResults.x0` in PYME's tables), in file order.
+    public var leafMembers: [(name: String, isFloat: Bool, isInteger: Bool, size: Int)] {
+        let t = H5Handle(H5Dget_type(id), close: H5Tclose)
+        defer { withExtendedLifetime(t) {} }
+        var out: [(String, Bool, Bool, Int)] = []
+        func walk(_ type: hid_t, _ prefix: String) {
+            let n = H5Tget_nmembers(type)
+            for k in 0..<UInt32(max(n, 0)) {
+                guard let cname = H5Tget_member_name(type, k) else { continue }
+                let name = prefix + String(cString: cname)
+                H5free_memory(cname)
+                let cls = H5Tget_member_class(type, k)
+                let mt = H5Handle(H5Tget_member_type(type, k), close: H5Tclose)
+                if cls == H5T_COMPOUND { walk(mt.id, name + ".") } else {
+                    out.append((name, cls == H5T_FLOAT, cls == H5T_INTEGER, H5Tget_size(mt.id)))
+                }
+                withExtendedLifetime(mt) {}
+            }
+        }
+        if H5Tget_class(t.id) == H5T_COMPOUND { walk(t.id, "") }
+        return out
+    }
+
+    /// Reads one member (column) of a compound dataset over `rows`, converted to T. A nested member
+    /// is named by its path with dots (`fitResults.x0`).
     public func readColumn<T: H5Element & Numeric>(_ member: String, rows: Range<Int>, as _: T.Type = T.self) throws -> [T] {
         let sel = try selection(rows: rows)
         defer { withExtendedLifetime(sel) {} }
-        let mtype = H5Handle(H5Tcreate(H5T_COMPOUND, T.h5.size), close: H5Tclose)
-        defer { withExtendedLifetime(mtype) {} }
-        H5Tinsert(mtype.id, member, 0, T.h5.memoryType)
+        // The memory type nests one compound per path component around the value.
+        var types: [H5Handle] = []
+        var inner = T.h5.memoryType
+        for part in member.split(separator: ".").reversed() {
+            let t = H5Handle(H5Tcreate(H5T_COMPOUND, T.h5.size), close: H5Tclose)
+            H5Tinsert(t.id, String(part), 0, inner)
+            types.append(t)
+            inner = t.id
+        }
+        defer { withExtendedLifetime(types) {} }
+        let mtype = types.last!
         var out = [T](repeating: 0, count: max(sel.elements, 1))
                 let status = out.withUnsafeMutableBytes {
             H5Dread(id, mtype.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
@@ -205,13 +238,20 @@ public final class H5Type {
     /// The native-layout equivalent (for reading into memory and modifying).
     public func native() -> H5Type { H5Type(handle: H5Handle(H5Tget_native_type(id, H5T_DIR_ASCEND), close: H5Tclose)) }
 
-    /// Byte offset, size and whether it is a float, of compound member `name` (nil if absent).
+    /// Byte offset, size and whether it is a float, of compound member `name` (nil if absent); a
+    /// nested member is named by its path with dots (`fitResults.x0`).
     public func member(_ name: String) -> (offset: Int, size: Int, isFloat: Bool)? {
-        guard H5Tget_class(id) == H5T_COMPOUND else { return nil }
-        let k = H5Tget_member_index(id, name)
-        guard k >= 0 else { return nil }
-        let mt = H5Handle(H5Tget_member_type(id, UInt32(k)), close: H5Tclose)
-        defer { withExtendedLifetime(mt) {} }
-        return (H5Tget_member_offset(id, UInt32(k)), H5Tget_size(mt.id), H5Tget_member_class(id, UInt32(k)) == H5T_FLOAT)
+        var current = H5Handle(H5Tcopy(id), close: H5Tclose)
+        var offset = 0
+        var isFloat = false
+        for part in name.split(separator: ".") {
+            guard H5Tget_class(current.id) == H5T_COMPOUND else { return nil }
+            let k = H5Tget_member_index(current.id, String(part))
+            guard k >= 0 else { return nil }
+            offset += H5Tget_member_offset(current.id, UInt32(k))
+            isFloat = H5Tget_member_class(current.id, UInt32(k)) == H5T_FLOAT
+            current = H5Handle(H5Tget_member_type(current.id, UInt32(k)), close: H5Tclose)
+        }
+        return (offset, H5Tget_size(current.id), isFloat)
     }
 }

@@ -43,53 +43,31 @@ public final class PicassoFile {
         try locs.readColumn(name, rows: rows, as: Double.self)
     }
 
-    /// The frame of row `row`.
-    public func frame(atRow row: Int) throws -> Int {
-        Int(try locs.readColumn("frame", rows: row..<(row + 1), as: Int64.self)[0])
-    }
-
-    /// The first row whose frame is >= `frame`, by binary search on the frame column (the rows of a
-    /// Picasso file are sorted by frame), reading O(log n) single values.
-    public func firstRow(atOrAfterFrame frame: Int) throws -> Int {
-        var lo = 0, hi = rowCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if try self.frame(atRow: mid) < frame { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    /// The frames of rows `rows`; throws unless they never decrease.
-    @discardableResult
-    public func checkFramesSorted(rows: Range<Int>) throws -> [Int64] {
-        guard !rows.isEmpty else { return [] }
-        let frames = try locs.readColumn("frame", rows: rows, as: Int64.self)
-        for k in frames.indices.dropFirst() where frames[k] < frames[k - 1] {
-            throw HDF5Error(path, "localisations are not sorted by frame (row \(rows.lowerBound + k)); sort them by frame first")
-        }
-        return frames
+    public func frames(rows: Range<Int>) throws -> [Int64] {
+        try locs.readColumn("frame", rows: rows, as: Int64.self)
     }
 
     /// Rows `rows` as localisations in nm (x and y times the pixel size; z is already nm).
     /// With `threeD` false the z column is not read.
     public func read(rows: Range<Int>, threeD: Bool = false) throws -> Localisations {
         let px = Float(metadata.pixelSizeNm)
-        let frames = try locs.readColumn("frame", rows: rows, as: Int64.self)
-        let x = try locs.readColumn("x", rows: rows, as: Float.self)
-        let y = try locs.readColumn("y", rows: rows, as: Float.self)
+        let frame = try engineFrames(try frames(rows: rows), firstRow: rows.lowerBound)
+        let x = try locs.readColumn("x", rows: rows, as: Float.self).map { $0 * px }
+        let y = try locs.readColumn("y", rows: rows, as: Float.self).map { $0 * px }
         let z = threeD && hasZ ? try locs.readColumn("z", rows: rows, as: Float.self) : nil
-        var frame = [UInt32](repeating: 0, count: frames.count)
-        for k in frames.indices {
-            guard frames[k] >= 0, frames[k] <= Int64(UInt32.max) else {
-                throw HDF5Error(path, "row \(rows.lowerBound + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
-            }
-            frame[k] = UInt32(frames[k])
-        }
-        for k in x.indices where !x[k].isFinite || !y[k].isFinite {
-            throw HDF5Error(path, "row \(rows.lowerBound + k) has a non-finite coordinate")
-        }
-        return Localisations(frame: frame, x: x.map { $0 * px }, y: y.map { $0 * px }, z: z)
+        try checkFinite(x, y, z, firstRow: rows.lowerBound)
+        return Localisations(frame: frame, x: x, y: y, z: z)
     }
+}
+
+extension PicassoFile: LocalisationTable {
+    public var format: LocalisationFormat { .picasso }
+    public var frameBase: Int { 0 }
+    public var declaredFrameCount: Int? { metadata.frames }
+    public var declaredFieldNm: SIMD2<Double>? {
+        SIMD2(Double(metadata.width), Double(metadata.height)) * metadata.pixelSizeNm
+    }
+    public var pixelSizeNm: Double? { metadata.pixelSizeNm }
 }
 
 /// Writes Picasso localisation files.

@@ -1,9 +1,12 @@
 import DriftCore
+import DriftIO
 
 /// Parameters of a drift estimate from localisations.
 public struct EstimateOptions: Sendable {
-    /// Input Picasso `.hdf5` file (with its `.yaml`).
+    /// Input localisation file (Picasso, PYME, ThunderSTORM or CSV; see `LocalisationTables`).
     public var input: String
+    /// How to read a CSV input (columns, units, frame base).
+    public var table = TableOptions()
     /// Result file to write.
     public var output: String
     /// How segments are paired.
@@ -16,7 +19,7 @@ public struct EstimateOptions: Sendable {
     public var segmentLocalisations: Int?
     /// 2 or 3; nil: 3 when the input has z.
     public var dims: Int?
-    /// Also write the localisations with the drift removed here (Picasso `.hdf5` plus `.yaml`).
+    /// Also write the localisations with the drift removed here, in the input's format.
     public var writeCorrected: String?
     /// Renders (one segment's histogram) larger than this, MiB, are transformed by all ranks together
     /// (FFTW's MPI interface) instead of one rank each; nil: never.

@@ -64,19 +64,13 @@ public struct EstimatePipeline {
 
         // Open and look at the input together (parallel HDF5).
         progress.say("reading \(o.input)")
-        let file = try comm.collectively { try PicassoFile(path: o.input, access: .parallel(communicator: comm.handle)) }
-        let meta = file.metadata
+        let file = try comm.collectively {
+            try LocalisationTables.open(o.input, options: o.table, access: .parallel(communicator: comm.handle))
+        }
         let threeD = (o.dims ?? (file.hasZ ? 3 : 2)) == 3
         if threeD && !file.hasZ {
             throw CollectiveFailure(message: "\(o.input): --dims 3 needs a 'z' column, and 'locs' has none", rank: 0)
         }
-        let fieldW = Double(meta.width) * meta.pixelSizeNm, fieldH = Double(meta.height) * meta.pixelSizeNm
-        if o.autoBin {
-            // Large fields get larger bins, so that transforms stay about 750 a side at most.
-            o.binNm = max(o.binNm, max(fieldW, fieldH) / EstimateOptions.autoBinSide)
-            options.binNm = o.binNm
-        }
-        try checkSizes(fieldW: fieldW, fieldH: fieldH, meta: meta)
         // Row ranges come from binary search on the frame column, which needs it sorted: each rank
         // checks one block of it (with one row of overlap) and all agree. The block is kept to count
         // the rows of each segment.
@@ -87,9 +81,18 @@ public struct EstimatePipeline {
                 return Array(try file.checkFramesSorted(rows: lo..<min(n, hi + 1)).prefix(hi - lo))
             }
         }
+        // The frames and the field: as the file records them, else from the localisations.
+        let geometry = try timer.measure("read") { try inputGeometry(file: file, frameBlock: frameBlock) }
+        let fieldW = geometry.field.x, fieldH = geometry.field.y
+        if o.autoBin {
+            // Large fields get larger bins, so that transforms stay about 750 a side at most.
+            o.binNm = max(o.binNm, max(fieldW, fieldH) / EstimateOptions.autoBinSide)
+            options.binNm = o.binNm
+        }
+        try checkSizes(fieldW: fieldW, fieldH: fieldH)
 
         // 1. Segments, pairs and ownership.
-        let segmentation = try makeSegmentation(file: file)
+        let segmentation = try makeSegmentation(file: file, geometry: geometry)
         let s = segmentation.count
         let schedule = PairSchedule(method: o.method, segmentation: segmentation, window: o.window)
         // Segments go to ranks in contiguous ranges balanced by their estimated cost: reading,
@@ -110,7 +113,7 @@ public struct EstimatePipeline {
                 guard !owned.isEmpty else { return Localisations(z: threeD ? [] : nil) }
                 let first = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.lowerBound].firstFrame)
                 let end = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.upperBound - 1].lastFrame + 1)
-                return try file.read(rows: first..<end, threeD: threeD)
+                return geometry.shifted(try file.read(rows: first..<end, threeD: threeD))
             }
         }
         let ownRows = owned.isEmpty ? 0..<0 : rows(of: owned, in: locs, segmentation)
@@ -120,7 +123,7 @@ public struct EstimatePipeline {
             g.is3D ? "\(g.width)x\(g.height)x\(g.depth) bins of \(g.binNm) x \(g.binNm) x \(g.binZNm) nm (z)"
                 : "\(g.width)x\(g.height) bins of \(g.binNm) nm"
         }.joined(separator: " + ")
-        progress.say("\(totalRows) localisations, \(meta.frames) frames, \(s) \(o.method.rawValue.uppercased()) segments, \(gridText), \(comm.size) ranks")
+        progress.say("\(totalRows) localisations, \(geometry.frameCount) frames, \(s) \(o.method.rawValue.uppercased()) segments, \(gridText), \(comm.size) ranks")
 
         // 3. Render, transform and correlate.
         let correlation = try correlate(locs: locs, segmentation: segmentation, schedule: schedule, ownership: ownership,
@@ -210,7 +213,7 @@ public struct EstimatePipeline {
             let r = comm.broadcast(found)
             rmse = SIMD3(r[0], r[1], r[2])
         }
-        var part = DriftResultPart(totalFrames: meta.frames, totalSegments: s, totalPairs: pairTotal)
+        var part = DriftResultPart(totalFrames: geometry.frameCount, totalSegments: s, totalPairs: pairTotal)
         if !owned.isEmpty {
             let firstFrame = segmentation.core(owned.lowerBound).lowerBound
             let lastFrame = segmentation.core(owned.upperBound - 1).upperBound
@@ -244,7 +247,7 @@ public struct EstimatePipeline {
             part.fineCorrection = Array(r.correction[fineRange])
         }
 
-        var attributes = parameterAttributes(rows: Int(totalRows), meta: meta, segmentation: segmentation,
+        var attributes = parameterAttributes(rows: Int(totalRows), file: file, geometry: geometry, segmentation: segmentation,
                                              pairs: pairTotal, threeD: threeD)
         attributes.append(("pairs_used", .int(Int64(usedPairs))))
         attributes.append(("rms_residual_nm", .double(solved.rmsResidualNm)))
@@ -283,25 +286,13 @@ public struct EstimatePipeline {
                 let n = Int64(file.rowCount)
                 let lo = owned.isEmpty ? 0 : (owned.lowerBound == 0 ? 0 : boundaries[owned.lowerBound])
                 let hi = owned.isEmpty ? 0 : (owned.upperBound == s ? n : boundaries[owned.upperBound])
-                let records = try comm.collectively {
-                    try PicassoCorrectedWriter.correctedRecords(of: file, rows: Int(lo)..<Int(hi), correctZ: threeD, drift: finalDrift)
-                }
-                try CollectiveOutput(communicator: comm, path: corrected).write { tmp in
-                    try PicassoCorrectedWriter.write(records: records.bytes, type: records.type, rowOffset: Int(lo), totalRows: Int(n),
-                                                     like: file, to: tmp, access: .parallel(communicator: comm.handle))
-                }
-                try comm.collectively {
-                    guard comm.isRoot else { return }
-                    let entries: [(String, String)] = [
-                        ("Generated by", "driftmpi \(DriftmpiVersion.string) estimate --write-corrected"),
-                        ("Drift file", URL(fileURLWithPath: o.output).standardizedFileURL.path),
-                        ("Drift method", o.method.rawValue), ("Drift dims", threeD ? "3" : "2"),
-                        ("Drift segment frames", String(o.segmentFrames)), ("Drift refined", o.refine ? "yes" : "no"),
-                        ("Drift sign", "corrected = raw - drift; x and y in camera pixels, z in nm"),
-                    ]
-                    try AtomicOutput.write(text: PicassoCorrectedWriter.yaml(of: file, appending: entries),
-                                           to: PicassoMetadata.yamlPath(forLocalisations: corrected))
-                }
+                let provenance: [(String, String)] = [
+                    ("Drift method", o.method.rawValue), ("Drift dims", threeD ? "3" : "2"),
+                    ("Drift segment frames", String(o.segmentFrames)), ("Drift refined", o.refine ? "yes" : "no"),
+                ]
+                try CorrectedOutput(communicator: comm).write(file, rows: Int(lo)..<Int(hi), correctZ: threeD, drift: finalDrift,
+                                                              to: corrected, command: "estimate --write-corrected",
+                                                              driftFile: o.output, provenance: provenance)
             }
             progress.say("wrote \(corrected)")
         }

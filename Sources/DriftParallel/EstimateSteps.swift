@@ -36,33 +36,23 @@ extension EstimatePipeline {
         }
         if let w = o.window, w < 1 { throw HDF5Error(o.input, "--window must be at least 1 (or 'all')") }
         guard o.maxDriftNm > 0, o.maxDriftNm.isFinite else { throw HDF5Error(o.input, "--max-drift-nm must be positive") }
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
-        func url(_ path: String) -> URL { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() }
-        let inputs = [o.input, PicassoMetadata.yamlPath(forLocalisations: o.input)].map(url)
+        guard FileManager.default.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
         var outputs = [o.output]
         if let c = o.writeCorrected {
-            guard url(c) != url(o.output) else { throw HDF5Error(c, "--write-corrected names the result file") }
-            outputs += [c, PicassoMetadata.yamlPath(forLocalisations: c)]
-        }
-        for path in outputs {
-            let outURL = url(path)
-            guard !inputs.contains(outURL) else { throw HDF5Error(path, "the output would overwrite the input") }
-            let dir = outURL.deletingLastPathComponent().path
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw HDF5Error(path, "the output directory \(dir) does not exist")
+            guard URL(fileURLWithPath: c).standardizedFileURL != URL(fileURLWithPath: o.output).standardizedFileURL else {
+                throw HDF5Error(c, "--write-corrected names the result file")
             }
-            guard fm.isWritableFile(atPath: dir) else { throw HDF5Error(path, "the output directory \(dir) is not writable") }
+            outputs += OutputPaths.companions(of: c)
         }
+        try OutputPaths.check(outputs, inputs: OutputPaths.companions(of: o.input))
     }
 
     /// The field must make a grid of sensible size at the chosen bins.
-    func checkSizes(fieldW: Double, fieldH: Double, meta: PicassoMetadata) throws {
+    func checkSizes(fieldW: Double, fieldH: Double) throws {
         let o = options
         let bins = (fieldW / o.binNm) * (fieldH / o.binNm)
         guard bins <= Double(1 << 28), min(fieldW, fieldH) / o.binNm >= 8 else {
-            throw CollectiveFailure(message: "\(o.input): a field of \(meta.width) x \(meta.height) pixels of \(meta.pixelSizeNm) nm in \(o.binNm) nm bins makes \(bins < 64 ? "too few" : "too many") bins; choose another --bin-nm", rank: 0)
+            throw CollectiveFailure(message: "\(o.input): a field of \(Int(fieldW)) x \(Int(fieldH)) nm in \(o.binNm) nm bins makes \(bins < 64 ? "too few" : "too many") bins; choose another --bin-nm", rank: 0)
         }
         if o.refine {
             let side = o.refinement.sigmasNm.last!
@@ -75,14 +65,14 @@ extension EstimatePipeline {
 
     /// Segments by frames (with an optional step) or by localisation count. For counts, rank 0 reads
     /// the frame of every N-th row and broadcasts the segment starts.
-    func makeSegmentation(file: PicassoFile) throws -> Segmentation {
+    func makeSegmentation(file: LocalisationTable, geometry: InputGeometry) throws -> Segmentation {
         let o = options, comm = communicator
-        let frames = file.metadata.frames
+        let frames = geometry.frameCount
         let segmentation: Segmentation
         if let n = o.segmentLocalisations {
             let starts: [Int64] = try comm.collectively {
                 guard comm.isRoot else { return [] }
-                var starts: [Int64] = [0]
+                var starts: [Int64] = [Int64(geometry.firstFrame)]
                 var row = n
                 while row + n / 2 < file.rowCount {      // a last part under half a segment joins the one before
                     starts.append(Int64(try file.frame(atRow: row)))
@@ -90,9 +80,9 @@ extension EstimatePipeline {
                 }
                 return starts
             }
-            segmentation = Segmentation.byStarts(comm.broadcast(starts).map { Int($0) }, lastFrame: frames - 1)
+            segmentation = Segmentation.byStarts(comm.broadcast(starts).map { Int($0) }, lastFrame: geometry.lastFrame)
         } else {
-            segmentation = Segmentation.byFrames(frameCount: frames, segmentFrames: o.segmentFrames, step: o.segmentStep)
+            segmentation = Segmentation.byFrames(firstFrame: geometry.firstFrame, frameCount: frames, segmentFrames: o.segmentFrames, step: o.segmentStep)
         }
         guard segmentation.count >= 2 else {
             let what = o.segmentLocalisations.map { "\(file.rowCount) localisations make fewer than 2 segments of \($0)" }
@@ -544,7 +534,7 @@ extension EstimatePipeline {
         return lo
     }
 
-    func parameterAttributes(rows: Int, meta: PicassoMetadata, segmentation: Segmentation, pairs: Int,
+    func parameterAttributes(rows: Int, file: LocalisationTable, geometry: InputGeometry, segmentation: Segmentation, pairs: Int,
                              threeD: Bool) -> [(String, AttributeValue)] {
         let o = options
         let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
@@ -553,10 +543,14 @@ extension EstimatePipeline {
             ("created", .string(created)),
             ("command", .string("estimate")),
             ("input", .string(URL(fileURLWithPath: o.input).standardizedFileURL.path)),
-            ("input_format", .string("picasso")),
+            ("input_format", .string(file.format.rawValue)),
             ("input_rows", .int(Int64(rows))),
-            ("frames", .int(Int64(meta.frames))),
-            ("pixel_size_nm", .double(meta.pixelSizeNm)),
+            ("frames", .int(Int64(geometry.frameCount))),
+            ("first_frame", .int(Int64(geometry.firstFrame))),
+            ("frame_base", .int(Int64(file.frameBase))),
+            ("pixel_size_nm", .double(file.pixelSizeNm ?? .nan)),
+            ("field_origin_nm", .string("\(geometry.origin.x),\(geometry.origin.y)")),
+            ("field_size_nm", .string("\(geometry.field.x),\(geometry.field.y)")),
             ("ranks", .int(Int64(communicator.size))),
             ("method", .string(o.method.rawValue)),
             ("dims", .int(threeD ? 3 : 2)),

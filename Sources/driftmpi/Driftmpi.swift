@@ -4,16 +4,19 @@ import DriftCore
 struct Driftmpi: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftmpi",
-        abstract: "Measure sample drift in SMLM localisations by cross-correlation, on one core or many MPI ranks (applying it to data comes later).",
+        abstract: "Measure and remove sample drift in SMLM localisations by cross-correlation, on one core or many MPI ranks.",
         discussion: """
         Run with one rank to try it, or under MPI for large data:
           driftmpi simulate locs demo.hdf5
           mpirun -n 4 driftmpi estimate demo.hdf5 -o drift.h5 --truth demo_truth.csv
+          mpirun -n 4 driftmpi apply drift.h5 demo.hdf5 -o demo_undrift.hdf5
+
+        Localisations: Picasso (.hdf5 + .yaml), PYME (.h5r, .hdf), ThunderSTORM and plain CSV.
 
         Exit codes: 0 success; 1 bad input, unwritable output or a failure during the run (every rank \
         exits, one message is printed); 64 the command line is not understood.
         """,
         version: DriftmpiVersion.string,
-        subcommands: [Simulate.self, Estimate.self]
+        subcommands: [Simulate.self, Estimate.self, Apply.self, Drift.self]
     )
 }

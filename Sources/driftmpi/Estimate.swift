@@ -6,7 +6,7 @@ import Foundation
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate drift from a Picasso localisation file by cross-correlation (RCC, MCC or DCC), 2D or 3D, refined to about 1 nm.",
+        abstract: "Estimate drift from localisations (Picasso, PYME, ThunderSTORM or CSV) by cross-correlation (RCC, MCC or DCC), 2D or 3D, refined to about 1 nm.",
         discussion: """
         Cuts the localisations into time segments (--segment-frames, --segment-step or --segment-locs), \
         renders each as a histogram (--bin-nm; 3D with z when the input has it), correlates segments \
@@ -28,11 +28,16 @@ struct Estimate: ParsableCommand {
           mpirun -n 8 driftmpi estimate big.hdf5 -o drift.h5 --method mcc --timings
           driftmpi estimate locs3d.hdf5 -o drift.h5 --dims 2 --no-refine
           mpirun -n 4 driftmpi estimate locs.hdf5 -o drift.h5 --write-corrected locs_undrift.hdf5
+          driftmpi estimate thunderstorm.csv -o drift.h5
+          driftmpi estimate locs.csv -o drift.h5 --columns x=xpos,y=ypos,frame=t --units px --pixel-size-nm 108
         """
     )
 
-    @Argument(help: "Picasso localisation file (.hdf5, with its .yaml beside it).")
+    @Argument(help: "Localisation file: Picasso .hdf5 (with its .yaml), PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header (see --columns). Rows sorted by frame.")
     var input: String
+
+    @OptionGroup(title: "Input tables")
+    var table: TableArguments
 
     @Option(name: .shortAndLong, help: "Result file to write (HDF5).")
     var output: String
@@ -50,7 +55,7 @@ struct Estimate: ParsableCommand {
     var segmentLocs: Int?
 
     @Option(name: .customLong("write-corrected"),
-            help: "Also write the localisations with the drift removed to this Picasso file (every column kept; a .yaml beside it with one more document). Each rank writes its own rows.")
+            help: "Also write the localisations with the drift removed to this file, in the input's format (every column kept; see 'driftmpi apply'). Each rank writes its own rows.")
     var writeCorrected: String?
 
     @Option(name: .customLong("max-render-mb"),
@@ -134,6 +139,7 @@ struct Estimate: ParsableCommand {
     func run() throws {
         let comm = CommandRunner.communicator!
         var o = EstimateOptions(input: input, output: output)
+        o.table = table.options
         o.method = CorrelationMethod(rawValue: method)!
         o.segmentFrames = segmentFrames
         o.segmentStep = segmentStep

@@ -20,6 +20,8 @@ MPI_Request driftshim_request_null(void);
 MPI_Status *driftshim_statuses_ignore(void);
 void *driftshim_in_place(void);
 int driftshim_mpi_success(void);
+int driftshim_mpi_mode_create_wronly(void);
+MPI_Status *driftshim_status_ignore(void);
 
 hid_t driftshim_h5p_default(void);
 hid_t driftshim_h5p_file_access(void);
@@ -31,6 +33,7 @@ hid_t driftshim_h5e_default(void);
 unsigned driftshim_h5f_acc_trunc(void);
 unsigned driftshim_h5f_acc_excl(void);
 unsigned driftshim_h5f_acc_rdonly(void);
+unsigned driftshim_h5f_acc_rdwr(void);
 hid_t driftshim_h5t_native_uint32(void);
 hid_t driftshim_h5t_native_int32(void);
 hid_t driftshim_h5t_native_int64(void);

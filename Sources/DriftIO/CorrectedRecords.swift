@@ -1,29 +1,28 @@
 import CHDF5
 import Foundation
 
-/// Picasso localisations written back with the drift removed: the input's `locs` records (every
-/// column, in the input's own compound type) with x and y (camera pixels) and z (nm) corrected, and the
-/// input's YAML with one more document that records what was done.
-public enum PicassoCorrectedWriter {
-    /// Rows `rows` of the input as records in their native layout, with `drift` (nm, at each row's
-    /// frame) subtracted from x and y (divided by the pixel size) and, with `correctZ`, from z.
-    public static func correctedRecords(of input: PicassoFile, rows: Range<Int>, correctZ: Bool,
-                                        drift: ([Int]) -> [SIMD3<Double>]) throws -> (bytes: [UInt8], type: H5Type) {
-        let type = input.locs.fileType().native()
-        var bytes = try input.locs.readRecords(rows: rows, type: type)
-        let frames = try input.locs.readColumn("frame", rows: rows, as: Int64.self).map { Int($0) }
+/// Corrected records of an HDF5 localisation table: rows in the table's own native layout (every
+/// column, unconverted), with the drift (nm, at each row's frame) subtracted from x and y and, when
+/// asked, z, each divided by its column's nm per stored unit.
+public enum CorrectedRecords {
+    public static func of(_ input: HDF5LocalisationTable, rows: Range<Int>, correctZ: Bool,
+                          drift: ([Int]) throws -> [SIMD3<Double>]) throws -> (bytes: [UInt8], type: H5Type) {
+        let type = input.table.fileType().native()
+        var bytes = try input.table.readRecords(rows: rows, type: type)
+        let frames = try input.frames(rows: rows).map { Int($0) }
         guard !frames.isEmpty else { return (bytes, type) }
         // The drift once per frame, not per row.
         let first = frames.min()!, last = frames.max()!
-        let perFrame = drift(Array(first...last))
-        let px = input.metadata.pixelSizeNm
+        let perFrame = try drift(Array(first...last))
         var columns: [(member: (offset: Int, size: Int, isFloat: Bool), axis: Int, scale: Double)] = []
-        for (name, axis, scale) in [("x", 0, 1 / px), ("y", 1, 1 / px)] + (correctZ ? [("z", 2, 1.0)] : []) {
-            guard let m = type.member(name) else { throw HDF5Error(input.path, "dataset 'locs' has no '\(name)' column") }
-            guard m.isFloat, m.size == 4 || m.size == 8 else {
-                throw HDF5Error(input.path, "column '\(name)' of 'locs' is not floating point; cannot correct it")
+        for axis in 0..<(correctZ ? 3 : 2) {
+            guard let (name, nmPerUnit) = input.coordinateColumn(axis: axis), let m = type.member(name) else {
+                throw HDF5Error(input.path, "the table has no \(["x", "y", "z"][axis]) column to correct")
             }
-            columns.append((m, axis, scale))
+            guard m.isFloat, m.size == 4 || m.size == 8 else {
+                throw HDF5Error(input.path, "column '\(name)' is not floating point; cannot correct it")
+            }
+            columns.append((m, axis, 1 / nmPerUnit))
         }
         let size = type.size
         bytes.withUnsafeMutableBytes { raw in
@@ -45,6 +44,23 @@ public enum PicassoCorrectedWriter {
         return (bytes, type)
     }
 
+    /// Rewrites rows from `rowOffset` of table `table` in `path`, an HDF5 file copied from the input
+    /// (every other object and byte unchanged). Collective under `.parallel`.
+    /// `attributes` are set on the root group (the same on every process).
+    public static func patch(_ path: String, table: String, records: [UInt8], type: H5Type, rowOffset: Int,
+                             attributes: [(String, String)], access: H5Access) throws {
+        let file = try HDF5File.openReadWrite(path, access: access)
+        let ds = try file.dataset(table)
+        try ds.writeRecords(records, type: type.id, rowOffset: rowOffset)
+        for (name, value) in attributes { try file.setAttribute(name, value) }
+        withExtendedLifetime((file, ds)) {}
+    }
+}
+
+/// Picasso localisations written back with the drift removed: the input's `locs` records (every
+/// column, in the input's own compound type) with x and y (camera pixels) and z (nm) corrected, and the
+/// input's YAML with one more document that records what was done.
+public enum PicassoCorrectedWriter {
     /// Creates `path` with a `locs` dataset of the input's type and `totalRows` rows, and writes
     /// `records` at `rowOffset`. Under `.parallel` every process calls it (collective).
     public static func write(records: [UInt8], type: H5Type, rowOffset: Int, totalRows: Int, like input: PicassoFile,

@@ -1,0 +1,85 @@
+import DriftCore
+import Foundation
+
+/// The sum of several drift curves (`driftmpi drift combine`): the drift of data corrected in several
+/// passes is the sum of the drift found in each pass.
+///
+/// The sum is taken on the union of the curves' frames. A curve holds its first value before its
+/// first frame and its last value after its last frame (as the splines do beyond their knots), and is
+/// interpolated linearly across a gap in its own frame numbers. Only `/drift` is combined: the result
+/// has empty segment and pair tables. The sources must number frames alike (`frame_base`), which the
+/// result keeps; its `dims` is 3 when a source's is or the sum has a z component.
+public enum DriftCombination {
+    /// A curve's drift at `frame`: its value where it has the frame, held at its first / last value
+    /// outside its frames, linear between its neighbours in a gap. `frames` strictly increasing.
+    public static func value(frames: [Int64], drift: [SIMD3<Double>], at frame: Int64) -> SIMD3<Double> {
+        precondition(!frames.isEmpty && frames.count == drift.count)
+        if frame <= frames[0] { return drift[0] }
+        if frame >= frames[frames.count - 1] { return drift[drift.count - 1] }
+        var lo = 0, hi = frames.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if frames[mid] <= frame { lo = mid } else { hi = mid }
+        }
+        if frames[lo] == frame { return drift[lo] }
+        let t = Double(frame - frames[lo]) / Double(frames[hi] - frames[lo])
+        return drift[lo] + t * (drift[hi] - drift[lo])
+    }
+
+    /// Checks that a source has frames in strictly increasing order.
+    static func check(_ r: DriftResult, path: String) throws {
+        guard !r.frames.isEmpty else { throw HDF5Error(path, "no frames in /drift/frame") }
+        guard r.frames.count == r.drift.count else {
+            throw HDF5Error(path, "/drift/frame has \(r.frames.count) rows but /drift/xyz \(r.drift.count)")
+        }
+        if let k = r.frames.indices.dropFirst().first(where: { r.frames[$0] <= r.frames[$0 - 1] }) {
+            throw HDF5Error(path, "/drift/frame is not strictly increasing (row \(k))")
+        }
+    }
+
+    /// The summed curve on the union of the sources' frames.
+    public static func sum(_ sources: [(path: String, result: DriftResult)]) throws -> (frames: [Int64], drift: [SIMD3<Double>]) {
+        for s in sources { try check(s.result, path: s.path) }
+        let frames = Array(Set(sources.flatMap(\.result.frames))).sorted()
+        var drift = [SIMD3<Double>](repeating: .zero, count: frames.count)
+        for s in sources {
+            for (k, f) in frames.enumerated() { drift[k] += value(frames: s.result.frames, drift: s.result.drift, at: f) }
+        }
+        return (frames, drift)
+    }
+
+    /// The combined result file's contents: `/drift` the sum, no segments or pairs, and attributes
+    /// naming every source (with its version, command and method when it records them).
+    public static func combine(_ sources: [(path: String, result: DriftResult)], created: String = DriftFile.now()) throws -> DriftResult {
+        let (frames, drift) = try sum(sources)
+        // Frame numbering (`frame_base`, 0 when absent) must agree: the sum is taken frame by frame.
+        let bases = sources.map { s -> Int64 in if case .int(let b)? = s.result.attributes["frame_base"] { return b } else { return 0 } }
+        if let k = bases.indices.first(where: { bases[$0] != bases[0] }) {
+            throw HDF5Error(sources[k].path, "frame_base \(bases[k]) differs from \(sources[0].path)'s \(bases[0]): the curves number frames differently")
+        }
+        let threeD = sources.contains { $0.result.attributes["dims"] == .int(3) } || drift.contains { $0.z != 0 }
+        var r = DriftResult()
+        r.frames = frames
+        r.drift = drift
+        var a: [String: AttributeValue] = [
+            "command": .string("combine"),
+            "created": .string(created),
+            "driftmpi_version": .string(DriftmpiVersion.string),
+            "drift_sign": .string(DriftFile.driftSign),
+            "combination": .string("sum of the sources' /drift on the union of their frames; each held at its first / last value outside its own frames, linear across gaps"),
+            "sources": .string(sources.map { DriftFile.absolutePath($0.path) }.joined(separator: "\n")),
+            "source_count": .int(Int64(sources.count)),
+            "frames": .int(Int64(frames.count)),
+            "dims": .int(threeD ? 3 : 2),
+        ]
+        if sources.contains(where: { $0.result.attributes["frame_base"] != nil }) { a["frame_base"] = .int(bases[0]) }
+        for (k, s) in sources.enumerated() {
+            a["source_\(k)"] = .string(DriftFile.absolutePath(s.path))
+            for name in ["driftmpi_version", "command", "method"] {
+                if let v = s.result.attributes[name] { a["source_\(k)_\(name)"] = v }
+            }
+        }
+        r.attributes = a
+        return r
+    }
+}

@@ -1,0 +1,345 @@
+import CZip
+import Foundation
+
+/// A numeric NumPy array: its shape and its elements converted to Double, in C (row-major) order.
+public struct NumpyArray: Equatable, Sendable {
+    /// Extent of each dimension; empty for a 0-dimensional (scalar) array.
+    public var shape: [Int]
+    /// shape.reduce(1, *) elements, the last index varying fastest.
+    public var values: [Double]
+
+    public init(shape: [Int], values: [Double]) {
+        self.shape = shape
+        self.values = values
+    }
+
+    /// Element types that can be read: kind (f, i, u, b) and size in bytes.
+    static let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
+
+    /// Parses a whole `.npy` file held in `bytes` (format versions 1, 2 and 3).
+    ///
+    /// The header is a Python dict literal with 'descr' (a dtype string such as '<f8'), 'fortran_order'
+    /// and 'shape' (a tuple, Python 2's `30L` accepted). Little- and big-endian f4, f8, i1 to i8, u1 to
+    /// u8 and b1 are read; Fortran order only for arrays of at most one dimension (where it is the same
+    /// layout). Errors name `path` (and `member` within an archive) and the problem.
+    public static func parse(npy bytes: [UInt8], path: String, member: String? = nil) throws -> NumpyArray {
+        let what = member.map { "member '\($0)'" } ?? "the .npy data"
+        func fail(_ problem: String) -> HDF5Error { HDF5Error(path, "\(what) \(problem)") }
+
+        let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+            throw fail("is not a NumPy .npy array (no \\x93NUMPY magic)")
+        }
+        let major = bytes[6], minor = bytes[7]
+        let headerStart: Int, headerLength: Int
+        switch major {
+        case 1:
+            headerStart = 10
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        case 2, 3:
+            guard bytes.count >= 12 else { throw fail("is truncated (in the .npy header)") }
+            headerStart = 12
+            headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+        default:
+            throw fail("has .npy format version \(major).\(minor); versions 1, 2 and 3 are read")
+        }
+        guard headerStart + headerLength <= bytes.count else { throw fail("is truncated (in the .npy header)") }
+        let headerBytes = bytes[headerStart..<(headerStart + headerLength)]
+        let header = major == 3 ? String(decoding: headerBytes, as: UTF8.self)
+                                : String(headerBytes.map { Character(Unicode.Scalar($0)) })
+        guard case .dict(let dict)? = try? PythonLiteral.parse(header) else {
+            throw fail("has an .npy header that is not a Python dict: \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        guard let descrValue = dict["descr"], let orderValue = dict["fortran_order"], let shapeValue = dict["shape"] else {
+            throw fail("has an .npy header without 'descr', 'fortran_order' and 'shape'")
+        }
+        guard case .string(let descr) = descrValue else {
+            throw fail("has a structured dtype (\(descrValue)), not numeric")
+        }
+        guard case .bool(let fortran) = orderValue else { throw fail("has an .npy header whose 'fortran_order' is not True or False") }
+        guard case .tuple(let dims) = shapeValue else { throw fail("has an .npy header whose 'shape' is not a tuple") }
+        var shape: [Int] = []
+        for d in dims {
+            guard case .int(let n) = d, n >= 0 else { throw fail("has an .npy header whose 'shape' is not a tuple of sizes") }
+            shape.append(n)
+        }
+
+        // dtype: byte order, kind, size.
+        var chars = Substring(descr)
+        var bigEndian = false
+        if let first = chars.first, "<>|=".contains(first) {
+            bigEndian = first == ">"
+            chars = chars.dropFirst()
+        }
+        guard let kind = chars.first, let size = Int(chars.dropFirst()) else { throw fail("has dtype '\(descr)', not numeric") }
+        guard "fiubc".contains(kind) else { throw fail("has dtype '\(descr)', not numeric") }
+        guard supported.contains("\(kind)\(size)") else {
+            throw fail("has dtype '\(descr)', which is not read (f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1, either byte order)")
+        }
+        guard !fortran || shape.count <= 1 else {
+            throw fail("is stored in Fortran order (shape \(shape)); save it in C order (numpy.ascontiguousarray)")
+        }
+
+        var count = 1
+        for d in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail("has an impossible shape \(shape)") }
+            count = p
+        }
+        let dataStart = headerStart + headerLength
+        let available = bytes.count - dataStart
+        guard available / size >= count else {
+            throw fail("is truncated: \(available) bytes of data for shape \(shape) of '\(descr)' (\(count * size) expected)")
+        }
+
+        var values = [Double](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            let data = UnsafeRawBufferPointer(rebasing: raw[dataStart..<(dataStart + count * size)])
+            func convert<T: FixedWidthInteger>(_: T.Type, _ toDouble: (T) -> Double) {
+                for k in 0..<count {
+                    let v = data.loadUnaligned(fromByteOffset: k * size, as: T.self)
+                    values[k] = toDouble(bigEndian ? T(bigEndian: v) : T(littleEndian: v))
+                }
+            }
+            switch (kind, size) {
+            case ("f", 4): convert(UInt32.self) { Double(Float(bitPattern: $0)) }
+            case ("f", 8): convert(UInt64.self) { Double(bitPattern: $0) }
+            case ("i", 1): convert(Int8.self) { Double($0) }
+            case ("i", 2): convert(Int16.self) { Double($0) }
+            case ("i", 4): convert(Int32.self) { Double($0) }
+            case ("i", 8): convert(Int64.self) { Double($0) }
+            case ("u", 1), ("b", 1): convert(UInt8.self) { Double($0) }
+            case ("u", 2): convert(UInt16.self) { Double($0) }
+            case ("u", 4): convert(UInt32.self) { Double($0) }
+            default: convert(UInt64.self) { Double($0) }  // u8
+            }
+        }
+        return NumpyArray(shape: shape, values: values)
+    }
+
+    /// Reads a standalone `.npy` file.
+    public static func read(npyPath path: String) throws -> NumpyArray {
+        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw HDF5Error(path, "cannot read the file") }
+        return try parse(npy: [UInt8](data), path: path)
+    }
+}
+
+/// A NumPy `.npz` archive (as `numpy.savez` and `numpy.savez_compressed` write it): a zip file whose
+/// members `NAME.npy` are arrays. Read through libzip, members stored or deflated; the CRC of every
+/// member read is checked.
+public final class NumpyArchive {
+    public let path: String
+    /// The members' names as stored, e.g. "drift.npy".
+    public let memberNames: [String]
+    private let archive: OpaquePointer
+
+    /// Opens the archive (nothing is decompressed yet).
+    public init(path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
+        var code: Int32 = 0
+        guard let za = zip_open(path, ZIP_RDONLY, &code) else {
+            switch code {
+            case ZIP_ER_NOZIP: throw HDF5Error(path, "not a zip archive (.npz), or truncated")
+            case ZIP_ER_INCONS: throw HDF5Error(path, "damaged or truncated zip archive (.npz)")
+            default: throw HDF5Error(path, "cannot open the .npz archive (\(Self.message(code)))")
+            }
+        }
+        archive = za
+        let n = zip_get_num_entries(za, 0)
+        memberNames = (0..<max(n, 0)).compactMap { k in zip_get_name(za, zip_uint64_t(k), 0).map { String(cString: $0) } }
+    }
+
+    deinit { zip_discard(archive) }
+
+    static func message(_ code: Int32) -> String {
+        var error = zip_error_t()
+        zip_error_init_with_code(&error, code)
+        defer { zip_error_fini(&error) }
+        return String(cString: zip_error_strerror(&error))
+    }
+
+    /// The stored member name for an array `name` ("drift" or "drift.npy"), nil if there is none.
+    public func memberName(_ name: String) -> String? {
+        if memberNames.contains(name) { return name }
+        if memberNames.contains(name + ".npy") { return name + ".npy" }
+        return nil
+    }
+
+    /// The names of the arrays (members without their ".npy").
+    public var arrayNames: [String] {
+        memberNames.map { $0.hasSuffix(".npy") ? String($0.dropLast(4)) : $0 }
+    }
+
+    /// Whether the archive holds array `name` ("drift" or "drift.npy").
+    public func contains(_ name: String) -> Bool { memberName(name) != nil }
+
+    /// The decompressed bytes of a member.
+    public func bytes(ofMember member: String) throws -> [UInt8] {
+        let index = zip_name_locate(archive, member, 0)
+        guard index >= 0 else { throw HDF5Error(path, "no member '\(member)'") }
+        var stat = zip_stat_t()
+        zip_stat_init(&stat)
+        guard zip_stat_index(archive, zip_uint64_t(index), 0, &stat) == 0, stat.valid & zip_uint64_t(ZIP_STAT_SIZE) != 0 else {
+            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
+        }
+        guard let file = zip_fopen_index(archive, zip_uint64_t(index), 0) else {
+            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
+        }
+        defer { zip_fclose(file) }
+        let size = Int(stat.size)
+        var out = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let got = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + done, zip_uint64_t(size - done)) }
+            if got < 0 {
+                throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
+            }
+            if got == 0 { break }
+            done += Int(got)
+        }
+        guard done == size else { throw HDF5Error(path, "member '\(member)' is truncated (\(done) of \(size) bytes)") }
+        // Reading on to the end makes libzip check the member's CRC.
+        var probe: UInt8 = 0
+        if zip_fread(file, &probe, 1) < 0 {
+            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
+        }
+        return out
+    }
+
+    /// Array `name` ("drift" or "drift.npy").
+    public func array(_ name: String) throws -> NumpyArray {
+        guard let member = memberName(name) else {
+            let held = arrayNames.map { "'\($0)'" }.joined(separator: ", ")
+            throw HDF5Error(path, "no array '\(name)' (the archive holds \(held.isEmpty ? "nothing" : held))")
+        }
+        return try NumpyArray.parse(npy: bytes(ofMember: member), path: path, member: member)
+    }
+
+    /// Every array of the archive at `path`, by name (without ".npy").
+    public static func read(path: String) throws -> [String: NumpyArray] {
+        let archive = try NumpyArchive(path: path)
+        var out: [String: NumpyArray] = [:]
+        for (member, name) in zip(archive.memberNames, archive.arrayNames) {
+            out[name] = try NumpyArray.parse(npy: archive.bytes(ofMember: member), path: path, member: member)
+        }
+        return out
+    }
+}
+
+/// The Python literals of a `.npy` header: strings, True/False/None, integers (with Python 2's L),
+/// tuples, lists and dicts with string keys.
+indirect enum PythonLiteral: Equatable, CustomStringConvertible {
+    case string(String)
+    case bool(Bool)
+    case none
+    case int(Int)
+    case tuple([PythonLiteral])
+    case list([PythonLiteral])
+    case dict([String: PythonLiteral])
+
+    struct SyntaxError: Error {}
+
+    var description: String {
+        switch self {
+        case .string(let s): return "'\(s)'"
+        case .bool(let b): return b ? "True" : "False"
+        case .none: return "None"
+        case .int(let i): return String(i)
+        case .tuple(let v): return "(" + v.map(\.description).joined(separator: ", ") + (v.count == 1 ? ",)" : ")")
+        case .list(let v): return "[" + v.map(\.description).joined(separator: ", ") + "]"
+        case .dict(let d): return "{" + d.keys.sorted().map { "'\($0)': \(d[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func parse(_ text: String) throws -> PythonLiteral {
+        var p = Parser(chars: Array(text.unicodeScalars))
+        let v = try p.value()
+        p.skipSpace()
+        guard p.at == p.chars.count else { throw SyntaxError() }
+        return v
+    }
+
+    struct Parser {
+        let chars: [Unicode.Scalar]
+        var at = 0
+
+        mutating func skipSpace() {
+            while at < chars.count, chars[at].properties.isWhitespace { at += 1 }
+        }
+
+        mutating func value() throws -> PythonLiteral {
+            skipSpace()
+            guard at < chars.count else { throw SyntaxError() }
+            let c = chars[at]
+            switch c {
+            case "'", "\"": return .string(try string())
+            case "(":
+                at += 1
+                return .tuple(try sequence(until: ")"))
+            case "[":
+                at += 1
+                return .list(try sequence(until: "]"))
+            case "{":
+                at += 1
+                var d: [String: PythonLiteral] = [:]
+                while true {
+                    skipSpace()
+                    guard at < chars.count else { throw SyntaxError() }
+                    if chars[at] == "}" { at += 1; return .dict(d) }
+                    guard case .string(let key) = try value() else { throw SyntaxError() }
+                    skipSpace()
+                    guard at < chars.count, chars[at] == ":" else { throw SyntaxError() }
+                    at += 1
+                    d[key] = try value()
+                    skipSpace()
+                    guard at < chars.count else { throw SyntaxError() }
+                    if chars[at] == "," { at += 1 } else if chars[at] != "}" { throw SyntaxError() }
+                }
+            default:
+                var word = ""
+                while at < chars.count, chars[at].properties.isAlphabetic || ("0"..."9").contains(chars[at]) || chars[at] == "-" || chars[at] == "+" {
+                    word.unicodeScalars.append(chars[at])
+                    at += 1
+                }
+                switch word {
+                case "True": return .bool(true)
+                case "False": return .bool(false)
+                case "None": return .none
+                default:
+                    let digits = word.hasSuffix("L") || word.hasSuffix("l") ? String(word.dropLast()) : word
+                    guard let i = Int(digits) else { throw SyntaxError() }
+                    return .int(i)
+                }
+            }
+        }
+
+        mutating func sequence(until close: Unicode.Scalar) throws -> [PythonLiteral] {
+            var items: [PythonLiteral] = []
+            while true {
+                skipSpace()
+                guard at < chars.count else { throw SyntaxError() }
+                if chars[at] == close { at += 1; return items }
+                items.append(try value())
+                skipSpace()
+                guard at < chars.count else { throw SyntaxError() }
+                if chars[at] == "," { at += 1 } else if chars[at] != close { throw SyntaxError() }
+            }
+        }
+
+        mutating func string() throws -> String {
+            let quote = chars[at]
+            at += 1
+            var s = ""
+            while at < chars.count, chars[at] != quote {
+                if chars[at] == "\\", at + 1 < chars.count { at += 1 }
+                s.unicodeScalars.append(chars[at])
+                at += 1
+            }
+            guard at < chars.count else { throw SyntaxError() }
+            at += 1
+            return s
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import DriftCore
+import DriftIO
+import Foundation
+
+/// Parameters of `driftmpi apply` on localisations.
+public struct ApplyOptions: Sendable {
+    /// Drift file (a driftmpi result, or one made by `driftmpi drift`).
+    public var drift: String
+    /// Localisation file to correct, and how to read it.
+    public var input: String
+    public var table = TableOptions()
+    /// Corrected file to write, in the input's format.
+    public var output: String
+    /// Frames outside the drift file's hold its first or last drift, instead of being an error.
+    public var holdOutside = false
+    public var quiet = false
+
+    public init(drift: String, input: String, output: String) {
+        self.drift = drift
+        self.input = input
+        self.output = output
+    }
+}
+
+/// What `apply` did, as rank 0 reports it.
+public struct ApplySummary: Sendable {
+    public var rows: Int
+    public var format: LocalisationFormat
+    public var correctedZ: Bool
+    /// Whether some frames lay outside the drift file's and took its first or last drift.
+    public var held: Bool
+}
+
+/// Subtracts a drift curve from every localisation of a table: every rank reads the (small) drift
+/// file, corrects an equal share of the table's rows in order, and all write one output in the
+/// input's format together (`CorrectedOutput`).
+public struct ApplyPipeline {
+    public let options: ApplyOptions
+    public let communicator: Communicator
+
+    public init(options: ApplyOptions, communicator: Communicator) {
+        self.options = options
+        self.communicator = communicator
+    }
+
+    public func run() throws -> ApplySummary {
+        let comm = communicator, o = options
+        let progress = Progress(communicator: comm, quiet: o.quiet)
+        try comm.collectively {
+            for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
+            try OutputPaths.check(OutputPaths.companions(of: o.output),
+                                  inputs: OutputPaths.companions(of: o.input) + [o.drift])
+        }
+        let curve = try comm.collectively { try DriftCurve.read(path: o.drift) }
+        let table = try comm.collectively {
+            try LocalisationTables.open(o.input, options: o.table, access: .parallel(communicator: comm.handle))
+        }
+        progress.say("correcting \(table.rowCount) localisations (\(table.format.rawValue)) with \(o.drift): frames \(curve.firstFrame)-\(curve.lastFrame)")
+        let n = table.rowCount
+        let rows = (comm.rank * n / comm.size)..<((comm.rank + 1) * n / comm.size)
+        let correctZ = table.hasZ && curve.isThreeD
+        // Table frames to drift-file frames: both numbered from their own first frame.
+        let shift = curve.frameBase - table.frameBase
+        var outside = false
+        let drift: ([Int]) throws -> [SIMD3<Double>] = { frames in
+            try curve.drift(at: frames.map { $0 + shift }, hold: o.holdOutside, outside: &outside) { frame in
+                HDF5Error(o.input, "frame \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in this file's numbering); use --extrapolate hold to hold its first and last values")
+            }
+        }
+        try CorrectedOutput(communicator: comm).write(table, rows: rows, correctZ: correctZ, drift: drift, to: o.output,
+                                                      command: "apply", driftFile: o.drift,
+                                                      provenance: [("Drift extrapolation", o.holdOutside ? "hold" : "none")])
+        progress.say("wrote \(o.output)")
+        return ApplySummary(rows: n, format: table.format, correctedZ: correctZ,
+                            held: comm.allreduce(outside ? 1 : 0, .max) > 0)
+    }
+}

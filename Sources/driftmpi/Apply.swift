@@ -1,0 +1,63 @@
+import ArgumentParser
+import DriftIO
+import DriftParallel
+import Foundation
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove a drift from localisations, writing them in the input's own format.",
+        discussion: """
+        Subtracts the drift at each localisation's frame (x and y; z too when both the drift and the \
+        table are 3D): corrected = raw - drift. The drift file is a result of 'driftmpi estimate' or a \
+        file made by 'driftmpi drift'. Frames are matched in each file's own numbering from its first \
+        frame (Picasso and PYME count from 0, ThunderSTORM from 1), so a drift from a Picasso file \
+        corrects a ThunderSTORM table of the same acquisition.
+
+        The output has the input's format, rows in the input's order, and every other column unchanged:
+          Picasso .hdf5: a new file with the input's columns and types, and the .yaml with one more document;
+          PYME .h5r/.hdf: a copy of the input with the coordinates rewritten and driftmpi_* root attributes;
+          CSV: the input's header and lines, the coordinate fields rewritten (at least 3 decimals in nm).
+        Under mpirun each rank corrects an equal share of the rows and all write the one output \
+        together. The input is never modified and the output appears whole or not at all.
+
+        Examples:
+          driftmpi apply drift.h5 locs.hdf5 -o locs_undrift.hdf5
+          mpirun -n 8 driftmpi apply drift.h5 fits.h5r -o fits_undrift.h5r
+          driftmpi apply drift.h5 thunderstorm.csv -o corrected.csv --extrapolate hold
+        """
+    )
+
+    @Argument(help: "Drift file (HDF5: /drift/frame and /drift/xyz in nm).")
+    var drift: String
+
+    @Argument(help: "Localisation file: Picasso .hdf5, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Corrected file to write, in the input's format.")
+    var output: String
+
+    @Option(help: "Frames outside the drift file: 'error' (default) or 'hold' its first and last drift.")
+    var extrapolate: String = "error"
+
+    @OptionGroup(title: "Input tables")
+    var table: TableArguments
+
+    @Flag(help: "No progress lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard extrapolate == "error" || extrapolate == "hold" else { throw ValidationError("--extrapolate must be error or hold") }
+    }
+
+    func run() throws {
+        let comm = CommandRunner.communicator!
+        var o = ApplyOptions(drift: drift, input: input, output: output)
+        o.table = table.options
+        o.holdOutside = extrapolate == "hold"
+        o.quiet = quiet
+        let summary = try ApplyPipeline(options: o, communicator: comm).run()
+        guard comm.isRoot else { return }
+        print("\(summary.rows) localisations (\(summary.format.rawValue)) corrected in x, y\(summary.correctedZ ? " and z" : ""): \(output)"
+              + (summary.held ? " (some frames lay outside the drift file and took its end values)" : ""))
+    }
+}
