@@ -123,10 +123,14 @@ public enum LocalisationTables {
         let ext = (path as NSString).pathExtension.lowercased()
         if ["csv", "txt", "tsv"].contains(ext) { return try CSVTable(path: path, options: options) }
         guard HDF5File.isHDF5(path) else {
-            throw HDF5Error(path, "not a localisation file driftmpi reads (HDF5: Picasso or PYME; or CSV)")
+            throw HDF5Error(path, "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)")
         }
         let file = try HDF5File.openReadOnly(path, access: access)
         if file.exists("/locs") { return try PicassoFile(path: path, access: access) }
-        return try PYMETable(file: file, options: options)
+        do {
+            return try PYMETable(file: file, options: options)
+        } catch let e as HDF5Error where ext == "hdf5" && e.problem.hasPrefix("no localisation table") {
+            throw HDF5Error(path, "no dataset 'locs' (not a Picasso localisation file)")
+        }
     }
 }

@@ -35,7 +35,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testNotHDF5() throws {
-        for ranks in [1, 3] { try check(input: "text.hdf5", problem: "not an HDF5 file", ranks: ranks) }
+        for ranks in [1, 3] { try check(input: "text.hdf5", problem: "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)", ranks: ranks) }
     }
 
     func testHDF5WithoutLocs() throws {
