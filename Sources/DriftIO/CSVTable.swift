@@ -182,10 +182,19 @@ public final class CSVTable: LocalisationTable {
         throw HDF5Error(path, "line \(row + 2), column '\(header[column])': '\(text.prefix(40))' is not a number")
     }
 
-    /// The fields of row `row`'s line, checked to reach column `needed`.
+    /// The frame in a row's fields: a whole number.
+    func frame(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [(raw: Range<Int>, content: Range<Int>)], row: Int, buffer: inout [CChar]) throws -> Int64 {
+        let v = try number(bytes, fields[frameIndex].content, row: row, column: frameIndex, buffer: &buffer)
+        guard v == v.rounded(), abs(v) < 1e15 else {
+            throw HDF5Error(path, "line \(row + 2), column '\(header[frameIndex])': frame \(v) is not a whole number")
+        }
+        return Int64(v)
+    }
+
+    /// The fields of row `row`'s line, checked to be as many as the header's (a cut line is an error).
     func rowFields(_ bytes: UnsafeBufferPointer<UInt8>, _ row: Int, _ line: Range<Int>, needed: Int) throws -> [(raw: Range<Int>, content: Range<Int>)] {
         let f = Self.fields(bytes, line, delimiter: delimiter)
-        guard f.count > needed else {
+        guard f.count == header.count, f.count > needed else {
             throw HDF5Error(path, line.isEmpty ? "line \(row + 2) is empty" : "line \(row + 2) has \(f.count) fields; the header has \(header.count)")
         }
         return f
@@ -199,11 +208,7 @@ public final class CSVTable: LocalisationTable {
         var buffer = [CChar](repeating: 0, count: 128)
         try forEachLine(rows: rows) { bytes, row, line in
             let f = try rowFields(bytes, row, line, needed: frameIndex)
-            let v = try number(bytes, f[frameIndex].content, row: row, column: frameIndex, buffer: &buffer)
-            guard v == v.rounded(), abs(v) < 1e15 else {
-                throw HDF5Error(path, "line \(row + 2), column '\(header[frameIndex])': frame \(v) is not a whole number")
-            }
-            out.append(Int64(v))
+            out.append(try frame(bytes, f, row: row, buffer: &buffer))
         }
         return out
     }
@@ -216,11 +221,7 @@ public final class CSVTable: LocalisationTable {
         var buffer = [CChar](repeating: 0, count: 128)
         try forEachLine(rows: rows) { bytes, row, line in
             let f = try rowFields(bytes, row, line, needed: needed)
-            let v = try number(bytes, f[frameIndex].content, row: row, column: frameIndex, buffer: &buffer)
-            guard v == v.rounded(), abs(v) < 1e15 else {
-                throw HDF5Error(path, "line \(row + 2), column '\(header[frameIndex])': frame \(v) is not a whole number")
-            }
-            frames.append(Int64(v))
+            frames.append(try frame(bytes, f, row: row, buffer: &buffer))
             x.append(Float(try number(bytes, f[coordinateIndex[0]].content, row: row, column: coordinateIndex[0], buffer: &buffer) * scale))
             y.append(Float(try number(bytes, f[coordinateIndex[1]].content, row: row, column: coordinateIndex[1], buffer: &buffer) * scale))
             if z != nil { z!.append(Float(try number(bytes, f[coordinateIndex[2]].content, row: row, column: coordinateIndex[2], buffer: &buffer))) }

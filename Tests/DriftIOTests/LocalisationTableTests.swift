@@ -174,6 +174,13 @@ final class LocalisationTableTests: XCTestCase {
         XCTAssertThrowsError(try LocalisationTables.open(path).read(rows: 0..<10, threeD: false)) { error in
             XCTAssertEqual("\(error)", "\(path): line 6, column 'x [nm]': 'abc' is not a number")
         }
+        // A CSV cut off inside a line: the last line is short.
+        let cut = dir.file("cut.csv")
+        let text = try! String(contentsOfFile: fixture("thunderstorm.csv"), encoding: .utf8)
+        try! String(text.prefix(1000)).write(toFile: cut, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try LocalisationTables.open(cut).read(rows: 0..<((try? LocalisationTables.open(cut).rowCount) ?? 0), threeD: true)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(cut): line 10 has 6 fields; the header has 12"), "\(error)")
+        }
         // Pixels without a pixel size; a plain CSV without the named column.
         var px = Self.plainOptions
         px.pixelSizeNm = nil

@@ -61,6 +61,17 @@ final class ApplyTests: XCTestCase {
             let one = try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_1.\(ext)"))
             XCTAssertEqual(one, try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_3.\(ext)")), "\(c.file): 1 and 3 ranks")
             XCTAssertEqual(before, try Data(contentsOf: URL(fileURLWithPath: input)), "\(c.file): input untouched")
+            // estimate --write-corrected at 2 ranks (rows split by segments) writes the same file.
+            try run(["estimate", input, "-o", "\(stem)_2.h5", "--segment-frames", "200", "--write-corrected", "\(stem)_w.\(ext)"] + c.options, ranks: 2)
+            if ext == "csv" {
+                XCTAssertEqual(one, try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_w.\(ext)")), "\(c.file): --write-corrected")
+            } else {
+                // The same table; the provenance attributes differ (estimate records its parameters).
+                let a = try LocalisationTables.open(dir + "/\(stem)_1.\(ext)") as! PYMETable
+                let w = try LocalisationTables.open(dir + "/\(stem)_w.\(ext)") as! PYMETable
+                XCTAssertEqual(try a.table.readRecords(rows: 0..<a.rowCount, type: a.table.fileType().native()),
+                               try w.table.readRecords(rows: 0..<w.rowCount, type: w.table.fileType().native()), "\(c.file): --write-corrected")
+            }
 
             // What is left: (corrected - true position) = truth - estimate, no worse than the estimate.
             let raw = try LocalisationTables.open(input, options: c.table)
