@@ -25,14 +25,17 @@ let package = Package(
         // libzip, to read NumPy .npz archives (stored or deflated members).
         .systemLibrary(name: "CZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"])]),
+        // libtiff, to read and write multi-page TIFF image stacks (classic and BigTIFF).
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
         // The C macros Swift cannot import (MPI_COMM_WORLD, H5P_DEFAULT, ...), returned from functions.
         .target(name: "CDriftShim", dependencies: ["CMPI", "CHDF5"]),
 
         // Pure Swift algorithms: no MPI, no files.
         .target(name: "DriftCore", dependencies: ["CFFTW", "CLAPACK"]),
-        // File formats: Picasso, result files, CSV, NumPy archives. All HDF5 and zip calls live here.
+        // File formats: Picasso, result files, CSV, NumPy archives, TIFF stacks. All HDF5, zip and TIFF calls live here.
         .target(name: "DriftIO", dependencies: [
-            "DriftCore", "CHDF5", "CDriftShim", "CZip",
+            "DriftCore", "CHDF5", "CDriftShim", "CZip", "CTIFF",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Communicator, segment ownership, the parallel pipeline and collective output. All MPI calls live here.

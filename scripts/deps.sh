@@ -9,6 +9,7 @@ DRIFTMPI_PACKAGES=(
   libhdf5-openmpi-dev                 # parallel HDF5 (pkg-config hdf5-openmpi)
   liblapacke-dev liblapack-dev libblas-dev   # LAPACK for the least-squares solve and splines
   libzip-dev                          # libzip (pkg-config libzip): NumPy .npz archives (import-pyme)
+  libtiff-dev                         # libtiff (pkg-config libtiff-4): TIFF image stacks
 )
 
 missing=()

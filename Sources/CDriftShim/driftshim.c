@@ -46,3 +46,7 @@ size_t driftshim_h5t_variable(void) { return H5T_VARIABLE; }
 void driftshim_h5_silence_errors(void) { if (!getenv("DRIFTMPI_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 int driftshim_mpi_mode_create_wronly(void) { return MPI_MODE_CREATE | MPI_MODE_WRONLY; }
 MPI_Status *driftshim_status_ignore(void) { return MPI_STATUS_IGNORE; }
+hid_t driftshim_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
+hid_t driftshim_h5t_native_int16(void) { return H5T_NATIVE_INT16; }
+hid_t driftshim_h5t_std_u16le(void) { return H5T_STD_U16LE; }
+hid_t driftshim_h5t_std_i16le(void) { return H5T_STD_I16LE; }

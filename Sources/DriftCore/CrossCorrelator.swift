@@ -14,6 +14,8 @@ public final class CrossCorrelator: @unchecked Sendable {
     /// Standard deviation of the Gaussian applied to the correlation, bins.
     public let smoothingBins: Double
     private let gaussian: [Float]
+    /// Refine each peak to the maximum of the continuous correlation (`refinedPeak`; for images).
+    public var continuousPeak = false
     /// Wall time spent locating and fitting peaks so far, s.
     public private(set) var peakSeconds = 0.0
 
@@ -84,11 +86,93 @@ public final class CrossCorrelator: @unchecked Sendable {
     }
 
     /// The shift of `b` relative to `a`, in bins, or nil when no peak stands in the search region.
+    /// With `continuousPeak` the three-point estimate is refined to the maximum of the continuous
+    /// (band-limited) correlation (`refinedPeak`).
     public func shift(from a: Spectrum, to b: Spectrum) -> PeakEstimate? {
         let c = correlation(a, b)
         let start = Date()
         defer { peakSeconds += Date().timeIntervalSince(start) }
-        return PeakFinder.locate(in: c, width: fft.width, height: fft.height, depth: fft.depth,
-                                 maxShift: maxShiftBins, maxShiftZ: maxShiftBinsZ)
+        guard let peak = PeakFinder.locate(in: c, width: fft.width, height: fft.height, depth: fft.depth,
+                                           maxShift: maxShiftBins, maxShiftZ: maxShiftBinsZ) else { return nil }
+        return continuousPeak ? refinedPeak(peak, a, b) : peak
+    }
+
+    /// The maximum of the correlation as the continuous function its (smoothed) cross-power spectrum
+    /// P defines, c(s) = sum_k m_k Re(P_k exp(2 pi i f_k . s)), found by Newton steps from the
+    /// three-point estimate with the gradient and Hessian summed over the spectrum. Unlike a fit to
+    /// three samples it has no bias towards whole bins (for images, whose correlation peak is not a
+    /// Gaussian). Falls back to `peak` if the steps leave its bin.
+    func refinedPeak(_ peak: PeakEstimate, _ a: Spectrum, _ b: Spectrum) -> PeakEstimate {
+        let w = fft.width, h = fft.height, d = fft.depth, hw = w / 2 + 1
+        let threeD = d > 1
+        // P = conj(a) b g, in double precision.
+        let n = a.complexCount
+        var pr = [Double](repeating: 0, count: n), pi = [Double](repeating: 0, count: n)
+        for k in 0..<n {
+            let ar = Double(a.storage[2 * k]), ai = Double(a.storage[2 * k + 1])
+            let br = Double(b.storage[2 * k]), bi = Double(b.storage[2 * k + 1])
+            let g = Double(gaussian[k]) * ((k % hw == 0 || (w % 2 == 0 && k % hw == hw - 1)) ? 1 : 2)
+            pr[k] = (ar * br + ai * bi) * g
+            pi[k] = (ar * bi - ai * br) * g
+        }
+        func frequency(_ k: Int, _ size: Int, half: Bool) -> Double {
+            Double(half || k <= size / 2 ? k : k - size) / Double(size)
+        }
+        let fx = (0..<hw).map { frequency($0, w, half: true) }
+        let fy = (0..<h).map { frequency($0, h, half: false) }
+        let fz = (0..<d).map { frequency($0, d, half: false) }
+        var s = SIMD3(peak.dx, peak.dy, peak.dz)
+        let twoPi = 2 * Double.pi
+        // Newton converges in two or three steps from the three-point estimate.
+        for _ in 0..<5 {
+            // exp(2 pi i f s) per axis.
+            let ex = fx.map { (cos(twoPi * $0 * s.x), sin(twoPi * $0 * s.x)) }
+            let ey = fy.map { (cos(twoPi * $0 * s.y), sin(twoPi * $0 * s.y)) }
+            let ez = fz.map { (cos(twoPi * $0 * s.z), sin(twoPi * $0 * s.z)) }
+            var g = SIMD3<Double>.zero
+            var hxx = 0.0, hyy = 0.0, hzz = 0.0, hxy = 0.0, hxz = 0.0, hyz = 0.0
+            for kz in 0..<d {
+                for ky in 0..<h {
+                    let (yr, yi) = (ey[ky].0 * ez[kz].0 - ey[ky].1 * ez[kz].1, ey[ky].0 * ez[kz].1 + ey[ky].1 * ez[kz].0)
+                    let base = (kz * h + ky) * hw
+                    let fyk = fy[ky], fzk = fz[kz]
+                    for kx in 0..<hw {
+                        let er = ex[kx].0 * yr - ex[kx].1 * yi, ei = ex[kx].0 * yi + ex[kx].1 * yr
+                        let k = base + kx
+                        let re = pr[k] * er - pi[k] * ei, im = pr[k] * ei + pi[k] * er
+                        let fxk = fx[kx]
+                        // d/ds_a Re(P e^{i theta}) = -2 pi f_a Im(...); second derivatives -(2 pi)^2 f_a f_b Re(...).
+                        g.x -= fxk * im; g.y -= fyk * im
+                        hxx -= fxk * fxk * re; hyy -= fyk * fyk * re; hxy -= fxk * fyk * re
+                        if threeD { g.z -= fzk * im; hzz -= fzk * fzk * re; hxz -= fxk * fzk * re; hyz -= fyk * fzk * re }
+                    }
+                }
+            }
+            // Gradient and Hessian share the factors 2 pi and (2 pi)^2: the step is g / (2 pi) over H / (2 pi)^2.
+            g *= twoPi
+            let c2 = twoPi * twoPi
+            hxx *= c2; hyy *= c2; hxy *= c2; hzz *= c2; hxz *= c2; hyz *= c2
+            var step = SIMD3<Double>.zero
+            if threeD {
+                // Solve H step = -g (3 x 3, Cramer's rule).
+                let det = hxx * (hyy * hzz - hyz * hyz) - hxy * (hxy * hzz - hyz * hxz) + hxz * (hxy * hyz - hyy * hxz)
+                guard det < 0 else { return peak }
+                let bx = -g.x, by = -g.y, bz = -g.z
+                step.x = (bx * (hyy * hzz - hyz * hyz) - hxy * (by * hzz - hyz * bz) + hxz * (by * hyz - hyy * bz)) / det
+                step.y = (hxx * (by * hzz - hyz * bz) - bx * (hxy * hzz - hyz * hxz) + hxz * (hxy * bz - by * hxz)) / det
+                step.z = (hxx * (hyy * bz - by * hyz) - hxy * (hxy * bz - by * hxz) + bx * (hxy * hyz - hyy * hxz)) / det
+            } else {
+                let det = hxx * hyy - hxy * hxy
+                guard det > 0, hxx < 0 else { return peak }
+                step.x = (-g.x * hyy + g.y * hxy) / det
+                step.y = (-g.y * hxx + g.x * hxy) / det
+            }
+            s += step
+            guard abs(s.x - peak.dx) < 1, abs(s.y - peak.dy) < 1, abs(s.z - peak.dz) < 1 else { return peak }
+            if max(abs(step.x), abs(step.y), abs(step.z)) < 1e-5 { break }
+        }
+        var out = peak
+        out.dx = s.x; out.dy = s.y; out.dz = s.z
+        return out
     }
 }

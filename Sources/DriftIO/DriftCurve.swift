@@ -13,17 +13,38 @@ public struct DriftCurve: Sendable {
     /// Whether the drift has a z component (root attribute `dims` = 3, or any non-zero z).
     public let isThreeD: Bool
 
-    /// Reads the curve; throws unless the frames run without gaps and the unit is nm.
-    public static func read(path: String) throws -> DriftCurve {
+    /// Reads the curve in nm (for localisations), or in pixels of an image stack whose voxel size is
+    /// `pixelsOf` (nm; nil when the stack does not record it): a drift measured on images is in pixels
+    /// and also in nm when its stack's voxel size was known (`/drift/xyz_nm`); a drift in nm is divided by
+    /// the stack's voxel size. Throws unless the frames run without gaps.
+    public static func read(path: String, pixelsOf stack: (voxelSizeNm: SIMD3<Double>?, name: String)? = nil) throws -> DriftCurve {
         let file = try HDF5File.openReadOnly(path)
         for name in ["/drift/frame", "/drift/xyz"] where !file.exists(name) {
             throw HDF5Error(path, "no dataset '\(name)' (not a driftmpi drift file)")
         }
         let xyz = try file.dataset("/drift/xyz")
         let unit = try xyz.stringAttribute("unit") ?? "nm"
-        guard unit == "nm" else { throw HDF5Error(path, "the drift is in '\(unit)'; localisations need a drift in nm") }
+        guard unit == "nm" || unit == "px" else { throw HDF5Error(path, "the drift is in '\(unit)', neither nm nor px") }
         let frames = try file.dataset("/drift/frame").read(as: Int64.self)
-        let values = try xyz.read(as: Double.self)
+        var values: [Double]
+        var scale = SIMD3<Double>(1, 1, 1)
+        if let stack {
+            values = try xyz.read(as: Double.self)
+            if unit == "nm" {
+                guard let v = stack.voxelSizeNm, v.x > 0, v.y > 0 else {
+                    throw HDF5Error(stack.name, "the drift in \(path) is in nm and this stack records no voxel size")
+                }
+                scale = SIMD3(1 / v.x, 1 / v.y, v.z > 0 ? 1 / v.z : 0)
+            }
+        } else if unit == "px" {
+            guard file.exists("/drift/xyz_nm") else {
+                throw HDF5Error(path, "the drift is in pixels and the file records no voxel size to convert it to nm")
+            }
+            values = try file.dataset("/drift/xyz_nm").read(as: Double.self)
+        } else {
+            values = try xyz.read(as: Double.self)
+        }
+        for k in values.indices { values[k] *= scale[k % 3] }
         guard !frames.isEmpty, values.count == 3 * frames.count else {
             throw HDF5Error(path, "/drift/frame and /drift/xyz are empty or differ in length")
         }

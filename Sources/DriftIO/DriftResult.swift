@@ -25,9 +25,16 @@ public enum AttributeValue: Equatable, Sendable, CustomStringConvertible {
 /// - `/pairs/i`, `/pairs/j` int64 [P], `/pairs/shift` float64 [P, 3] (nm, j relative to i),
 ///   `/pairs/weight` float64 [P], `/pairs/used` uint8 [P].
 /// - Root attributes: parameters, input, provenance.
+///
+/// Results from image stacks hold every vector in pixels (x, y) and slices (z), `unit` = `px`, and,
+/// when the voxel size is known, `/drift/xyz_nm` (`unit` = `nm`) as well.
 public struct DriftResult: Equatable, Sendable {
     public var frames: [Int64] = []
     public var drift: [SIMD3<Double>] = []
+    /// Unit of `drift`, the segment drifts and the pair shifts: `nm`, or `px` for image stacks.
+    public var unit: String = "nm"
+    /// The drift in nm when `unit` is `px` and the voxel size is known (`/drift/xyz_nm`); else empty.
+    public var driftNm: [SIMD3<Double>] = []
     public var segmentFirstFrame: [Int64] = []
     public var segmentLastFrame: [Int64] = []
     public var segmentCentreFrame: [Double] = []
@@ -58,7 +65,10 @@ public struct DriftResult: Equatable, Sendable {
         }
         var r = DriftResult()
         r.frames = try file.dataset("/drift/frame").read(as: Int64.self)
-        r.drift = unflatten(try file.dataset("/drift/xyz").read(as: Double.self))
+        let xyz = try file.dataset("/drift/xyz")
+        r.drift = unflatten(try xyz.read(as: Double.self))
+        r.unit = try xyz.stringAttribute("unit") ?? "nm"
+        if file.exists("/drift/xyz_nm") { r.driftNm = unflatten(try file.dataset("/drift/xyz_nm").read(as: Double.self)) }
         if file.exists("/segments/drift") {
             r.segmentFirstFrame = try file.dataset("/segments/first_frame").read(as: Int64.self)
             r.segmentLastFrame = try file.dataset("/segments/last_frame").read(as: Int64.self)
@@ -102,6 +112,9 @@ public struct DriftResultPart: Sendable {
     public var frameOffset: Int = 0
     public var frames: [Int64] = []
     public var drift: [SIMD3<Double>] = []
+    /// Unit of every vector: `nm`, or `px` for image stacks (then `driftNm`, when given, is also written).
+    public var unit: String = "nm"
+    public var driftNm: [SIMD3<Double>]?
     public var segmentOffset: Int = 0
     public var segmentFirstFrame: [Int64] = []
     public var segmentLastFrame: [Int64] = []
@@ -149,11 +162,16 @@ public enum DriftResultWriter {
         func vectors(_ name: String, _ total: Int, _ offset: Int, _ values: [SIMD3<Double>]) throws {
             let d = try file.createDataset(name, scalar: .float64, shape: [total, 3])
             try d.write(flat(values), rowOffset: offset)
-            try d.setAttribute("unit", "nm")
+            try d.setAttribute("unit", part.unit)
         }
 
         try column("/drift/frame", .int64, part.totalFrames, part.frameOffset, part.frames)
         try vectors("/drift/xyz", part.totalFrames, part.frameOffset, part.drift)
+        if let nm = part.driftNm {
+            let d = try file.createDataset("/drift/xyz_nm", scalar: .float64, shape: [part.totalFrames, 3])
+            try d.write(flat(nm), rowOffset: part.frameOffset)
+            try d.setAttribute("unit", "nm")
+        }
 
         let s = part.totalSegments, so = part.segmentOffset
         try column("/segments/first_frame", .int64, s, so, part.segmentFirstFrame)

@@ -26,11 +26,13 @@ final class H5Handle {
 
 /// Element types the result and localisation files use.
 public enum H5Scalar {
-    case uint8, uint32, int32, int64, float32, float64
+    case uint8, uint16, int16, uint32, int32, int64, float32, float64
 
     var memoryType: hid_t {
         switch self {
         case .uint8: return driftshim_h5t_native_uint8()
+        case .uint16: return driftshim_h5t_native_uint16()
+        case .int16: return driftshim_h5t_native_int16()
         case .uint32: return driftshim_h5t_native_uint32()
         case .int32: return driftshim_h5t_native_int32()
         case .int64: return driftshim_h5t_native_int64()
@@ -43,6 +45,8 @@ public enum H5Scalar {
     var fileType: hid_t {
         switch self {
         case .uint8: return driftshim_h5t_std_u8le()
+        case .uint16: return driftshim_h5t_std_u16le()
+        case .int16: return driftshim_h5t_std_i16le()
         case .uint32: return driftshim_h5t_std_u32le()
         case .int32: return driftshim_h5t_std_i32le()
         case .int64: return driftshim_h5t_std_i64le()
@@ -54,6 +58,7 @@ public enum H5Scalar {
     var size: Int {
         switch self {
         case .uint8: return 1
+        case .uint16, .int16: return 2
         case .uint32, .int32, .float32: return 4
         case .int64, .float64: return 8
         }
@@ -235,6 +240,41 @@ public final class HDF5File {
         guard o >= 0 else { throw HDF5Error(path, "no object '\(name)'") }
         defer { H5Oclose(o) }
         return try body(o)
+    }
+
+    // MARK: chunked datasets and typed attributes
+
+    /// Creates a chunked dataset of `shape` with chunks of `chunk`; with `extendableRows` the first
+    /// dimension has no maximum (as PyTables' EArrays). `shuffle` and `deflateLevel` (0-9) add the
+    /// byte-shuffle and zlib filters (zlib only where the HDF5 library has it; a filtered dataset can
+    /// only be written by one process).
+    public func createChunkedDataset(_ name: String, scalar: H5Scalar, shape: [Int], chunk: [Int],
+                                     extendableRows: Bool = false, shuffle: Bool = false,
+                                     deflateLevel: Int? = nil) throws -> HDF5Dataset {
+        precondition(shape.count == chunk.count && !shape.isEmpty)
+        var dims = shape.map { hsize_t($0) }
+        var maxDims = dims
+        if extendableRows { maxDims[0] = hsize_t.max }  // H5S_UNLIMITED
+        let space = H5Handle(H5Screate_simple(Int32(dims.count), &dims, &maxDims), close: H5Sclose)
+        defer { withExtendedLifetime(space) {} }
+        let dcpl = H5Handle(H5Pcreate(driftshim_h5p_dataset_create()), close: H5Pclose)
+        defer { withExtendedLifetime(dcpl) {} }
+        var chunkDims = chunk.map { hsize_t(max($0, 1)) }
+        guard H5Pset_chunk(dcpl.id, Int32(chunkDims.count), &chunkDims) >= 0 else {
+            throw HDF5Error(path, "cannot set the chunk shape of \(name)")
+        }
+        if shuffle { H5Pset_shuffle(dcpl.id) }
+        if let level = deflateLevel, H5Zfilter_avail(H5Z_filter_t(H5Z_FILTER_DEFLATE)) > 0 {
+            H5Pset_deflate(dcpl.id, UInt32(min(max(level, 0), 9)))
+        }
+        let d = H5Dcreate2(id, name, scalar.fileType, space.id, driftshim_h5p_default(), dcpl.id, driftshim_h5p_default())
+        guard d >= 0 else { throw HDF5Error(path, "cannot create dataset \(name)") }
+        return HDF5Dataset(file: self, name: name, id: d)
+    }
+
+    /// Writes a scalar attribute of any element type (e.g. Int32, as PyTables' EXTDIM) on an object.
+    public func setAttribute<T: H5Element>(_ name: String, scalar value: T, on object: String = "/") throws {
+        try withObject(object) { try H5Attributes.write(scalar: value, name: name, on: $0, path: path) }
     }
 }
 

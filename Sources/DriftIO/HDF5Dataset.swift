@@ -156,9 +156,11 @@ public final class HDF5Dataset {
         defer { withExtendedLifetime(sel) {} }
         let dxpl = file.transferList()
         defer { withExtendedLifetime(dxpl) {} }
-        let status = values.withUnsafeBytes {
-            H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress)
-        }
+        // A process with nothing to write still joins a collective write, with a buffer of one value.
+        let buffer = values.isEmpty ? [UInt8](repeating: 0, count: 8) : []
+        let status = values.isEmpty
+            ? buffer.withUnsafeBytes { H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress) }
+            : values.withUnsafeBytes { H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress) }
         guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
     }
 

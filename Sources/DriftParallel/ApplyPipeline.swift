@@ -13,6 +13,9 @@ public struct ApplyOptions: Sendable {
     public var output: String
     /// Frames outside the drift file's hold its first or last drift, instead of being an error.
     public var holdOutside = false
+    /// Image stacks: padding of the Fourier shift (multiple of the size), and float output.
+    public var pad: Double = 2
+    public var floatOutput = false
     public var quiet = false
 
     public init(drift: String, input: String, output: String) {
@@ -24,11 +27,13 @@ public struct ApplyOptions: Sendable {
 
 /// What `apply` did, as rank 0 reports it.
 public struct ApplySummary: Sendable {
+    /// Localisations, or time points of an image stack.
     public var rows: Int
-    public var format: LocalisationFormat
+    public var format: String
     public var correctedZ: Bool
     /// Whether some frames lay outside the drift file's and took its first or last drift.
     public var held: Bool
+    public var isImageStack = false
 }
 
 /// Subtracts a drift curve from every localisation of a table: every rank reads the (small) drift
@@ -51,6 +56,7 @@ public struct ApplyPipeline {
             try OutputPaths.check(OutputPaths.companions(of: o.output),
                                   inputs: OutputPaths.companions(of: o.input) + [o.drift])
         }
+        if ImageStacks.isImageStack(o.input) { return try runImages() }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift) }
         let table = try comm.collectively {
             try LocalisationTables.open(o.input, options: o.table, access: .parallel(communicator: comm.handle))
@@ -71,7 +77,7 @@ public struct ApplyPipeline {
                                                       command: "apply", driftFile: o.drift,
                                                       provenance: [("Drift extrapolation", o.holdOutside ? "hold" : "none")])
         progress.say("wrote \(o.output)")
-        return ApplySummary(rows: n, format: table.format, correctedZ: correctZ,
+        return ApplySummary(rows: n, format: table.format.rawValue, correctedZ: correctZ,
                             held: comm.allreduce(outside ? 1 : 0, .max) > 0)
     }
 }

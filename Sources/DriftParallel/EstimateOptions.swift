@@ -56,6 +56,14 @@ public struct EstimateOptions: Sendable {
     public var refinement = RefinementOptions()
     /// A truth file (`frame,dx_nm,dy_nm,dz_nm`) to measure the RMSE against.
     public var truth: String?
+    /// Image stacks: how time points are prepared, the largest drift searched (raw pixels) and the
+    /// largest pair residual kept (raw pixels).
+    public var image = ImagePreprocessing()
+    public var maxDriftPx: Double = 64
+    public var maxResidualPx: Double? = 1
+    /// Refine correlation peaks to the maximum of the continuous correlation (image stacks, whose
+    /// peaks are not Gaussian; see `CrossCorrelator.refinedPeak`).
+    public var continuousPeak = false
     /// No progress lines.
     public var quiet: Bool = false
 

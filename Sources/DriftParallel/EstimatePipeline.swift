@@ -24,6 +24,9 @@ public struct EstimateSummary: Sendable {
     public var peakMemoryMiB: Double
     /// Each rank's pairs, bytes sent, CPU time and peak memory (before the result is written).
     public var ranks: [RankUsage]
+    /// Unit of the drift figures: `nm`, or `px` for image stacks (with their voxel size, when known).
+    public var unit: String = "nm"
+    public var voxelSizeNm: SIMD3<Double>? = nil
 }
 
 /// Drift from a Picasso localisation file on every process of a communicator:
@@ -53,6 +56,14 @@ public struct EstimatePipeline {
         self.communicator = communicator
     }
 
+    /// Share of the correlation phases (forward transforms, correlations, peak fits) spent inside FFTW, all ranks.
+    func fftwShare(_ timer: PhaseTimer) -> Double {
+        let comm = communicator
+        let fftwSum = comm.allreduce(timer.seconds("fftw"), .sum)
+        let correlationSum = comm.allreduce(timer.seconds("fft") + timer.seconds("correlate") + timer.seconds("peaks"), .sum)
+        return correlationSum > 0 ? fftwSum / correlationSum : 0
+    }
+
     public mutating func run() throws -> EstimateSummary {
         let comm = communicator
         var o = options
@@ -61,6 +72,17 @@ public struct EstimatePipeline {
 
         // Checks every rank can make alone, so they agree without talking.
         try comm.collectively { try validate() }
+        if ImageStacks.isImageStack(o.input) {
+            guard o.writeCorrected == nil else {
+                throw CollectiveFailure(message: "\(o.input): --write-corrected is for localisations; correct an image stack with 'driftmpi apply'", rank: 0)
+            }
+            // Pixels stand in for nm: every time point counts, shifts and residuals are in pixels.
+            options.minSegmentLocalisations = 1
+            options.maxDriftNm = o.maxDriftPx / Double(min(o.image.binX, o.image.binY))
+            options.maxResidualNm = o.maxResidualPx
+            options.continuousPeak = true
+            return try runImages()
+        }
 
         // Open and look at the input together (parallel HDF5).
         progress.say("reading \(o.input)")
@@ -298,14 +320,11 @@ public struct EstimatePipeline {
         }
 
         let phases = Self.phaseNames.map { ($0, comm.allreduce(timer.seconds($0), .max)) }
-        // Share of the correlation phases (forward transforms, correlations, peak fits) spent inside FFTW.
-        let fftwSum = comm.allreduce(timer.seconds("fftw"), .sum)
-        let correlationSum = comm.allreduce(timer.seconds("fft") + timer.seconds("correlate") + timer.seconds("peaks"), .sum)
         let range = knotDrift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
         return EstimateSummary(segments: s, pairs: pairTotal, usedPairs: usedPairs, rows: Int(totalRows),
                                dims: threeD ? 3 : 2, timings: phases, rmse: rmse, driftRange: range,
                                rmsResidualNm: solved.rmsResidualNm, sparseSegments: sparse,
-                               fftwShare: correlationSum > 0 ? fftwSum / correlationSum : 0,
+                               fftwShare: fftwShare(timer),
                                peakMemoryMiB: comm.allreduce(Double(PeakMemory.residentMiB()), .max), ranks: usage)
     }
 }

@@ -152,10 +152,32 @@ extension EstimatePipeline {
             return distributedCorrelate(locs: locs, segmentation: segmentation, schedule: schedule, ownership: ownership,
                                         grid: grids[0], timer: &timer)
         }
-        var channels = grids.map { grid in
-            Channel(grid: grid, correlator: CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins))
+        let renderers = grids.map { Renderer(grid: $0, tukeyAlpha: options.tukeyAlpha) }
+        return try correlate(segmentation: segmentation, schedule: schedule, ownership: ownership, grids: grids,
+                             timer: &timer, progress: progress) { seg in
+            let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
+            let images = zip(renderers, grids).map { renderer, grid in
+                renderer.render(x: locs.x[r], y: locs.y[r], z: grid.is3D ? locs.z![r] : nil)
+            }
+            return (Double(r.count), centre(of: seg, rows: r, locs: locs, segmentation), images)
         }
-        let renderers = grids.map { Renderer(grid: $0, tukeyAlpha: o.tukeyAlpha) }
+    }
+
+    /// Correlation of segments whose images `source` makes (one per grid, each the grid's full
+    /// array), for localisations or image stacks: each rank transforms its own segments' images and
+    /// correlates its pairs (see `correlate(locs:...)`). `source` gives an owned segment's count
+    /// (localisations or frames), centre (frame) and images; it must not fail (read the data before).
+    func correlate(segmentation: Segmentation, schedule: PairSchedule, ownership: Ownership, grids: [RenderGrid],
+                   timer: inout PhaseTimer, progress: Progress,
+                   source: (Int) -> (count: Double, centre: Double, images: [[Float]])) throws -> CorrelationOutcome {
+        let o = options, comm = communicator
+        let owned = ownership.segments(of: comm.rank)
+        let s = segmentation.count
+        var channels = grids.map { grid in
+            let correlator = CrossCorrelator(grid: grid, maxShiftNm: o.maxDriftNm, smoothingBins: o.correlationSmoothingBins)
+            correlator.continuousPeak = o.continuousPeak
+            return Channel(grid: grid, correlator: correlator)
+        }
         let nc = channels.count
         // Receives first, so that spectra can arrive while this process makes its own.
         var messages: [PendingMessage] = []
@@ -173,12 +195,10 @@ extension EstimatePipeline {
         // Own segments: rows, count, centre, spectra and energies; spectra go on as soon as made.
         var local: [Double] = []
         for seg in owned {
-            let r = rows(of: seg..<(seg + 1), in: locs, segmentation)
-            local += [Double(r.count), centre(of: seg, rows: r, locs: locs, segmentation)]
+            let made = timer.measure("render") { source(seg) }
+            local += [made.count, made.centre]
             for c in 0..<nc {
-                let image = timer.measure("render") {
-                    renderers[c].render(x: locs.x[r], y: locs.y[r], z: grids[c].is3D ? locs.z![r] : nil)
-                }
+                let image = made.images[c]
                 let spectrum = timer.measure("fft") { channels[c].correlator.spectrum(of: image) }
                 channels[c].spectra[seg] = spectrum
                 local.append(o.method == .mcc ? 0 : channels[c].correlator.energy(spectrum))
@@ -291,7 +311,8 @@ extension EstimatePipeline {
         guard let p = peaks[0], peaks.allSatisfy({ $0 != nil }),
               min(ni, nj) >= Double(o.minSegmentLocalisations) else { return pair }
         let quality = p.height / max((energies.0 * energies.1).squareRoot(), .leastNormalMagnitude)
-        let dz = grids.count > 1 ? peaks[1]!.dz * grids[1].binZNm : 0
+        // z from the second grid; or from the only one when it is 3D (image z-stacks).
+        let dz = grids.count > 1 ? peaks[1]!.dz * grids[1].binZNm : (grids[0].is3D ? p.dz * grids[0].binZNm : 0)
         pair.shift = SIMD3(p.dx * grids[0].binNm, p.dy * grids[0].binNm, dz)
         pair.weight = pairWeight(ni, nj, quality: quality)
         pair.used = quality >= o.minPeakQuality
@@ -393,6 +414,8 @@ extension EstimatePipeline {
                     if n == 0 {
                         residual.x = p.dx * c.grid.binNm
                         residual.y = p.dy * c.grid.binNm
+                        // One 3D grid (image z-stacks) gives z too.
+                        if channels.count == 1 && c.grid.is3D { residual.z = p.dz * c.grid.binZNm }
                         quality[i] = p.height / max((c.correlator.energy(a) * c.correlator.energy(reference)).squareRoot(), .leastNormalMagnitude)
                     } else {
                         residual.z = p.dz * c.grid.binZNm
@@ -404,7 +427,8 @@ extension EstimatePipeline {
                 // that much the other way.
                 drift[i]! -= residual
                 largest = max(largest, abs(residual.x) / channels[0].grid.binNm, abs(residual.y) / channels[0].grid.binNm)
-                if channels.count > 1 { largest = max(largest, abs(residual.z) / channels[1].grid.binZNm) }
+                let zGrid = channels.count > 1 ? channels[1].grid : channels[0].grid
+                if zGrid.is3D { largest = max(largest, abs(residual.z) / zGrid.binZNm) }
             }
             largest = comm.allreduce(largest, .max)
             progress.say(String(format: "MCC round %d: largest update %.3f bins", round, largest))

@@ -42,11 +42,18 @@ struct Apply: ParsableCommand {
     @OptionGroup(title: "Input tables")
     var table: TableArguments
 
+    @Option(help: "Image stacks: zero padding of the Fourier shift, as a multiple of the image size (>= 1).")
+    var pad: Double = 2
+
+    @Flag(name: .customLong("float"), help: "Image stacks: write float32 samples instead of the input's type.")
+    var floatOutput = false
+
     @Flag(help: "No progress lines.")
     var quiet = false
 
     func validate() throws {
         guard extrapolate == "error" || extrapolate == "hold" else { throw ValidationError("--extrapolate must be error or hold") }
+        guard pad >= 1, pad <= 8 else { throw ValidationError("--pad must be between 1 and 8") }
     }
 
     func run() throws {
@@ -54,10 +61,13 @@ struct Apply: ParsableCommand {
         var o = ApplyOptions(drift: drift, input: input, output: output)
         o.table = table.options
         o.holdOutside = extrapolate == "hold"
+        o.pad = pad
+        o.floatOutput = floatOutput
         o.quiet = quiet
         let summary = try ApplyPipeline(options: o, communicator: comm).run()
         guard comm.isRoot else { return }
-        print("\(summary.rows) localisations (\(summary.format.rawValue)) corrected in x, y\(summary.correctedZ ? " and z" : ""): \(output)"
+        let what = summary.isImageStack ? "time points" : "localisations"
+        print("\(summary.rows) \(what) (\(summary.format)) corrected in x, y\(summary.correctedZ ? " and z" : ""): \(output)"
               + (summary.held ? " (some frames lay outside the drift file and took its end values)" : ""))
     }
 }

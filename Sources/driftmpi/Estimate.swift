@@ -39,6 +39,9 @@ struct Estimate: ParsableCommand {
     @OptionGroup(title: "Input tables")
     var table: TableArguments
 
+    @OptionGroup(title: "Image stacks")
+    var imageArgs: ImageArguments
+
     @Option(name: .shortAndLong, help: "Result file to write (HDF5).")
     var output: String
 
@@ -86,8 +89,8 @@ struct Estimate: ParsableCommand {
     @Option(help: "Smoothing of the spline through the segment drifts: 0 interpolates; larger values average over about smoothing^(1/4) segments.")
     var smoothing: Double = 0
 
-    @Option(help: "Tukey window parameter for the field edges (0 = none, 1 = Hann).")
-    var tukey: Double = 0.1
+    @Option(help: "Tukey window parameter for the field edges (0 = none, 1 = Hann; default 0.1 for localisations, 0.25 for image stacks).")
+    var tukey: Double?
 
     @Option(help: "A true drift (frame,dx_nm,dy_nm,dz_nm CSV, as 'simulate' writes): report the RMSE against it.")
     var truth: String?
@@ -131,7 +134,7 @@ struct Estimate: ParsableCommand {
         if let b = binNm { guard b > 0, b.isFinite else { throw ValidationError("--bin-nm must be positive") } }
         guard maxRenderMB > 0, maxRenderMB.isFinite else { throw ValidationError("--max-render-mb must be positive") }
         guard maxDriftNm > 0, maxDriftNm.isFinite else { throw ValidationError("--max-drift-nm must be positive") }
-        guard tukey >= 0, tukey <= 1 else { throw ValidationError("--tukey must be between 0 and 1") }
+        if let t = tukey { guard t >= 0, t <= 1 else { throw ValidationError("--tukey must be between 0 and 1") } }
         guard refineLocs >= 10 else { throw ValidationError("--refine-locs must be at least 10") }
         guard refineSigmaNm >= 2, refineSigmaNm <= 200 else { throw ValidationError("--refine-sigma-nm must be between 2 and 200") }
     }
@@ -154,7 +157,10 @@ struct Estimate: ParsableCommand {
         o.autoBin = binNm == nil
         o.window = window == "all" ? nil : Int(window)
         o.maxDriftNm = maxDriftNm
-        o.tukeyAlpha = tukey
+        o.tukeyAlpha = tukey ?? 0.1
+        o.image = imageArgs.preprocessing(tukey: tukey)
+        o.maxDriftPx = imageArgs.maxDriftPx
+        o.maxResidualPx = imageArgs.maxResidualPx > 0 ? imageArgs.maxResidualPx : nil
         o.truth = truth
         o.refine = !noRefine
         o.refinement.minLocalisations = refineLocs
@@ -166,15 +172,23 @@ struct Estimate: ParsableCommand {
         let summary = try pipeline.run()
         guard comm.isRoot else { return }
         let r = summary.driftRange
-        print(String(format: "%d localisations, %dD, %d segments, %d of %d pairs used (RMS residual %.2f nm); largest segment drift x %.1f, y %.1f, z %.1f nm",
-                     summary.rows, summary.dims, summary.segments, summary.usedPairs, summary.pairs, summary.rmsResidualNm, r.x, r.y, r.z))
+        if summary.unit == "px" {
+            print(String(format: "%d time points, %dD, %d segments, %d of %d pairs used (RMS residual %.3f px); largest segment drift x %.2f, y %.2f, z %.2f px",
+                         summary.rows, summary.dims, summary.segments, summary.usedPairs, summary.pairs, summary.rmsResidualNm, r.x, r.y, r.z)
+                  + (summary.voxelSizeNm.map { String(format: " (voxel %.1f x %.1f x %.1f nm)", $0.x, $0.y, $0.z) } ?? " (no voxel size: pixels only)"))
+        } else {
+            print(String(format: "%d localisations, %dD, %d segments, %d of %d pairs used (RMS residual %.2f nm); largest segment drift x %.1f, y %.1f, z %.1f nm",
+                         summary.rows, summary.dims, summary.segments, summary.usedPairs, summary.pairs, summary.rmsResidualNm, r.x, r.y, r.z))
+        }
         if !summary.sparseSegments.isEmpty {
             print("segments too sparse to correlate (frames): " + summary.sparseSegments.prefix(10).map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
                   + (summary.sparseSegments.count > 10 ? ", ..." : ""))
         }
         if let e = summary.rmse {
             let z = summary.dims == 3 ? String(format: ", z %.2f nm", e.z) : ""
-            print(String(format: "RMSE against the truth: x %.2f nm, y %.2f nm", e.x, e.y) + z + " (after removing a constant offset)")
+            var line = String(format: "RMSE against the truth: x %.2f nm, y %.2f nm", e.x, e.y) + z
+            if let v = summary.voxelSizeNm { line += String(format: " = x %.4f px, y %.4f px", e.x / v.x, e.y / v.y) }
+            print(line + " (after removing a constant offset)")
         }
         if timings {
             print("phase          seconds (max over \(comm.size) ranks)")

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The sample type an image file stores.
+public enum ImageSampleType: String, Sendable, CaseIterable {
+    case uint8, uint16, int16, uint32, int32, float32, float64
+
+    /// Bytes per sample.
+    public var size: Int {
+        switch self {
+        case .uint8: return 1
+        case .uint16, .int16: return 2
+        case .uint32, .int32, .float32: return 4
+        case .float64: return 8
+        }
+    }
+
+    public var isInteger: Bool { self != .float32 && self != .float64 }
+
+    /// The range an integer type holds (for rounding and clipping corrected images).
+    public var range: ClosedRange<Double>? {
+        switch self {
+        case .uint8: return 0...255
+        case .uint16: return 0...65535
+        case .int16: return -32768...32767
+        case .uint32: return 0...4_294_967_295
+        case .int32: return -2_147_483_648...2_147_483_647
+        case .float32, .float64: return nil
+        }
+    }
+}
+
+/// A time-lapse image stack: `timePoints` time points, each a volume of `depth` z slices (1 for 2D)
+/// of `height` x `width` pixels, read by ranges of time points so that each process reads only its own.
+public protocol ImageStack: AnyObject {
+    var path: String { get }
+    /// `pyme-image` or `tiff`.
+    var formatName: String { get }
+    var timePoints: Int { get }
+    /// z slices per time point (1: 2D).
+    var depth: Int { get }
+    var height: Int { get }
+    var width: Int { get }
+    /// Voxel size (x, y, z), nm, when the file records it.
+    var voxelSizeNm: SIMD3<Double>? { get }
+    var sampleType: ImageSampleType { get }
+    /// Time points `range`, each `depth` x `height` x `width` values with x fastest, then y, then z.
+    func read(timePoints range: Range<Int>) throws -> [Float]
+}
+
+extension ImageStack {
+    /// Values per time point.
+    public var voxelsPerTimePoint: Int { depth * height * width }
+}
