@@ -1,0 +1,168 @@
+import DriftCore
+import DriftIO
+import Foundation
+import XCTest
+
+/// Drift from image stacks, end to end: simulated stacks with a known sub-pixel drift (PYME and
+/// TIFF), the same result at 1 and 3 ranks, corrected stacks, and image drift applied to the
+/// localisations of the same simulated acquisition.
+final class ImageStackTests: XCTestCase {
+    static let data: String = {
+        let dir = NSTemporaryDirectory() + "driftmpi-images-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    override class func tearDown() { try? FileManager.default.removeItem(atPath: data) }
+
+    @discardableResult
+    func run(_ args: [String], ranks: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws -> DriftmpiProcess.Outcome {
+        let r = try DriftmpiProcess.run(args + (args.first == "simulate" ? [] : ["--quiet"]), ranks: ranks, in: Self.data, timeout: 300)
+        XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    /// 200 frames of 256 x 256 pixels of 100 nm, and the localisations of the same acquisition.
+    func simulated() throws {
+        guard !FileManager.default.fileExists(atPath: Self.data + "/stack.h5") else { return }
+        try run(["simulate", "stack", "stack.h5", "--locs", "stack_locs.hdf5", "--seed", "4"])
+    }
+
+    /// RMSE (px) of a result's drift against the truth (nm), after removing the mean offset.
+    func rmsePx(_ result: DriftResult, truth: String, pixelNm: Double = 100) throws -> SIMD3<Double> {
+        let t = try TruthCSV.read(path: Self.data + "/" + truth)
+        let estimate = t.frames.map { result.drift[$0 - Int(result.frames[0])] * pixelNm }
+        return DriftAccuracy.rmse(estimated: estimate, truth: t.drift) / pixelNm
+    }
+
+    func testStackDriftIsSubPixelAccurateAndTheSameAtOneAndThreeRanks() throws {
+        try simulated()
+        try run(["estimate", "stack.h5", "-o", "d1.h5", "--truth", "stack_truth.csv"])
+        try run(["estimate", "stack.h5", "-o", "d3.h5"], ranks: 3)
+        let one = try DriftResult.read(path: Self.data + "/d1.h5"), three = try DriftResult.read(path: Self.data + "/d3.h5")
+        XCTAssertEqual(one.unit, "px")
+        XCTAssertEqual(one.frames.count, 200)
+        XCTAssertEqual(one.drift, three.drift, "the drift at 1 and 3 ranks")
+        XCTAssertEqual(one.segmentDrift, three.segmentDrift)
+        // In nm too, with the stack's voxel size.
+        XCTAssertEqual(one.driftNm.count, 200)
+        XCTAssertEqual(one.driftNm[150].x, one.drift[150].x * 100, accuracy: 1e-9)
+        let e = try rmsePx(one, truth: "stack_truth.csv")
+        XCTAssertLessThan(max(e.x, e.y), 0.01, "RMSE \(e) px (issue: <= 0.02 px)")
+        guard case .double(let rx) = one.attributes["rmse_vs_truth_x_nm"] else { return XCTFail("no RMSE attribute") }
+        XCTAssertEqual(rx / 100, e.x, accuracy: 1e-9)
+        for name in ["bin_t", "median", "clip_low", "tukey_alpha", "voxel_size_nm", "max_drift_px"] {
+            XCTAssertNotNil(one.attributes[name], name)
+        }
+    }
+
+    func testTimeAndSpaceBinningStillGiveTheDriftAtEveryFrame() throws {
+        try simulated()
+        try run(["estimate", "stack.h5", "-o", "binned.h5", "--bin-t", "4", "--bin-x", "2", "--bin-y", "2",
+                 "--median", "3", "--clip-high", "p99.9"])
+        let r = try DriftResult.read(path: Self.data + "/binned.h5")
+        XCTAssertEqual(r.frames, (0..<200).map { Int64($0) })
+        XCTAssertEqual(r.segmentDrift.count, 50)
+        XCTAssertEqual(r.segmentCount, [Int64](repeating: 4, count: 50))
+        XCTAssertEqual(r.attributes["binned_voxel_size_nm"], .string("200.0,200.0,100.0"))
+        let e = try rmsePx(r, truth: "stack_truth.csv")
+        XCTAssertLessThan(max(e.x, e.y), 0.03, "RMSE \(e) px")
+    }
+
+    func testCorrectedStacksLoseTheDrift() throws {
+        try simulated()
+        try run(["estimate", "stack.h5", "-o", "d.h5"])
+        // PYME out at 1 and 2 ranks: the same images; re-estimated, next to no drift.
+        try run(["apply", "d.h5", "stack.h5", "-o", "c1.h5"])
+        try run(["apply", "d.h5", "stack.h5", "-o", "c2.h5"], ranks: 2)
+        let a = try PYMEImageStack(path: Self.data + "/c1.h5"), b = try PYMEImageStack(path: Self.data + "/c2.h5")
+        XCTAssertEqual(try a.read(timePoints: 0..<200), try b.read(timePoints: 0..<200))
+        XCTAssertEqual(a.voxelSizeNm, SIMD3(100, 100, 100))
+        try run(["estimate", "c1.h5", "-o", "again.h5"])
+        let again = try DriftResult.read(path: Self.data + "/again.h5")
+        let left = again.segmentDrift.map { max(abs($0.x), abs($0.y)) }.max()!
+        XCTAssertLessThan(left, 0.05, "drift left after correction, px")
+
+        // A uint16 TIFF stays uint16 (rounded and clipped); written in rank order at 3 ranks.
+        let raw = try PYMEImageStack(path: Self.data + "/stack.h5")
+        let tiff = try TIFFStackWriter(path: Self.data + "/stack.tif", width: 256, height: 256, depth: 1, timePoints: 200,
+                                       sampleType: .uint16, voxelSizeNm: SIMD3(100, 100, 0))
+        for t in 0..<200 { try tiff.append(timePoint: try raw.read(timePoints: t..<(t + 1))) }
+        try tiff.close()
+        try run(["apply", "d.h5", "stack.tif", "-o", "c3.tif"], ranks: 3)
+        try run(["apply", "d.h5", "stack.tif", "-o", "c1.tif"])
+        let t3 = try TIFFStack(path: Self.data + "/c3.tif"), t1 = try TIFFStack(path: Self.data + "/c1.tif")
+        XCTAssertEqual(t3.sampleType, .uint16)
+        XCTAssertEqual(t3.timePoints, 200)
+        XCTAssertEqual(try t3.read(timePoints: 0..<200), try t1.read(timePoints: 0..<200))
+        XCTAssertTrue(try t3.read(timePoints: 100..<101).allSatisfy { $0 == $0.rounded() && $0 >= 0 })
+        try run(["apply", "d.h5", "stack.tif", "-o", "float.tif", "--float"])
+        XCTAssertEqual(try TIFFStack(path: Self.data + "/float.tif").sampleType, .float32)
+        try run(["estimate", "c3.tif", "-o", "again3.h5"])
+        let left3 = try DriftResult.read(path: Self.data + "/again3.h5").segmentDrift.map { max(abs($0.x), abs($0.y)) }.max()!
+        XCTAssertLessThan(left3, 0.05, "drift left in the uint16 TIFF, px")
+    }
+
+    func testImageDriftCorrectsTheLocalisationsOfTheSameAcquisition() throws {
+        try simulated()
+        try run(["estimate", "stack.h5", "-o", "img.h5", "--bin-t", "2"])
+        try run(["apply", "img.h5", "stack_locs.hdf5", "-o", "locs_fixed.hdf5"], ranks: 2)
+        let raw = try PicassoFile(path: Self.data + "/stack_locs.hdf5"), fixed = try PicassoFile(path: Self.data + "/locs_fixed.hdf5")
+        let a = try raw.read(rows: 0..<raw.rowCount), b = try fixed.read(rows: 0..<raw.rowCount)
+        let truth = try TruthCSV.read(path: Self.data + "/stack_locs_truth.csv")
+        XCTAssertGreaterThan(a.count, 1000)
+        // What each localisation lost is the image drift, in nm: close to the true drift at its frame.
+        var residual: [SIMD2<Double>] = []
+        for k in a.frame.indices {
+            let t = truth.drift[Int(a.frame[k])]
+            residual.append(SIMD2(t.x, t.y) - SIMD2(Double(a.x[k] - b.x[k]), Double(a.y[k] - b.y[k])))
+        }
+        let mean = residual.reduce(.zero, +) / Double(residual.count)
+        let rms = (residual.map { ($0 - mean) * ($0 - mean) }.reduce(.zero, +) / Double(residual.count)).squareRoot()
+        XCTAssertLessThan(max(rms.x, rms.y), 1.5, "nm left in the localisations: \(rms)")
+    }
+
+    func testZStacksGiveZDrift() throws {
+        try run(["simulate", "stack", "z.h5", "--z-slices", "12", "--frames", "24", "--size", "64", "--sites", "300", "--seed", "2"])
+        try run(["estimate", "z.h5", "-o", "z1.h5", "--max-drift-px", "8"])
+        try run(["estimate", "z.h5", "-o", "z3.h5", "--max-drift-px", "8"], ranks: 3)
+        let one = try DriftResult.read(path: Self.data + "/z1.h5")
+        XCTAssertEqual(one.drift, try DriftResult.read(path: Self.data + "/z3.h5").drift)
+        XCTAssertEqual(one.attributes["dims"], .int(3))
+        let e = try rmsePx(one, truth: "z_truth.csv")
+        XCTAssertLessThan(max(e.x, e.y), 0.02, "RMSE \(e)")
+        // z is limited by structure cut off at the ends of a 12-slice stack (0.14 slices measured).
+        XCTAssertLessThan(e.z, 0.2, "z RMSE \(e.z) slices")
+        // --dims 2 flattens each z-stack.
+        try run(["estimate", "z.h5", "-o", "z2d.h5", "--max-drift-px", "8", "--dims", "2"])
+        XCTAssertEqual(try DriftResult.read(path: Self.data + "/z2d.h5").attributes["dims"], .int(2))
+    }
+
+    /// The real PYME file from the plug-in's example: its drift, and the same from a plain
+    /// FFT cross-correlation of the first and last images (numpy: (38, 48) px).
+    func testThePYMESample() throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/pyme/wormlike_simulated_images_with_drift.h5").path
+        try run(["estimate", sample, "-o", "pyme.h5"])
+        let r = try DriftResult.read(path: Self.data + "/pyme.h5")
+        XCTAssertEqual(r.frames.count, 10)
+        XCTAssertEqual(r.attributes["voxel_size_nm"], .string("20.0,20.0,1000.0"))
+        XCTAssertEqual(r.segmentDrift[9].x, 38, accuracy: 0.5)
+        XCTAssertEqual(r.segmentDrift[9].y, 48, accuracy: 0.5)
+    }
+
+    func testBadStacks() throws {
+        try run(["simulate", "stack", "one.h5", "--frames", "1", "--size", "32", "--sites", "20"])
+        for ranks in [1, 3] {
+            let r = try DriftmpiProcess.run(["estimate", "one.h5", "-o", "bad.h5"], ranks: ranks, in: Self.data, timeout: 30)
+            XCTAssertEqual(r.status, 1)
+            XCTAssertEqual(r.errorLines, ["driftmpi: error: one.h5: 1 time point binned by 1 make fewer than 2 segments; drift needs at least 2 time points"], r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: Self.data + "/bad.h5"))
+        }
+        try "not a tiff".write(toFile: Self.data + "/text.tif", atomically: true, encoding: .utf8)
+        let r = try DriftmpiProcess.run(["estimate", "text.tif", "-o", "bad.h5"], ranks: 2, in: Self.data, timeout: 30)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.errorLines.count, 1, r.stderr)
+        XCTAssertTrue(r.errorLines.first?.hasPrefix("driftmpi: error: text.tif: not a TIFF file") ?? false, r.stderr)
+    }
+}
