@@ -5,7 +5,7 @@ import Foundation
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Remove a drift from localisations, writing them in the input's own format.",
+        abstract: "Remove a drift from localisations (in the input's own format) or from an image stack.",
         discussion: """
         Subtracts the drift at each localisation's frame (x and y; z too when both the drift and the \
         table are 3D): corrected = raw - drift. The drift file is a result of 'driftmpi estimate' or a \
@@ -17,6 +17,9 @@ struct Apply: ParsableCommand {
           Picasso .hdf5: a new file with the input's columns and types, and the .yaml with one more document;
           PYME .h5r/.hdf: a copy of the input with the coordinates rewritten and driftmpi_* root attributes;
           CSV: the input's header and lines, the coordinate fields rewritten (at least 3 decimals in nm).
+
+        Image stacks (PYME .h5, TIFF) are moved back by the drift at each time point with a Fourier shift (zero padding --pad times the size), z too for z-stacks with a 3D drift, and written as -o OUT.h5 (PYME image file, collective writes) or OUT.tif (ImageJ hyperstack, ranks in turn), keeping the input's sample type (rounded and clipped) unless --float. A drift measured on images (pixels) corrects localisations through its nm values; a drift in nm corrects a stack through the stack's voxel size.
+
         Under mpirun each rank corrects an equal share of the rows and all write the one output \
         together. The input is never modified and the output appears whole or not at all.
 
@@ -24,13 +27,14 @@ struct Apply: ParsableCommand {
           driftmpi apply drift.h5 locs.hdf5 -o locs_undrift.hdf5
           mpirun -n 8 driftmpi apply drift.h5 fits.h5r -o fits_undrift.h5r
           driftmpi apply drift.h5 thunderstorm.csv -o corrected.csv --extrapolate hold
+          mpirun -n 4 driftmpi apply img_drift.h5 movie.tif -o movie_fixed.tif
         """
     )
 
     @Argument(help: "Drift file (HDF5: /drift/frame and /drift/xyz in nm).")
     var drift: String
 
-    @Argument(help: "Localisation file: Picasso .hdf5, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header.")
+    @Argument(help: "Localisation file (Picasso .hdf5, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header) or image stack (PYME .h5, .tif).")
     var input: String
 
     @Option(name: .shortAndLong, help: "Corrected file to write, in the input's format.")

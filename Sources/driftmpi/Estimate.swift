@@ -6,7 +6,7 @@ import Foundation
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate drift from localisations (Picasso, PYME, ThunderSTORM or CSV) by cross-correlation (RCC, MCC or DCC), 2D or 3D, refined to about 1 nm.",
+        abstract: "Estimate drift from localisations (Picasso, PYME, ThunderSTORM or CSV; refined to about 1 nm) or from image stacks (PYME, TIFF) by cross-correlation (RCC, MCC or DCC), 2D or 3D.",
         discussion: """
         Cuts the localisations into time segments (--segment-frames, --segment-step or --segment-locs), \
         renders each as a histogram (--bin-nm; 3D with z when the input has it), correlates segments \
@@ -16,6 +16,8 @@ struct Estimate: ParsableCommand {
         while every segment stays linked. A cubic spline through the segment centres gives the drift at \
         every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
         localisations to all the other data and repeats until the update is below 0.2 nm.
+
+        Image stacks (PYME .h5 with /ImageData, or TIFF) are recognised by their contents: each segment is --bin-t time points, cleaned (--clip-low/--clip-high, --median), binned (--bin-x, --bin-y), windowed and correlated (3D for z-stacks), each peak refined on the continuous correlation; the drift is given in pixels at every time point, and in nm when the stack records its voxel size. Refinement and the localisation options do not apply.
 
         Under mpirun each rank reads, renders and correlates its own range of segments (balanced by their \
         localisations and pairs), and partners' spectra travel between ranks; the result is the same at \
@@ -29,11 +31,12 @@ struct Estimate: ParsableCommand {
           driftmpi estimate locs3d.hdf5 -o drift.h5 --dims 2 --no-refine
           mpirun -n 4 driftmpi estimate locs.hdf5 -o drift.h5 --write-corrected locs_undrift.hdf5
           driftmpi estimate thunderstorm.csv -o drift.h5
+          mpirun -n 8 driftmpi estimate movie.tif -o drift.h5 --bin-t 10 --median 3
           driftmpi estimate locs.csv -o drift.h5 --columns x=xpos,y=ypos,frame=t --units px --pixel-size-nm 108
         """
     )
 
-    @Argument(help: "Localisation file: Picasso .hdf5 (with its .yaml), PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header (see --columns). Rows sorted by frame.")
+    @Argument(help: "Localisation file (Picasso .hdf5 with its .yaml, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header: see --columns; rows sorted by frame) or image stack (PYME .h5, .tif).")
     var input: String
 
     @OptionGroup(title: "Input tables")
