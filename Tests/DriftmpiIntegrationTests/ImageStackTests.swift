@@ -54,6 +54,14 @@ final class ImageStackTests: XCTestCase {
         for name in ["bin_t", "median", "clip_low", "tukey_alpha", "voxel_size_nm", "max_drift_px"] {
             XCTAssertNotNil(one.attributes[name], name)
         }
+        // Each segment against the sum of the others, and neighbours only.
+        for method in ["mcc", "dcc"] {
+            try run(["estimate", "stack.h5", "-o", "\(method).h5", "--method", method], ranks: 2)
+            let r = try DriftResult.read(path: Self.data + "/\(method).h5")
+            XCTAssertEqual(r.attributes["method"], .string(method))
+            let e = try rmsePx(r, truth: "stack_truth.csv")
+            XCTAssertLessThan(max(e.x, e.y), 0.01, "\(method): RMSE \(e) px")
+        }
     }
 
     func testTimeAndSpaceBinningStillGiveTheDriftAtEveryFrame() throws {
@@ -133,6 +141,16 @@ final class ImageStackTests: XCTestCase {
         XCTAssertLessThan(max(e.x, e.y), 0.02, "RMSE \(e)")
         // z is limited by structure cut off at the ends of a 12-slice stack (0.14 slices measured).
         XCTAssertLessThan(e.z, 0.2, "z RMSE \(e.z) slices")
+        // The same stack as an ImageJ hyperstack TIFF gives the same drift.
+        let pyme = try PYMEImageStack(path: Self.data + "/z.h5")
+        XCTAssertEqual(pyme.depth, 12)
+        let tiff = try TIFFStackWriter(path: Self.data + "/z.tif", width: 64, height: 64, depth: 12, timePoints: 24,
+                                       sampleType: .float32, voxelSizeNm: pyme.voxelSizeNm)
+        for t in 0..<24 { try tiff.append(timePoint: try pyme.read(timePoints: t..<(t + 1))) }
+        try tiff.close()
+        XCTAssertEqual(try TIFFStack(path: Self.data + "/z.tif").depth, 12)
+        try run(["estimate", "z.tif", "-o", "ztif.h5", "--max-drift-px", "8"], ranks: 2)
+        XCTAssertEqual(try DriftResult.read(path: Self.data + "/ztif.h5").drift, one.drift)
         // --dims 2 flattens each z-stack.
         try run(["estimate", "z.h5", "-o", "z2d.h5", "--max-drift-px", "8", "--dims", "2"])
         XCTAssertEqual(try DriftResult.read(path: Self.data + "/z2d.h5").attributes["dims"], .int(2))
