@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Drift from image stacks: accuracy against the simulator's truth (RMSE in pixels after removing a
+# constant offset), wall time on one rank and at 2 ranks, the drift left after correcting the stack,
+# and the drift found on the real PYME sample. Writes the table into docs/benchmarks.md.
+# A benchmark, not a test: CI does not run it.
+#
+#   bash bench/images.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+source bench/lib.sh
+bin=$(bench_binary)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$bin" simulate stack "$work/s.h5" --seed 1 > /dev/null                                  # 200 x 256 x 256, 100 nm px
+"$bin" simulate stack "$work/z.h5" --seed 2 --z-slices 16 --frames 60 --size 128 > /dev/null
+
+section="$work/section.md"
+{
+  echo "## Image stacks (bench/images.sh)"
+  echo
+  echo "Measured $(date -u +%Y-%m-%d) on: $(bench_machine); release build."
+  echo "Data: \`driftmpi simulate stack\` (2D: 200 time points of 256 x 256 pixels of 100 nm, 3000 sites,"
+  echo "300 nm largest drift, Poisson noise; 3D: 60 time points of 16 x 128 x 128, 100 nm slices). RMSE"
+  echo "per axis against the true drift at every time point after removing a constant offset, in pixels"
+  echo "(slices for z). Time: process start to result file."
+  echo
+  echo "| data | options | ranks | RMSE x (px) | RMSE y (px) | RMSE z (slices) | time (s) |"
+  echo "|---|---|---|---|---|---|---|"
+} > "$section"
+
+run() {  # data, label, ranks, estimate options...
+  local name=$1 label=$2 ranks=$3; shift 3
+  local start end out launcher=()
+  [ "$ranks" -gt 1 ] && launcher=(mpirun -n "$ranks")
+  start=$(date +%s%N)
+  out=$("${launcher[@]}" "$bin" estimate "$work/$name.h5" -o "$work/r.h5" --truth "$work/${name}_truth.csv" --quiet "$@")
+  end=$(date +%s%N)
+  local line x y z
+  line=$(echo "$out" | sed -n 's/^RMSE against the truth: .* = //p')
+  x=$(echo "$line" | sed -n 's/.*x \([0-9.]*\) px.*/\1/p')
+  y=$(echo "$line" | sed -n 's/.*y \([0-9.]*\) px.*/\1/p')
+  z=$(echo "$out" | sed -n 's/^RMSE against the truth: .*z \([0-9.]*\) nm.*/\1/p')
+  [ -n "$z" ] && z=$(awk -v v="$z" 'BEGIN { printf "%.4f", v / 100 }')
+  local ms=$(( (end - start) / 1000000 ))
+  printf '| %s | %s | %d | %s | %s | %s | %d.%02d |\n' "$name" "$label" "$ranks" "$x" "$y" "${z:--}" \
+    $(( ms / 1000 )) $(( ms % 1000 / 10 )) | tee -a "$section"
+}
+
+run s "defaults (RCC, window 5)" 1
+run s "defaults" 2
+run s "--method mcc" 1 --method mcc
+run s "--method dcc" 1 --method dcc
+run s "--bin-t 4" 1 --bin-t 4
+run s "--bin-x 2 --bin-y 2" 1 --bin-x 2 --bin-y 2
+run s "--median 3 --clip-high p99.9" 1 --median 3 --clip-high p99.9
+run z "3D, --max-drift-px 16" 1 --max-drift-px 16
+
+# The stack corrected, then re-estimated: the largest segment drift left.
+"$bin" estimate "$work/s.h5" -o "$work/d.h5" --quiet > /dev/null
+start=$(date +%s%N)
+"$bin" apply "$work/d.h5" "$work/s.h5" -o "$work/c.h5" --quiet > /dev/null
+end=$(date +%s%N)
+left=$("$bin" estimate "$work/c.h5" -o "$work/again.h5" --quiet | sed -n 's/.*largest segment drift x \([0-9.]*\), y \([0-9.]*\),.*/x \1, y \2/p')
+sample=$("$bin" estimate Tests/Fixtures/pyme/wormlike_simulated_images_with_drift.h5 -o "$work/pyme.h5" --quiet | head -1)
+{
+  echo
+  echo "Correcting the 2D stack (\`apply\`, Fourier shift, padding x2, 1 rank) took $(( (end - start) / 1000000 )) ms;"
+  echo "re-estimated, the corrected stack's largest segment drift is $left px."
+  echo
+  echo "The PYME plug-in's example image (\`Tests/Fixtures/pyme/wormlike_simulated_images_with_drift.h5\`,"
+  echo "10 images of 448 x 448 pixels of 20 nm): $sample. A plain numpy FFT cross-correlation of the"
+  echo "first and last images peaks at (38, 48) px. The plug-in's \`drift.npz\` beside it, estimated from"
+  echo "localisations, does not describe these images' time axis (its first 10 points reach only"
+  echo "(-416, -289) nm), so the two are not compared."
+  echo
+} >> "$section"
+bench_replace_section "## Image stacks (bench/images.sh)" "$section"
