@@ -56,6 +56,23 @@ public struct EstimatePipeline {
         self.communicator = communicator
     }
 
+    /// Writes the result file with every rank's part, the attributes and the phase timings so far
+    /// (maximum over ranks; a fixed list of phases, so every rank makes the same reductions).
+    func writeResult(_ part: DriftResultPart, attributes: [(String, AttributeValue)], timer: inout PhaseTimer,
+                     progress: Progress) throws {
+        let comm = communicator, o = options
+        var all = attributes
+        for name in Self.phaseNames where name != "write" {
+            all.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
+        }
+        try timer.measure("write") {
+            try CollectiveOutput(communicator: comm, path: o.output).write { tmp in
+                try DriftResultWriter.write(part, attributes: all, to: tmp, access: .parallel(communicator: comm.handle))
+            }
+        }
+        progress.say("wrote \(o.output)")
+    }
+
     /// Share of the correlation phases (forward transforms, correlations, peak fits) spent inside FFTW, all ranks.
     func fftwShare(_ timer: PhaseTimer) -> Double {
         let comm = communicator
@@ -290,16 +307,7 @@ public struct EstimatePipeline {
                        ("rank_bytes_sent", .string(usage.map { String($0.bytesSent) }.joined(separator: ","))),
                        ("rank_cpu_s", .string(usage.map { String(format: "%.3f", $0.cpuSeconds) }.joined(separator: ","))),
                        ("rank_peak_resident_mib", .string(usage.map { String(format: "%.0f", $0.peakMiB) }.joined(separator: ",")))]
-        // A fixed list of phases, so every rank makes the same reductions (a rank may have no work).
-        for name in Self.phaseNames where name != "write" {
-            attributes.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
-        }
-        try timer.measure("write") {
-            try CollectiveOutput(communicator: comm, path: o.output).write { tmp in
-                try DriftResultWriter.write(part, attributes: attributes, to: tmp, access: .parallel(communicator: comm.handle))
-            }
-        }
-        progress.say("wrote \(o.output)")
+        try writeResult(part, attributes: attributes, timer: &timer, progress: progress)
 
         // 7. The localisations with the drift removed, every rank writing its own rows.
         if let corrected = o.writeCorrected {

@@ -167,15 +167,7 @@ extension EstimatePipeline {
             attributes += [("truth", .string(URL(fileURLWithPath: path).standardizedFileURL.path)),
                            ("rmse_vs_truth_x_nm", .double(r.x)), ("rmse_vs_truth_y_nm", .double(r.y)), ("rmse_vs_truth_z_nm", .double(r.z))]
         }
-        for name in Self.phaseNames where name != "write" {
-            attributes.append(("timing_\(name)_s", .double(comm.allreduce(timer.seconds(name), .max))))
-        }
-        try timer.measure("write") {
-            try CollectiveOutput(communicator: comm, path: o.output).write { tmp in
-                try DriftResultWriter.write(part, attributes: attributes, to: tmp, access: .parallel(communicator: comm.handle))
-            }
-        }
-        progress.say("wrote \(o.output)")
+        try writeResult(part, attributes: attributes, timer: &timer, progress: progress)
         let range = solved.drift.reduce(SIMD3<Double>.zero) { pointwiseMax($0, pointwiseMax($1, -$1)) }
         let usage = RankUsage.gather(pairs: correlation.pairs.count, communicator: comm)
         return EstimateSummary(segments: segments, pairs: pairTotal, usedPairs: usedPairs, rows: t, dims: threeD ? 3 : 2,
