@@ -101,7 +101,8 @@ public enum Refinement {
                            zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
                            sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double],
-                           gatherBins: (([Int32]) -> [Int32])? = nil) -> RefinementResult {
+                           gatherBins: (([Int32]) -> [Int32])? = nil,
+                           onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
         // Every fine segment's frame range, centre and count, on every process.
         var info: [Double] = []
         for s in segments {
@@ -219,6 +220,7 @@ public enum Refinement {
                 largest = max(largest, (r * r).sum().squareRoot())
             }
             result.lastUpdateNm = largest
+            onPass?(result.passes, largest)
             for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0; supported[k] = false }
         }
         return result

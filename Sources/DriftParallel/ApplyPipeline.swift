@@ -17,6 +17,8 @@ public struct ApplyOptions: Sendable {
     public var pad: Double = 2
     public var floatOutput = false
     public var quiet = false
+    /// Progress as JSON lines on standard error (see `Progress`).
+    public var logJSON = false
 
     public init(drift: String, input: String, output: String) {
         self.drift = drift
@@ -50,7 +52,7 @@ public struct ApplyPipeline {
 
     public func run() throws -> ApplySummary {
         let comm = communicator, o = options
-        let progress = Progress(communicator: comm, quiet: o.quiet)
+        let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         try comm.collectively {
             for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
             try OutputPaths.check(OutputPaths.companions(of: o.output),

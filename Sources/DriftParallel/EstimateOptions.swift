@@ -64,6 +64,8 @@ public struct EstimateOptions: Sendable {
     /// Refine correlation peaks to the maximum of the continuous correlation (image stacks, whose
     /// peaks are not Gaussian; see `CrossCorrelator.refinedPeak`).
     public var continuousPeak = false
+    /// Progress as JSON lines on standard error (see `Progress`).
+    public var logJSON = false
     /// No progress lines.
     public var quiet: Bool = false
 

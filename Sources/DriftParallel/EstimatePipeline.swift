@@ -84,7 +84,7 @@ public struct EstimatePipeline {
     public mutating func run() throws -> EstimateSummary {
         let comm = communicator
         var o = options
-        let progress = Progress(communicator: comm, quiet: o.quiet)
+        let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         var timer = PhaseTimer()
 
         // Checks every rank can make alone, so they agree without talking.
@@ -224,7 +224,11 @@ public struct EstimatePipeline {
                 Refinement.run(locs: own, segments: fine, fieldWidthNm: fieldW, fieldHeightNm: fieldH,
                                zRange: grids.count > 1 ? zRange(of: own) ?? 0...0 : nil, baseDrift: coarseDrift,
                                options: o.refinement, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
-                               gatherBins: gatherBins ? { comm.allgatherv($0) } : nil)
+                               gatherBins: gatherBins ? { comm.allgatherv($0) } : nil,
+                               onPass: { pass, update in
+                                   progress.say(String(format: "refinement pass %d of at most %d: largest update %.3f nm (stops below %.1f)",
+                                                       pass, o.refinement.maxPasses, update, o.refinement.convergenceNm))
+                               })
             }
             if let r = refinement {
                 progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)", r.centres.count, r.passes, r.lastUpdateNm))

@@ -194,7 +194,9 @@ extension EstimatePipeline {
         }
         // Own segments: rows, count, centre, spectra and energies; spectra go on as soon as made.
         var local: [Double] = []
+        let transforms = progress.phase("render and transform", total: owned.count)
         for seg in owned {
+            defer { transforms.advance() }
             let made = timer.measure("render") { source(seg) }
             local += [made.count, made.centre]
             for c in 0..<nc {
@@ -216,6 +218,7 @@ extension EstimatePipeline {
         let counts = (0..<s).map { Int(info[stride * $0]) }
         let centres = (0..<s).map { info[stride * $0 + 1] }
         let energy = (0..<nc).map { c in (0..<s).map { info[stride * $0 + 2 + c] } }
+        transforms.finish()
         progress.say("rendered and transformed \(s) segments (\(owned.count) on rank \(comm.rank))")
         // Peak fits are timed apart from the correlations; the time inside FFTW is kept too.
         defer {
@@ -235,7 +238,11 @@ extension EstimatePipeline {
         }
 
         // The shift of segment j relative to segment i (i < j), from their spectra on every channel.
+        // Rank 0's own pairs stand for everyone's (ring steps share them out about equally).
+        let correlations = progress.phase("correlate pairs", total: owned.reduce(0) { $0 + schedule.partners(of: $1).count })
+        defer { correlations.finish() }
         func measure(_ i: Int, _ j: Int, _ si: [Spectrum], _ sj: [Spectrum]) -> PairShift {
+            correlations.advance()
             guard min(counts[i], counts[j]) >= o.minSegmentLocalisations else { return PairShift(i: i, j: j, shift: .zero, weight: 0, used: false) }
             let peaks = (0..<nc).map { channels[$0].correlator.shift(from: si[$0], to: sj[$0]) }
             return pairShift(i, j, counts: counts, peaks: peaks, energies: (energy[0][i], energy[0][j]), grids: grids)

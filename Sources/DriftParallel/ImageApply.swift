@@ -9,7 +9,7 @@ extension ApplyPipeline {
     /// rank order). Integer samples are rounded and clipped to the input's type unless `floatOutput`.
     func runImages() throws -> ApplySummary {
         let comm = communicator, o = options
-        let progress = Progress(communicator: comm, quiet: o.quiet)
+        let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         let stack = try comm.collectively { try ImageStacks.open(o.input, access: .parallel(communicator: comm.handle)) }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift, pixelsOf: (stack.voxelSizeNm, o.input)) }
         let ext = (o.output as NSString).pathExtension.lowercased()
@@ -50,6 +50,7 @@ extension ApplyPipeline {
         // Batches of time points, the same number on every rank (collective writes).
         let batch = 32
         let batches = Int(comm.allreduce(Int64((own.count + batch - 1) / batch), .max))
+        let moving = progress.phase("shift time points", total: own.count)
         try CollectiveOutput(communicator: comm, path: o.output).write { tmp in
             if toTIFF {
                 // Ranks append their pages in turn; the first creates the file with the whole stack's layout.
@@ -65,6 +66,7 @@ extension ApplyPipeline {
                             let n = stack.voxelsPerTimePoint
                             for (i, tp) in part.enumerated() {
                                 try writer.append(timePoint: corrected(tp - own.lowerBound, Array(raw[(i * n)..<((i + 1) * n)])))
+                                moving.advance()
                             }
                         }
                         try writer.close()
@@ -83,11 +85,13 @@ extension ApplyPipeline {
                     let raw = part.isEmpty ? [] : try stack.read(timePoints: part)
                     let n = stack.voxelsPerTimePoint
                     let volumes = part.enumerated().map { i, tp in corrected(tp - own.lowerBound, Array(raw[(i * n)..<((i + 1) * n)])) }
+                    moving.advance(volumes.count)
                     try file.write(timePoints: volumes, from: part.lowerBound)
                 }
                 try file.close()
             }
         }
+        moving.finish()
         progress.say("wrote \(o.output)")
         return ApplySummary(rows: t, format: stack.formatName, correctedZ: moveZ, held: comm.allreduce(outside ? 1 : 0, .max) > 0,
                             isImageStack: true)

@@ -30,7 +30,7 @@ extension EstimatePipeline {
     /// records its voxel size, at every raw time point.
     func runImages() throws -> EstimateSummary {
         let comm = communicator, o = options, pre = o.image
-        let progress = Progress(communicator: comm, quiet: o.quiet)
+        let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         var timer = PhaseTimer()
         progress.say("reading \(o.input)")
         let stack = try comm.collectively { try ImageStacks.open(o.input, access: .parallel(communicator: comm.handle)) }
@@ -61,7 +61,10 @@ extension EstimatePipeline {
         let images: [Int: [Float]] = try comm.collectively {
             try timer.measure("read") {
                 var out: [Int: [Float]] = [:]
+                let reading = progress.phase("read and prepare time points", total: owned.count)
+                defer { reading.finish() }
                 for seg in owned {
+                    defer { reading.advance() }
                     let s = segmentation.segments[seg]
                     let raw = try stack.read(timePoints: s.firstFrame..<(s.lastFrame + 1))
                     let n = stack.voxelsPerTimePoint

@@ -80,3 +80,22 @@ final class OwnershipTests: XCTestCase {
         }
     }
 }
+
+/// Progress's pieces that need no MPI: durations and JSON lines.
+final class ProgressFormatTests: XCTestCase {
+    func testDurations() {
+        XCTAssertEqual(Progress.duration(0.4), "0 s")
+        XCTAssertEqual(Progress.duration(42), "42 s")
+        XCTAssertEqual(Progress.duration(73), "1 min 13 s")
+        XCTAssertEqual(Progress.duration(245), "4 min 05 s")
+        XCTAssertEqual(Progress.duration(7380), "2 h 03 min")
+    }
+
+    func testJSONLines() throws {
+        let line = Progress.json(["t_s": .number(1.5), "event": .string("message"), "text": .string("a \"quoted\" path/x")])
+        XCTAssertEqual(line, #"{"t_s":1.500,"event":"message","text":"a \"quoted\" path/x"}"#)
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["text"] as? String, "a \"quoted\" path/x")
+        XCTAssertEqual(Progress.json(["eta_s": .number(.infinity)]), #"{"eta_s":null}"#)
+    }
+}
