@@ -11,4 +11,7 @@ swift build --build-tests
 # The integration tests run the release build, as users do (the refinement is slow unoptimised).
 swift build -c release
 export DRIFTMPI_BIN="$(swift build -c release --show-bin-path)/driftmpi"
-swift test --skip-build --disable-swift-testing   # XCTest only: its summary is the closing line
+swift test --skip-build --disable-swift-testing   # XCTest only (Swift Testing has no tests here)
+# The Slurm job scripts in jobs/ on a one-node Slurm cluster started here (installs slurm-wlm and
+# munge if missing; root or sudo; about 15 s). Its line "slurm-test: N passed, 0 failed" closes the run.
+bash scripts/slurm-test.sh
