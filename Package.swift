@@ -28,14 +28,17 @@ let package = Package(
         // libtiff, to read and write multi-page TIFF image stacks (classic and BigTIFF).
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
+        // librsvg (with cairo), to render plots (SVG) into PNG images.
+        .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0",
+                       providers: [.apt(["librsvg2-dev"])]),
         // The C macros Swift cannot import (MPI_COMM_WORLD, H5P_DEFAULT, ...), returned from functions.
         .target(name: "CDriftShim", dependencies: ["CMPI", "CHDF5"]),
 
         // Pure Swift algorithms: no MPI, no files.
         .target(name: "DriftCore", dependencies: ["CFFTW", "CLAPACK"]),
-        // File formats: Picasso, result files, CSV, NumPy archives, TIFF stacks. All HDF5, zip and TIFF calls live here.
+        // File formats: Picasso, result files, CSV, NumPy archives, TIFF stacks, plots. All HDF5, zip, TIFF and librsvg calls live here.
         .target(name: "DriftIO", dependencies: [
-            "DriftCore", "CHDF5", "CDriftShim", "CZip", "CTIFF",
+            "DriftCore", "CHDF5", "CDriftShim", "CZip", "CTIFF", "CRSVG",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Communicator, segment ownership, the parallel pipeline and collective output. All MPI calls live here.

@@ -10,6 +10,8 @@ DRIFTMPI_PACKAGES=(
   liblapacke-dev liblapack-dev libblas-dev   # LAPACK for the least-squares solve and splines
   libzip-dev                          # libzip (pkg-config libzip): NumPy .npz archives (import-pyme)
   libtiff-dev                         # libtiff (pkg-config libtiff-4): TIFF image stacks
+  librsvg2-dev                        # librsvg + cairo (pkg-config librsvg-2.0): plot --png renders the SVG
+  fonts-dejavu-core                   # DejaVu Sans, the plots' font (PNG text needs an installed font)
 )
 
 missing=()

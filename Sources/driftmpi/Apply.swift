@@ -55,6 +55,12 @@ struct Apply: ParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
+    @Flag(name: .customLong("log-json"), help: "Progress as one JSON object per line on standard error (messages, and phases with done, total, percent and ETA), for scripts.")
+    var logJSON = false
+
+    @Option(name: .customLong("summary"), help: "Also write a JSON summary of the run to this file (input, output, parameters, figures, timings, ranks, wall time; rank 0, after the run).")
+    var summaryPath: String?
+
     func validate() throws {
         guard extrapolate == "error" || extrapolate == "hold" else { throw ValidationError("--extrapolate must be error or hold") }
         guard pad >= 1, pad <= 8 else { throw ValidationError("--pad must be between 1 and 8") }
@@ -68,7 +74,9 @@ struct Apply: ParsableCommand {
         o.pad = pad
         o.floatOutput = floatOutput
         o.quiet = quiet
+        o.logJSON = logJSON
         let summary = try ApplyPipeline(options: o, communicator: comm).run()
+        if let path = summaryPath { try CommandSummary.write(apply: summary, command: self, to: path) }
         guard comm.isRoot else { return }
         let what = summary.isImageStack ? "time points" : "localisations"
         print("\(summary.rows) \(what) (\(summary.format)) corrected in x, y\(summary.correctedZ ? " and z" : ""): \(output)"

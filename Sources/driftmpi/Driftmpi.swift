@@ -18,6 +18,6 @@ struct Driftmpi: ParsableCommand {
         exits, one message is printed); 64 the command line is not understood.
         """,
         version: DriftmpiVersion.string,
-        subcommands: [Simulate.self, Estimate.self, Apply.self, Drift.self]
+        subcommands: [Simulate.self, Estimate.self, Apply.self, Drift.self, Inspect.self, Plot.self]
     )
 }

@@ -113,6 +113,15 @@ struct Estimate: ParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
+    @Flag(name: .customLong("log-json"), help: "Progress as one JSON object per line on standard error (messages, and phases with done, total, percent and ETA), for scripts.")
+    var logJSON = false
+
+    @Option(name: .customLong("summary"), help: "Also write a JSON summary of the run to this file (input, output, parameters, figures, timings, ranks, wall time; rank 0, after the run).")
+    var summaryPath: String?
+
+    @Flag(help: "Also plot the drift beside the result: RESULT.svg and RESULT.png (see 'driftmpi plot').")
+    var plot = false
+
     func validate() throws {
         guard window == "all" || (Int(window).map { $0 >= 1 } ?? false) else {
             throw ValidationError("--window must be a whole number >= 1 or 'all'")
@@ -169,10 +178,20 @@ struct Estimate: ParsableCommand {
         o.refinement.minLocalisations = refineLocs
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
         o.quiet = quiet
+        o.logJSON = logJSON
         o.writeCorrected = writeCorrected
         o.maxRenderMB = maxRenderMB
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
+        if let path = summaryPath { try CommandSummary.write(estimate: summary, command: self, to: path) }
+        if plot {
+            // Rank 0 draws; every rank learns whether it worked.
+            try comm.collectively {
+                guard comm.isRoot else { return }
+                let stem = (output as NSString).deletingPathExtension
+                try DriftPlot.write(try DriftResult.read(path: output), resultPath: output, svgPath: stem + ".svg", pngPath: stem + ".png")
+            }
+        }
         guard comm.isRoot else { return }
         let r = summary.driftRange
         if summary.unit == "px" {

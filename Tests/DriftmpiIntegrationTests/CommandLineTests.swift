@@ -31,4 +31,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(failure.status, 1)
         XCTAssertEqual(failure.errorLines, ["driftmpi: error: /no/such/file.hdf5: no such file"])
     }
+
+    func testEstimatePlotsBesideTheResult() throws {
+        let dir = try simulatedDirectory("plot-beside", seed: 13)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "run1.h5", "--plot", "--quiet"], ranks: 2, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let svg = try String(contentsOfFile: dir + "/run1.svg", encoding: .utf8)
+        XCTAssertTrue(svg.contains("Drift of sim.hdf5"))
+        let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/run1.png"))
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
 }
