@@ -57,10 +57,20 @@ public enum DriftCombination {
         if let k = bases.indices.first(where: { bases[$0] != bases[0] }) {
             throw HDF5Error(sources[k].path, "frame_base \(bases[k]) differs from \(sources[0].path)'s \(bases[0]): the curves number frames differently")
         }
+        // Units must agree too (nm, or pixels of the same stack); nm values of pixel drifts add up as well.
+        if let k = sources.indices.first(where: { sources[$0].result.unit != sources[0].result.unit }) {
+            throw HDF5Error(sources[k].path, "the drift is in \(sources[k].result.unit), but \(sources[0].path)'s is in \(sources[0].result.unit)")
+        }
         let threeD = sources.contains { $0.result.attributes["dims"] == .int(3) } || drift.contains { $0.z != 0 }
         var r = DriftResult()
         r.frames = frames
         r.drift = drift
+        r.unit = sources[0].result.unit
+        if r.unit == "px", sources.allSatisfy({ $0.result.driftNm.count == $0.result.frames.count }) {
+            r.driftNm = frames.map { f in
+                sources.reduce(SIMD3<Double>.zero) { $0 + value(frames: $1.result.frames, drift: $1.result.driftNm, at: f) }
+            }
+        }
         var a: [String: AttributeValue] = [
             "command": .string("combine"),
             "created": .string(created),
@@ -71,6 +81,7 @@ public enum DriftCombination {
             "source_count": .int(Int64(sources.count)),
             "frames": .int(Int64(frames.count)),
             "dims": .int(threeD ? 3 : 2),
+            "unit": .string(sources[0].result.unit),
         ]
         if sources.contains(where: { $0.result.attributes["frame_base"] != nil }) { a["frame_base"] = .int(bases[0]) }
         for (k, s) in sources.enumerated() {

@@ -9,6 +9,8 @@ public enum DriftFile {
         var p = DriftResultPart(totalFrames: r.frames.count, totalSegments: r.segmentCentreFrame.count, totalPairs: r.pairI.count)
         p.frames = r.frames
         p.drift = r.drift
+        p.unit = r.unit
+        p.driftNm = r.driftNm.count == r.frames.count && !r.driftNm.isEmpty ? r.driftNm : nil
         p.segmentFirstFrame = r.segmentFirstFrame
         p.segmentLastFrame = r.segmentLastFrame
         p.segmentCentreFrame = r.segmentCentreFrame

@@ -116,10 +116,16 @@ public enum DriftSmoothing {
             if let v = source.attributes[name] { a["source_\(name)"] = v }
         }
         // The frames and axes are the input's: keep how it numbers them and its dimensionality.
-        for name in ["frame_base", "first_frame", "dims"] {
+        for name in ["frame_base", "first_frame", "dims", "unit", "voxel_size_nm"] {
             if let v = source.attributes[name] { a[name] = v }
         }
         r.attributes = a
+        // A drift in pixels (image stacks) is given in nm too when the voxel size is known.
+        r.driftNm = []
+        if r.unit == "px", case .string(let text)? = source.attributes["voxel_size_nm"] {
+            let v = text.split(separator: ",").compactMap { Double($0) }
+            if v.count == 3 { r.driftNm = drift.map { $0 * SIMD3(v[0], v[1], v[2]) } }
+        }
         return r
     }
 }

@@ -17,7 +17,7 @@ final class ImageStackTests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String], ranks: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws -> DriftmpiProcess.Outcome {
-        let r = try DriftmpiProcess.run(args + (args.first == "simulate" ? [] : ["--quiet"]), ranks: ranks, in: Self.data, timeout: 300)
+        let r = try DriftmpiProcess.run(args + (["simulate", "drift"].contains(args.first ?? "") ? [] : ["--quiet"]), ranks: ranks, in: Self.data, timeout: 300)
         XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)", file: file, line: line)
         return r
     }
@@ -128,6 +128,21 @@ final class ImageStackTests: XCTestCase {
         let mean = residual.reduce(.zero, +) / Double(residual.count)
         let rms = (residual.map { ($0 - mean) * ($0 - mean) }.reduce(.zero, +) / Double(residual.count)).squareRoot()
         XCTAssertLessThan(max(rms.x, rms.y), 1.5, "nm left in the localisations: \(rms)")
+    }
+
+    /// Drift files in pixels stay in pixels through `drift smooth` and `drift combine`, with nm beside them.
+    func testPixelDriftFilesKeepTheirUnit() throws {
+        try simulated()
+        try run(["estimate", "stack.h5", "-o", "px.h5"])
+        try run(["drift", "smooth", "px.h5", "-o", "px_smooth.h5", "--smoothing", "10"])
+        try run(["drift", "combine", "px.h5", "px_smooth.h5", "-o", "px_sum.h5"])
+        for name in ["px_smooth.h5", "px_sum.h5"] {
+            let r = try DriftResult.read(path: Self.data + "/" + name)
+            XCTAssertEqual(r.unit, "px", name)
+            XCTAssertEqual(r.driftNm.count, r.drift.count, name)
+            XCTAssertEqual(r.driftNm[120].y, r.drift[120].y * 100, accuracy: 1e-9, name)
+        }
+        try run(["apply", "px_smooth.h5", "stack_locs.hdf5", "-o", "locs_smooth.hdf5"])
     }
 
     func testZStacksGiveZDrift() throws {
