@@ -65,14 +65,17 @@ public enum DriftFile {
 
     /// The drift as CSV text: header `frame,dx_nm,dy_nm,dz_nm`, one row per frame of `/drift/frame`,
     /// 4 decimals (the simulator's truth CSV, `TruthCSV`). Runs of consecutive frames are written by
-    /// `TruthCSV.text`; a gap in the frame numbers starts a new run.
+    /// `TruthCSV.text`; a gap in the frame numbers starts a new run. A drift in pixels (image stacks) is
+    /// written in nm when the file has it (`/drift/xyz_nm`), else in pixels under `dx_px,dy_px,dz_px`.
     public static func csvText(_ r: DriftResult) -> String {
-        var out = "frame,dx_nm,dy_nm,dz_nm\n"
+        let inPixels = r.unit == "px" && r.driftNm.count != r.frames.count
+        let values = r.unit == "px" && !inPixels ? r.driftNm : r.drift
+        var out = inPixels ? "frame,dx_px,dy_px,dz_px\n" : "frame,dx_nm,dy_nm,dz_nm\n"
         var start = 0
         while start < r.frames.count {
             var end = start + 1
             while end < r.frames.count, r.frames[end] == r.frames[end - 1] + 1 { end += 1 }
-            let run = TruthCSV.text(drift: Array(r.drift[start..<end]), firstFrame: Int(r.frames[start]))
+            let run = TruthCSV.text(drift: Array(values[start..<end]), firstFrame: Int(r.frames[start]))
             out += run.drop { $0 != "\n" }.dropFirst()  // without its header
             start = end
         }
