@@ -141,9 +141,7 @@ extension EstimatePipeline {
     /// first grid, z from the second (3D); the peak quality and so the weight from the first.
     func correlate(locs: Localisations, segmentation: Segmentation, schedule: PairSchedule, ownership: Ownership,
                    grids: [RenderGrid], timer: inout PhaseTimer, progress: Progress) throws -> CorrelationOutcome {
-        let o = options, comm = communicator
-        let owned = ownership.segments(of: comm.rank)
-        let s = segmentation.count
+        let o = options
         if let limit = o.maxRenderMB, Double(grids[0].binCount) * 4 / 1_048_576 > limit {
             guard grids.count == 1, o.method != .mcc else {
                 throw CollectiveFailure(message: "\(o.input): a \(grids[0].width) x \(grids[0].height) render exceeds --max-render-mb \(limit); ranks transform such renders together only for 2D RCC or DCC (use --dims 2, or a larger --bin-nm or --max-render-mb)", rank: 0)
