@@ -50,3 +50,44 @@ hid_t driftshim_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
 hid_t driftshim_h5t_native_int16(void) { return H5T_NATIVE_INT16; }
 hid_t driftshim_h5t_std_u16le(void) { return H5T_STD_U16LE; }
 hid_t driftshim_h5t_std_i16le(void) { return H5T_STD_I16LE; }
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DRIFTSHIM_TEMPORARIES 16
+static char driftshim_temporaries[DRIFTSHIM_TEMPORARIES][4096];
+static volatile sig_atomic_t driftshim_used[DRIFTSHIM_TEMPORARIES];
+
+void driftshim_register_temporary(const char *path) {
+    for (int k = 0; k < DRIFTSHIM_TEMPORARIES; k++) {
+        if (!driftshim_used[k]) {
+            strncpy(driftshim_temporaries[k], path, sizeof driftshim_temporaries[k] - 1);
+            driftshim_temporaries[k][sizeof driftshim_temporaries[k] - 1] = 0;
+            driftshim_used[k] = 1;
+            return;
+        }
+    }
+}
+
+void driftshim_unregister_temporary(const char *path) {
+    for (int k = 0; k < DRIFTSHIM_TEMPORARIES; k++) {
+        if (driftshim_used[k] && strcmp(driftshim_temporaries[k], path) == 0) { driftshim_used[k] = 0; return; }
+    }
+}
+
+static void driftshim_on_termination(int sig) {
+    for (int k = 0; k < DRIFTSHIM_TEMPORARIES; k++) {
+        if (driftshim_used[k]) unlink(driftshim_temporaries[k]);
+    }
+    _exit(128 + sig);
+}
+
+void driftshim_install_termination_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = driftshim_on_termination;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+}

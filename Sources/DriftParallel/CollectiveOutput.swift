@@ -17,7 +17,9 @@ public struct CollectiveOutput {
         let comm = communicator
         let token = comm.broadcast(String(UInt32.random(in: 0...UInt32.max), radix: 16))
         let tmp = AtomicOutput.temporaryPath(for: path, token: token)
+        AtomicOutput.track(temporary: tmp)
         do {
+            try FaultInjection.check("write", rank: comm.rank)
             try body(tmp)
         } catch {
             // A failure inside parallel HDF5 can leave the other ranks waiting in a collective call, so
@@ -27,6 +29,8 @@ public struct CollectiveOutput {
             comm.abort(code: 1)
         }
         comm.barrier()
+        // Only rank 0 renames; the others stop tracking the name.
+        if !comm.isRoot { AtomicOutput.untrack(temporary: tmp) }
         let renamed: Error? = comm.isRoot ? Result { try AtomicOutput.commit(temporary: tmp, to: path) }.error : nil
         try comm.agree(renamed)
     }

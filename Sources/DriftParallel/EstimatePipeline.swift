@@ -115,6 +115,7 @@ public struct EstimatePipeline {
         // the rows of each segment.
         let frameBlock: [Int64] = try comm.collectively {
             try timer.measure("read") {
+                try FaultInjection.check("read", rank: comm.rank)
                 let n = file.rowCount
                 let lo = comm.rank * n / comm.size, hi = (comm.rank + 1) * n / comm.size
                 return Array(try file.checkFramesSorted(rows: lo..<min(n, hi + 1)).prefix(hi - lo))
@@ -165,6 +166,7 @@ public struct EstimatePipeline {
         progress.say("\(totalRows) localisations, \(geometry.frameCount) frames, \(s) \(o.method.rawValue.uppercased()) segments, \(gridText), \(comm.size) ranks")
 
         // 3. Render, transform and correlate.
+        try comm.collectively { try FaultInjection.check("render", rank: comm.rank) }
         let correlation = try correlate(locs: locs, segmentation: segmentation, schedule: schedule, ownership: ownership,
                                         grids: grids, timer: &timer, progress: progress)
 
@@ -180,6 +182,7 @@ public struct EstimatePipeline {
         guard active.filter({ $0 }).count >= 2 else {
             throw CollectiveFailure(message: "\(o.input): fewer than 2 segments hold \(o.minSegmentLocalisations) localisations or more; use longer segments (or a smaller --min-segment-locs)", rank: 0)
         }
+        try comm.collectively { try FaultInjection.check("correlate", rank: comm.rank) }
         let solved = try timer.measure("solve") { try solveOnRoot(pairs: correlation.pairs, schedule: schedule, active: active, sparse: sparse) }
         let segmentDrift = solved.drift, segmentSigma = solved.sigma
         // The result lists the pairs in (i, j) order, each rank writing an equal share.
@@ -204,6 +207,7 @@ public struct EstimatePipeline {
         var refinement: RefinementResult?
         var fineRange = 0..<0
         if o.refine {
+            try comm.collectively { try FaultInjection.check("refine", rank: comm.rank) }
             let own = locs.rows(ownRows)
             var fine: [FineSegment] = []
             for seg in owned {

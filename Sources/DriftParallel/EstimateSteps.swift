@@ -462,6 +462,7 @@ extension EstimatePipeline {
         let gathered = comm.gatherv(pairs.flatMap(\.packed))
         let s = schedule.segmentCount
         let solution: [Double] = try comm.collectively {
+            try FaultInjection.check("solve", rank: comm.rank)
             guard comm.isRoot else { return [] }
             // Compact numbering of the active segments (MCC's reference node after them).
             var index = [Int](repeating: -1, count: s)

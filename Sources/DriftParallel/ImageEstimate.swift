@@ -60,6 +60,7 @@ extension EstimatePipeline {
         // Each rank reads and prepares its own segments' time points (2D from z-stacks: their mean).
         let images: [Int: [Float]] = try comm.collectively {
             try timer.measure("read") {
+                try FaultInjection.check("read", rank: comm.rank)
                 var out: [Int: [Float]] = [:]
                 let reading = progress.phase("read and prepare time points", total: owned.count)
                 defer { reading.finish() }

@@ -26,8 +26,10 @@ struct DriftmpiProcess {
     }
 
     /// `driftmpi args` on `ranks` MPI processes (ranks 0: without mpirun), in `directory`, stopped
-    /// after `timeout` seconds.
-    static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120) throws -> Outcome {
+    /// after `timeout` seconds, with `environment` added to this process's; `whileRunning` is called
+    /// with the child's process id once it has started (on another thread).
+    static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120,
+                    environment: [String: String] = [:], whileRunning: (@Sendable (pid_t) -> Void)? = nil) throws -> Outcome {
         let exe = executable
         guard FileManager.default.isExecutableFile(atPath: exe) else {
             XCTFail("driftmpi is not built at \(exe): run 'swift build' before 'swift test'")
@@ -45,6 +47,7 @@ struct DriftmpiProcess {
         env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        env.merge(environment) { $1 }
         p.environment = env
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
@@ -70,6 +73,11 @@ struct DriftmpiProcess {
         }
         let start = Date()
         try p.run()
+        if let action = whileRunning {
+            let pid = p.processIdentifier
+            group.enter()
+            DispatchQueue.global().async { action(pid); group.leave() }
+        }
         var timedOut = false
         while p.isRunning {
             if Date().timeIntervalSince(start) > timeout {

@@ -54,4 +54,11 @@ hid_t driftshim_h5t_c_s1(void);
 size_t driftshim_h5t_variable(void);
 /// Turns HDF5's automatic error printing off for the default error stack.
 void driftshim_h5_silence_errors(void);
+
+/// Temporary output files being written: a SIGTERM or SIGINT (Slurm's time limit, scancel, Ctrl-C)
+/// removes them before the process exits with 128 + the signal (async-signal-safe: only unlink and
+/// _exit run in the handler). At most 16 at a time; paths up to 4095 bytes.
+void driftshim_register_temporary(const char *path);
+void driftshim_unregister_temporary(const char *path);
+void driftshim_install_termination_handler(void);
 #endif

@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+/// A failure on one rank ends every rank, quickly, with one message and no output: injected in
+/// every phase (`DRIFTMPI_FAULT=RANK:PHASE`), a rank killed with SIGKILL, and the job stopped with
+/// SIGTERM as Slurm does at the time limit.
+final class CollectiveFailureTests: XCTestCase {
+    static let data: String = {
+        let dir = NSTemporaryDirectory() + "driftmpi-faults-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    override class func tearDown() { try? FileManager.default.removeItem(atPath: data) }
+
+    func simulated() throws {
+        guard !FileManager.default.fileExists(atPath: Self.data + "/sim.hdf5") else { return }
+        let r = try DriftmpiProcess.run(["simulate", "locs", "sim.hdf5", "--frames", "8000", "--sites", "2000", "--seed", "3"], in: Self.data)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func outputs(_ stem: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: Self.data).filter { $0.contains(stem) }
+    }
+
+    func testAFaultInAnyPhaseEndsEveryRank() throws {
+        try simulated()
+        for phase in ["read", "render", "correlate", "solve", "refine", "write"] {
+            let out = "fault-\(phase)"
+            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", out + ".h5", "--segment-frames", "400", "--quiet"],
+                                            ranks: 3, in: Self.data, timeout: 30, environment: ["DRIFTMPI_FAULT": "1:\(phase)"])
+            XCTAssertFalse(r.timedOut, "\(phase): hung")
+            XCTAssertLessThan(r.seconds, 10, phase)
+            XCTAssertNotEqual(r.status, 0, phase)
+            XCTAssertEqual(r.errorLines, ["driftmpi: error: DRIFTMPI_FAULT: injected failure on rank 1 in phase \(phase)"],
+                           "\(phase): \(r.stderr)")
+            XCTAssertEqual(try outputs(out), [], "\(phase): output left behind")
+        }
+        // The same run without the fault succeeds.
+        let ok = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "nofault.h5", "--segment-frames", "400", "--quiet"],
+                                         ranks: 3, in: Self.data, timeout: 60)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
+    /// A rank that dies (SIGKILL, the out-of-memory killer) ends the job: mpirun stops the others.
+    func testAKilledRankEndsTheJob() throws {
+        try simulated()
+        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "killed.h5", "--segment-frames", "400", "--quiet"],
+                                        ranks: 3, in: Self.data, timeout: 60,
+                                        whileRunning: { pid in
+                                            // Wait until the ranks run, then kill one of them.
+                                            for _ in 0..<100 {
+                                                let ranks = Self.children(named: "driftmpi", of: pid)
+                                                if ranks.count == 3 { usleep(300_000); kill(ranks[1], SIGKILL); return }
+                                                usleep(50_000)
+                                            }
+                                        })
+        XCTAssertFalse(r.timedOut, "the job hung after a rank was killed")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Self.data + "/killed.h5"))
+    }
+
+    /// SIGTERM (Slurm's time limit, scancel) stops every rank and leaves no partial or temporary file.
+    func testTerminationLeavesNoPartialOutput() throws {
+        let big = Self.data + "/big.hdf5"
+        if !FileManager.default.fileExists(atPath: big) {
+            let s = try DriftmpiProcess.run(["simulate", "locs", "big.hdf5", "--frames", "40000", "--sites", "10000", "--seed", "5"], in: Self.data)
+            XCTAssertEqual(s.status, 0, s.stderr)
+        }
+        for delay in [300_000, 2_500_000, 5_000_000] as [useconds_t] {
+            let r = try DriftmpiProcess.run(["estimate", "big.hdf5", "-o", "term.h5", "--write-corrected", "term_fixed.hdf5", "--quiet"],
+                                            ranks: 2, in: Self.data, timeout: 60,
+                                            whileRunning: { pid in usleep(delay); kill(pid, SIGTERM) })
+            XCTAssertFalse(r.timedOut)
+            XCTAssertNotEqual(r.status, 0)
+            let left = try outputs("term")
+            XCTAssertEqual(left, [], "after \(delay) us")
+        }
+    }
+
+    /// Process ids of the processes named `name` among the descendants of `pid`, in id order.
+    static func children(named name: String, of pid: pid_t) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var parent: [pid_t: pid_t] = [:], command: [pid_t: String] = [:]
+        for e in entries {
+            guard let p = pid_t(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            command[p] = String(stat[stat.index(after: open)..<close])
+            let rest = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            if rest.count > 1, let pp = pid_t(rest[1]) { parent[p] = pp }
+        }
+        func descends(_ p: pid_t) -> Bool {
+            var q = p
+            for _ in 0..<16 { guard let pp = parent[q] else { return false }; if pp == pid { return true }; q = pp }
+            return false
+        }
+        return command.keys.filter { command[$0] == name && descends($0) }.sorted()
+    }
+}
