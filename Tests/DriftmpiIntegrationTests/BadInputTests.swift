@@ -19,15 +19,66 @@ final class BadInputTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
-    func check(input: String, problem: String, ranks: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let r = try DriftmpiProcess.run(["estimate", input, "-o", "result.h5"], ranks: ranks, in: dir, timeout: 30)
+    func check(input: String, problem: String, ranks: Int, options: [String] = [], output: String = "result.h5",
+               file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let r = try DriftmpiProcess.run(["estimate", input, "-o", output] + options, ranks: ranks, in: dir, timeout: 30)
         XCTAssertFalse(r.timedOut, "hung at \(ranks) ranks", file: file, line: line)
         XCTAssertLessThan(r.seconds, 20, file: file, line: line)
         XCTAssertNotEqual(r.status, 0, file: file, line: line)
-        XCTAssertEqual(r.errorLines, ["driftmpi: error: \(input): \(problem)"], "stderr: \(r.stderr)", file: file, line: line)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/result.h5"), file: file, line: line)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("result") }
-        XCTAssertEqual(leftovers, [], file: file, line: line)
+        // The message names the file at fault (the input unless `problem` starts with another file's name).
+        let expected = "driftmpi: error: " + (problem.hasPrefix("@") ? String(problem.dropFirst()) : input + ": " + problem)
+        XCTAssertEqual(r.errorLines.count, 1, "stderr: \(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.errorLines.first?.hasPrefix(expected) ?? false, "\(r.errorLines) does not start with \(expected)", file: file, line: line)
+        // Nothing written, nothing changed.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), before, file: file, line: line)
+    }
+
+    /// The catalogue of bad inputs and options, each at 1 and 3 ranks.
+    func testBadInputCatalogue() throws {
+        var p = SimulationParameters()
+        p.frames = 3000
+        p.sites = 800
+        try PicassoWriter.write(Simulator.run(p), to: dir + "/sim.hdf5", generator: [])
+        FileManager.default.createFile(atPath: dir + "/empty.hdf5", contents: Data())
+        for name in ["nopx", "badyaml"] { try FileManager.default.copyItem(atPath: dir + "/sim.hdf5", toPath: dir + "/\(name).hdf5") }
+        try "Frames: 3000\nWidth: 256\nHeight: 256\n".write(toFile: dir + "/nopx.yaml", atomically: true, encoding: .utf8)
+        try "Frames: [3000\nWidth: : 256\n".write(toFile: dir + "/badyaml.yaml", atomically: true, encoding: .utf8)
+        try "frame,x,y\n-1,100,100\n0,200,200\n".write(toFile: dir + "/negframe.csv", atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1.5,200,200\n".write(toFile: dir + "/halfframe.csv", atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1,nan,200\n".write(toFile: dir + "/nan.csv", atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1,inf,200\n".write(toFile: dir + "/inf.csv", atomically: true, encoding: .utf8)
+        try ("frame,x,y\n" + (0..<3000).map { "5,\(($0 * 37) % 10000),\(($0 * 91) % 10000)" }.joined(separator: "\n") + "\n")
+            .write(toFile: dir + "/oneframe.csv", atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1500,9000,9000\n2999,5000,5000\n".write(toFile: dir + "/few.csv", atomically: true, encoding: .utf8)
+        try Data([0x00, 0xff, 0x13, 0x37, 0x0a, 0x00]).write(to: URL(fileURLWithPath: dir + "/binary.csv"))
+        let cases: [(input: String, problem: String, options: [String], output: String)] = [
+            ("empty.hdf5", "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)", [], "result.h5"),
+            ("binary.csv", "no column 'frame' in the header", [], "result.h5"),
+            ("nopx.hdf5", "@nopx.yaml: no positive 'Pixelsize' (nm)", [], "result.h5"),
+            ("badyaml.hdf5", "@badyaml.yaml: not valid YAML (2:6: error: parser: while parsing a flow sequence in line 1, column 9)", [], "result.h5"),
+            ("negframe.csv", "row 0 has frame -1, outside 0 ... 4294967295", [], "result.h5"),
+            ("halfframe.csv", "line 3, column 'frame': frame 1.5 is not a whole number", [], "result.h5"),
+            ("nan.csv", "row 1 has a non-finite coordinate", [], "result.h5"),
+            ("inf.csv", "row 1 has a non-finite coordinate", [], "result.h5"),
+            ("oneframe.csv", "6 frames make fewer than 2 segments of 1000 frames; use a smaller --segment-frames", [], "result.h5"),
+            ("few.csv", "fewer than 2 segments hold 50 localisations or more; use longer segments (or a smaller --min-segment-locs)", [], "result.h5"),
+            ("sim.hdf5", "3000 frames make fewer than 2 segments of 5000 frames; use a smaller --segment-frames", ["--segment-frames", "5000"], "result.h5"),
+            ("sim.hdf5", "@sim.hdf5: the output would overwrite the input", [], "sim.hdf5"),
+            ("sim.hdf5", "@sim.yaml: the output would overwrite the input", [], "sim.yaml"),
+            ("sim.hdf5", "@\(dir!)/nodir/result.h5: the output directory \(dir!)/nodir does not exist", [], "\(dir!)/nodir/result.h5"),
+        ]
+        for c in cases {
+            for ranks in [1, 3] {
+                try check(input: c.input, problem: c.problem, ranks: ranks, options: c.options, output: c.output)
+            }
+        }
+        // Options that cannot be right are usage errors (exit 64), found before any file is read.
+        for options in [["--bin-nm", "0"], ["--bin-nm", "-5"], ["--window", "0"], ["--segment-frames", "0"]] {
+            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "result.h5"] + options, ranks: 3, in: dir, timeout: 30)
+            XCTAssertEqual(r.status, 64, "\(options)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/result.h5"))
+        }
     }
 
     func testMissingInput() throws {
