@@ -12,6 +12,9 @@ swift build --build-tests
 swift build -c release
 export DRIFTMPI_BIN="$(swift build -c release --show-bin-path)/driftmpi"
 swift test --skip-build --disable-swift-testing   # XCTest only (Swift Testing has no tests here)
+# The file readers under libFuzzer + ASan: replays Fuzz/regressions, then 5 s per target
+# (docs/testing.md; about 2 min with the first build into .build-fuzz, under 1 min after).
+bash scripts/fuzz.sh 5
 # The Slurm job scripts in jobs/ on a one-node Slurm cluster started here (installs slurm-wlm and
 # munge if missing; root or sudo; about 15 s). Its line "slurm-test: N passed, 0 failed" closes the run.
 bash scripts/slurm-test.sh

@@ -311,6 +311,7 @@ enum H5Attributes {
         let a = H5Aopen(object, name, driftshim_h5p_default())
         guard a >= 0 else { return nil }
         defer { H5Aclose(a) }
+        guard holdsOneElement(a) else { return nil }
         var v: T = 0
         let status = withUnsafeMutableBytes(of: &v) { H5Aread(a, T.h5.memoryType, $0.baseAddress) }
         return status >= 0 ? v : nil
@@ -321,6 +322,7 @@ enum H5Attributes {
         let a = H5Aopen(object, name, driftshim_h5p_default())
         guard a >= 0 else { return nil }
         defer { H5Aclose(a) }
+        guard holdsOneElement(a) else { return nil }
         let ftype = H5Handle(H5Aget_type(a), close: H5Tclose)
         defer { withExtendedLifetime(ftype) {} }
         guard H5Tget_class(ftype.id) == H5T_STRING else { return nil }
@@ -328,6 +330,9 @@ enum H5Attributes {
             let mtype = H5Handle(H5Tcopy(driftshim_h5t_c_s1()), close: H5Tclose)
             defer { withExtendedLifetime(mtype) {} }
             H5Tset_size(mtype.id, driftshim_h5t_variable())
+            // The file's character set: HDF5 converts no string between ASCII and UTF-8, so a UTF-8
+            // attribute (h5py writes str so) read as absent (found with Fuzz/FuzzH5Attr.swift).
+            H5Tset_cset(mtype.id, H5Tget_cset(ftype.id))
             var p: UnsafeMutablePointer<CChar>? = nil
             guard H5Aread(a, mtype.id, &p) >= 0, let s = p else { return nil }
             defer { free(s) }
@@ -339,9 +344,19 @@ enum H5Attributes {
         defer { withExtendedLifetime(mtype) {} }
         H5Tset_size(mtype.id, size)
         H5Tset_strpad(mtype.id, H5T_STR_NULLPAD)
+        H5Tset_cset(mtype.id, H5Tget_cset(ftype.id))  // as above
         guard H5Aread(a, mtype.id, &buffer) >= 0 else { return nil }
         let end = buffer.firstIndex(of: 0) ?? size
         return String(decoding: buffer[..<end], as: UTF8.self)
+    }
+
+    /// Whether attribute `a` holds exactly one element (a scalar, or an array of one): H5Aread writes
+    /// every element, so reading an array attribute into one value overran the stack (found by
+    /// Fuzz/FuzzH5Attr.swift). Attributes of any other shape are treated as absent.
+    static func holdsOneElement(_ a: hid_t) -> Bool {
+        let space = H5Handle(H5Aget_space(a), close: H5Sclose)
+        defer { withExtendedLifetime(space) {} }
+        return space.id >= 0 && H5Sget_simple_extent_npoints(space.id) == 1
     }
 
     static func names(on object: hid_t) -> [String] {

@@ -188,11 +188,16 @@ public final class NumpyArchive {
             throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
         }
         defer { zip_fclose(file) }
+        // The size is the archive's claim: memory grows with the bytes actually read, 1 MiB at a time,
+        // so a damaged size field cannot make us allocate gigabytes up front (found by Fuzz/FuzzNPZ.swift).
+        guard stat.size <= zip_uint64_t(Int.max / 2) else { throw HDF5Error(path, "member '\(member)' claims an impossible size") }
         let size = Int(stat.size)
-        var out = [UInt8](repeating: 0, count: size)
+        var out: [UInt8] = []
         var done = 0
         while done < size {
-            let got = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + done, zip_uint64_t(size - done)) }
+            if out.count == done { out += [UInt8](repeating: 0, count: min(size - done, 1 << 20)) }
+            let room = out.count - done
+            let got = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + done, zip_uint64_t(room)) }
             if got < 0 {
                 throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
             }
@@ -264,12 +269,19 @@ indirect enum PythonLiteral: Equatable, CustomStringConvertible {
     struct Parser {
         let chars: [Unicode.Scalar]
         var at = 0
+        /// Nesting of the value being parsed; deeper than `maximumDepth` is a syntax error (a header of
+        /// thousands of `(` overflowed the stack; found by Fuzz/FuzzNPY.swift).
+        var depth = 0
+        static let maximumDepth = 32
 
         mutating func skipSpace() {
             while at < chars.count, chars[at].properties.isWhitespace { at += 1 }
         }
 
         mutating func value() throws -> PythonLiteral {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw SyntaxError() }
             skipSpace()
             guard at < chars.count else { throw SyntaxError() }
             let c = chars[at]

@@ -43,7 +43,12 @@ public final class PYMEImageStack: ImageStack {
         }
         let sizeZ = Int(try size("SizeZ") ?? 1)
         let sizeT = try size("SizeT")
-        guard sizeZ >= 1, planes % sizeZ == 0, sizeT.map({ Int($0) * sizeZ == planes }) ?? true else {
+        // Checked product: SizeT = 2^62 with SizeZ = 2 trapped here (Fuzz/regressions/h5attr).
+        let sizesMatch = sizeT.map { t in
+            let (product, overflow) = Int(t).multipliedReportingOverflow(by: sizeZ)
+            return !overflow && product == planes
+        } ?? true
+        guard sizeZ >= 1, planes % sizeZ == 0, sizesMatch else {
             throw HDF5Error(path, "MetaData SizeZ \(sizeZ) and SizeT \(sizeT.map(String.init) ?? "-") do not divide the \(planes) planes of 'ImageData'")
         }
         guard planes >= 1, width >= 1, height >= 1 else { throw HDF5Error(path, "'ImageData' is empty") }

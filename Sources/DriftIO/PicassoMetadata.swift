@@ -1,3 +1,4 @@
+import CYaml
 import Foundation
 import Yams
 
@@ -35,14 +36,22 @@ public struct PicassoMetadata: Equatable, Sendable {
         do { text = try String(contentsOfFile: yamlPath, encoding: .utf8) } catch {
             throw HDF5Error(yamlPath, "cannot read the file")
         }
-        var merged: [String: Any] = [:]
+        // The documents are composed into nodes and only their top-level entries (and `Camera`'s) are
+        // read: Yams' conversion of whole documents to [String: Any] traps on a mapping key that is
+        // not a scalar (`? [a]: 1`) and expands aliases without bound (found by Fuzz/FuzzYAML.swift).
+        var merged: [String: Node] = [:]
+        if let depth = nestingDepth(text, limit: maximumNesting), depth > maximumNesting {
+            throw HDF5Error(yamlPath, "not Picasso metadata: collections nested more than \(maximumNesting) levels deep")
+        }
         do {
-            var documents = try Yams.load_all(yaml: text)
+            var documents = try Yams.compose_all(yaml: text)
             while let document = documents.next() {
-                guard let map = document as? [String: Any] else { continue }
-                for (k, v) in map { merged[k] = v }
-                if let camera = map["Camera"] as? [String: Any], let px = camera["Pixelsize"] {
-                    merged["Pixelsize"] = px
+                guard let map = document.mapping else { continue }
+                let top = entries(map)
+                for (k, v) in top { merged[k] = v }
+                if let camera = top.last(where: { $0.0 == "Camera" })?.1.mapping,
+                   let px = entries(camera).last(where: { $0.0 == "Pixelsize" }) {
+                    merged["Pixelsize"] = px.1
                 }
             }
             if let error = documents.error { throw error }
@@ -50,12 +59,8 @@ public struct PicassoMetadata: Equatable, Sendable {
             throw HDF5Error(yamlPath, "not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }
         func number(_ key: String) -> Double? {
-            switch merged[key] {
-            case let v as Int: return Double(v)
-            case let v as Double: return v
-            case let v as String: return Double(v)
-            default: return nil
-            }
+            guard let node = merged[key], let scalar = node.scalar else { return nil }
+            return node.int.map(Double.init) ?? node.float ?? Double(scalar.string)
         }
         guard let px = number("Pixelsize"), px > 0, px.isFinite, px < 1e6 else {
             throw HDF5Error(yamlPath, "no positive 'Pixelsize' (nm)")
@@ -67,6 +72,60 @@ public struct PicassoMetadata: Equatable, Sendable {
             throw HDF5Error(yamlPath, "no 'Width' and 'Height' (pixels, 1 to 1,000,000)")
         }
         return PicassoMetadata(frames: Int(frames), width: Int(w), height: Int(h), pixelSizeNm: px)
+    }
+
+    /// Deeper nesting is refused before Yams sees the text: Yams builds its nodes recursively, and a
+    /// file of some thousands of `[` overflowed the stack (found by Fuzz/FuzzYAML.swift).
+    static let maximumNesting = 100
+
+    /// The deepest nesting of collections in `text`, from libyaml's events (libyaml parses without
+    /// recursion), counted up to `limit` + 1; nil on a syntax error (which Yams then reports).
+    static func nestingDepth(_ text: String, limit: Int) -> Int? {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return 0 }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var depth = 0, deepest = 0
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    depth += 1
+                    deepest = max(deepest, depth)
+                    if deepest > limit { return deepest }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    depth -= 1
+                case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
+                    return deepest
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// The entries of a mapping whose keys are scalars, in order, after those of its merge keys
+    /// (`<<: *anchor` or `<<: [*a, *b]`, one level); later entries win.
+    private static func entries(_ map: Node.Mapping) -> [(String, Node)] {
+        var merges: [(String, Node)] = [], own: [(String, Node)] = []
+        for (key, value) in map {
+            guard let name = key.scalar?.string else { continue }
+            if key.tag.description == Tag.Name.merge.rawValue {
+                let sources = value.mapping.map { [$0] } ?? value.array().compactMap(\.mapping)
+                for source in sources.reversed() {
+                    for (k, v) in source { if let n = k.scalar?.string { merges.append((n, v)) } }
+                }
+            } else {
+                own.append((name, value))
+            }
+        }
+        return merges + own
     }
 
     /// Writes a one-document YAML file in Picasso's style, with extra entries (e.g. the generator).

@@ -22,6 +22,10 @@ public enum PymeDriftFile {
         if let k = t.values.firstIndex(where: { !$0.isFinite }) {
             throw HDF5Error(path, "member '\(tMember)' has a value that is not finite (row \(k))")
         }
+        // Frame numbers beyond this made `result` trap converting them to Int (Fuzz/regressions/npz).
+        if let k = t.values.firstIndex(where: { abs($0) > Double(UInt32.max) }) {
+            throw HDF5Error(path, "member '\(tMember)' has frame \(t.values[k]) (row \(k)), beyond ±\(UInt32.max)")
+        }
         if let k = t.values.indices.dropFirst().first(where: { t.values[$0] <= t.values[$0 - 1] }) {
             throw HDF5Error(path, "member '\(tMember)' is not strictly increasing (row \(k))")
         }

@@ -90,6 +90,11 @@ public final class TIFFStack: ImageStack {
         width = formats[first].width
         height = formats[first].height
         sampleType = reference
+        let (plane, planeOverflow) = width.multipliedReportingOverflow(by: height)
+        let (bytes, bytesOverflow) = plane.multipliedReportingOverflow(by: depth * 8)
+        guard !planeOverflow, !bytesOverflow, bytes < Int(Int32.max) << 16 else {
+            throw HDF5Error(path, "page \(first): \(width) x \(height) pixels\(depth > 1 ? " x \(depth) slices" : "") per time point is impossibly large")
+        }
         if let sizes = map.omeSizeXY, sizes != (width, height) {
             throw HDF5Error(path, "OME-XML says SizeX=\(sizes.0) SizeY=\(sizes.1), but page \(first) is "
                 + "\(width) x \(height)")
@@ -112,7 +117,9 @@ public final class TIFFStack: ImageStack {
             throw HDF5Error(path, "time points \(range.lowerBound)..<\(range.upperBound) are outside 0..<\(timePoints)")
         }
         let plane = width * height
-        var values = [Float](repeating: 0, count: range.count * depth * plane)
+        let (count, overflow) = (range.count * depth).multipliedReportingOverflow(by: plane)
+        guard !overflow else { throw HDF5Error(path, "time points \(range.lowerBound)..<\(range.upperBound) are too many to read at once") }
+        var values = [Float](repeating: 0, count: count)
         try values.withUnsafeMutableBufferPointer { out in
             var offset = 0
             for t in range {
@@ -145,7 +152,15 @@ public final class TIFFStack: ImageStack {
                   tileWidth > 0, tileHeight > 0 else {
                 throw HDF5Error(path, "page \(page): tiled, but the tile size is missing")
             }
-            let tw = Int(tileWidth), th = Int(tileHeight), tileBytes = tw * th * bytes
+            let tw = Int(tileWidth), th = Int(tileHeight)
+            // A damaged tile size (4 billion rows) made the buffer below terabytes (found by
+            // Fuzz/FuzzTIFF.swift): tiles may overhang the image, but not hold more than 4 pages or 64 MiB.
+            let limit = max(4 * width * height * bytes, 64 << 20)
+            let (tilePixels, overflow) = tw.multipliedReportingOverflow(by: th)
+            guard !overflow, tilePixels <= limit / bytes, Int(TIFFTileSize(tif)) <= limit else {
+                throw HDF5Error(path, "page \(page): tiles of \(tw) x \(th) pixels for a \(width) x \(height) image")
+            }
+            let tileBytes = tilePixels * bytes
             let buffer = scratchBuffer(max(tileBytes, Int(TIFFTileSize(tif))))
             for y0 in stride(from: 0, to: height, by: th) {
                 for x0 in stride(from: 0, to: width, by: tw) {
@@ -446,7 +461,8 @@ struct PageMap {
             timePoints = slices ?? images  // slices without frames: a time series (see TIFFStack)
             depth = 1
         }
-        guard timePoints * depth == images else {
+        let (planes, overflow) = timePoints.multipliedReportingOverflow(by: depth)
+        guard !overflow, planes == images else {
             throw HDF5Error(path, "ImageJ metadata is inconsistent: images=\(images), but slices x frames = "
                 + "\(depth) x \(timePoints)")
         }
@@ -489,23 +505,33 @@ struct PageMap {
         // Plane index of (z, c, t): the dimension order lists the fastest-varying dimension first.
         var stride: [Character: Int] = [:]
         var step = 1
+        // Sizes are checked before any arithmetic or allocation depends on them: overflowing products
+        // trapped and SizeT = 2e9 allocated a table of 16 GB (inputs in Fuzz/regressions/tiff).
         for d in order.dropFirst(2) {
             stride[d] = step
-            step *= d == "Z" ? sizeZ : d == "C" ? sizeC : sizeT
+            let (next, overflow) = step.multipliedReportingOverflow(by: d == "Z" ? sizeZ : d == "C" ? sizeC : sizeT)
+            guard !overflow else {
+                throw HDF5Error(path, "OME-XML: SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes is impossible")
+            }
+            step = next
         }
         let planes = step
         func plane(z: Int, c: Int, t: Int) -> Int { z * stride["Z"]! + c * stride["C"]! + t * stride["T"]! }
+        let own = URL(fileURLWithPath: path).lastPathComponent
+        if let name = ome.tiffData.lazy.compactMap({ $0["FileName"] }).first(where: { $0 != own }) {
+            throw HDF5Error(path, "OME-XML puts planes in another file (\(name)); multi-file OME-TIFF "
+                + "data sets are not supported")
+        }
+        guard planes <= pageCount else {
+            throw HDF5Error(path, "OME-XML describes SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes, but the "
+                + "file has \(pageCount) pages")
+        }
 
         var pageOf = [Int](repeating: -1, count: planes)
         if ome.tiffData.isEmpty {
             for i in 0..<planes { pageOf[i] = i }
         } else {
-            let own = URL(fileURLWithPath: path).lastPathComponent
             for td in ome.tiffData {
-                if let name = td["FileName"], name != own {
-                    throw HDF5Error(path, "OME-XML puts planes in another file (\(name)); multi-file OME-TIFF "
-                        + "data sets are not supported")
-                }
                 func value(_ key: String) throws -> Int? {
                     guard let text = td[key] else { return nil }
                     guard let n = Int(text), n >= 0 else { throw HDF5Error(path, "OME-XML: TiffData \(key)=\"\(text)\" is not valid") }
@@ -514,10 +540,16 @@ struct PageMap {
                 let ifd = try value("IFD"), firstZ = try value("FirstZ") ?? 0, firstC = try value("FirstC") ?? 0,
                     firstT = try value("FirstT") ?? 0
                 let anchored = ifd != nil || td["FirstZ"] != nil || td["FirstC"] != nil || td["FirstT"] != nil
+                guard firstZ < sizeZ, firstC < sizeC, firstT < sizeT else {
+                    throw HDF5Error(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
+                }
                 let start = plane(z: firstZ, c: firstC, t: firstT)
                 let count = try value("PlaneCount") ?? (anchored ? 1 : planes)
-                guard firstZ < sizeZ, firstC < sizeC, firstT < sizeT, start + count <= planes else {
+                guard count <= planes - start else {
                     throw HDF5Error(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
+                }
+                guard (ifd ?? 0) < pageCount else {
+                    throw HDF5Error(path, "OME-XML: TiffData IFD=\(ifd ?? 0), but the file has \(pageCount) pages")
                 }
                 for k in 0..<count { pageOf[start + k] = (ifd ?? 0) + k }
             }
