@@ -145,10 +145,10 @@ for t in "${targets[@]}"; do
     log="$artifacts/fuzz.log"
     if "$exe" "${common[@]}" "${dict[@]}" -max_len="$(max_len "$t")" -max_total_time="$seconds" \
             -artifact_prefix="$artifacts/" "$corpus" > "$log" 2>&1; then
-        grep -E '^#[0-9]+.*DONE|^Done [0-9]+ runs' "$log" | tail -n 1 | sed "s/^/fuzz.sh: $t: /" || true
+        grep -a -E '^Done [0-9]+ runs' "$log" | tail -n 1 | sed "s/^/fuzz.sh: $t: /" || true
     else
         tail -n 60 "$log" >&2
-        reproducer=$(grep -oE "Test unit written to [^ ]+" "$log" | tail -n 1 | sed 's/Test unit written to //')
+        reproducer=$(grep -a -oE "Test unit written to [^ ]+" "$log" | tail -n 1 | sed 's/Test unit written to //')
         echo "fuzz.sh: $t: FAILED; reproducer: ${reproducer:-none written} (log: $log)" >&2
         echo "fuzz.sh: reproduce with: $exe ${reproducer:-FILE}" >&2
         failed+=("$t")

@@ -15,6 +15,9 @@ swift test --skip-build --disable-swift-testing   # XCTest only (Swift Testing h
 # The file readers under libFuzzer + ASan: replays Fuzz/regressions, then 5 s per target
 # (docs/testing.md; about 2 min with the first build into .build-fuzz, under 1 min after).
 bash scripts/fuzz.sh 5
+# Under AddressSanitizer when DRIFTMPI_SANITIZERS=1 (or =address, =undefined, =all): 9 to 15 min more
+# on 2 cores, which would take CI past 25 min, so not by default (docs/testing.md, "Sanitizers").
+case "${DRIFTMPI_SANITIZERS:-0}" in 0) ;; 1) bash scripts/sanitizers.sh address ;; *) bash scripts/sanitizers.sh "$DRIFTMPI_SANITIZERS" ;; esac
 # The Slurm job scripts in jobs/ on a one-node Slurm cluster started here (installs slurm-wlm and
 # munge if missing; root or sudo; about 15 s). Its line "slurm-test: N passed, 0 failed" closes the run.
 bash scripts/slurm-test.sh
