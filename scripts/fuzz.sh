@@ -19,7 +19,7 @@
 # stops the run with a non-zero exit and the path of the reproducer. To keep a fixed crash as a
 # regression input: cp REPRODUCER Fuzz/regressions/TARGET/SHORT_NAME.
 #
-# Short run (scripts/test.sh):  bash scripts/fuzz.sh 5                  (about 1 min once built)
+# Short run (scripts/test.sh):  bash scripts/fuzz.sh 5     (45 s once built; the first build ~5 min)
 # Long run (before a release):  scripts/fuzz.sh 3600                   (an hour per target)
 # One target, longer:           scripts/fuzz.sh 7200 tiff
 # Reproduce one input:          .build-fuzz/fuzzers/fuzz-tiff FILE     (prints the stack trace)
