@@ -5,17 +5,19 @@
 #           CDriftShim (-fsanitize=address), one optimised build in .build-asan with the tests:
 #           the unit tests (DriftCoreTests, DriftIOTests, DriftParallelTests) with leak detection,
 #           then a subset of the MPI integration tests against that sanitized driftmpi under mpirun,
-#           without leak detection. About 9 minutes on 2 cores.
+#           without leak detection. 16 minutes on 2 cores (10 of them the build), measured with
+#           other builds on the machine.
 # undefined UndefinedBehaviorSanitizer. Swift 6.3 on Linux refuses -sanitize=undefined (Swift traps
 #           on overflow and out-of-bounds itself), so UBSan applies to the C code only: CDriftShim
 #           (and any C target added later), built with -fsanitize=undefined in .build-ubsan and
-#           linked with the UBSan runtime; the unit tests run on it. About 6 minutes on 2 cores.
+#           linked with the UBSan runtime; the unit tests and 5 integration tests run on it.
+#           5 minutes on 2 cores.
 # all       both.
 #
 # Environment:
 #   DRIFTMPI_ASAN_FILTER   swift test --filter for the integration tests under ASan (default below);
-#                          "all" runs every integration test (about 15 minutes more on 2 cores),
-#                          "none" skips them.
+#                          "all" runs every integration test (11 minutes under ASan on 2 cores,
+#                          against 6 for the subset), "none" skips the integration tests (of both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -27,13 +29,13 @@ case "$mode" in
 esac
 
 UNIT='^(DriftCoreTests|DriftIOTests|DriftParallelTests)\.'
-# The integration tests under ASan, a representative subset (about 4 of the 11 minutes that all of
-# them take under ASan on 2 cores): every command (simulate, estimate on tables and on 2D and z
-# stacks, apply on every format, drift, plot, inspect), the byte-record code of apply and of the
-# collective corrected output, the bad-input catalogue at 1 and 3 ranks, the halo and ring exchanges
-# and the distributed FFT at up to 8 ranks, and a fault in every phase. Left out: the accuracy tests
-# that repeat the same code on more data (3D drift, binned and corrected stacks, methods, 1 to 4
-# ranks), the help and completion texts, and the bad-file variants of apply.
+# The integration tests under ASan, a representative subset (30 of the 53 tests: 6 of the 11
+# minutes that all of them take under ASan on 2 cores). It covers every command (simulate, estimate
+# on tables and on 2D and z stacks, apply on every format, drift, plot, inspect), the byte-record
+# code of apply and of the collective corrected output, the bad-input catalogue at 1 and 3 ranks,
+# the halo and ring exchanges and the distributed FFT at up to 8 ranks, and a fault in every phase.
+# Left out: the accuracy tests that repeat the same code on more data (3D drift, binned and
+# corrected stacks, methods, 1 to 4 ranks), the help and completion texts, and apply's bad files.
 INTEGRATION_TESTS=(
   ApplyTests/testEstimateThenApplyOnEveryFormat ApplyTests/testOtherColumnsAreUnchanged
   ApplyTests/testDriftMustCoverTheFramesUnlessHeld ApplyTests/testApplyMatchesWriteCorrectedOnPicasso
@@ -85,7 +87,7 @@ step() {  # step NAME COMMAND...: runs and times one part; returns its status
 run_address() {
   local path=.build-asan
   # One optimised build (-c release, with -enable-testing for the unit tests' @testable imports):
-  # driftmpi unoptimised under ASan is about 12 times slower than optimised (the refinement), too
+  # driftmpi unoptimised under ASan is about 10 times slower than optimised (the refinement), too
   # slow for the integration tests, and one build for both halves saves a second full build.
   local flags=(-c release --build-path "$path" -Xswiftc -sanitize=address -Xcc -fsanitize=address
                -Xswiftc -enable-testing)

@@ -15,7 +15,7 @@ swift test --skip-build --disable-swift-testing   # XCTest only (Swift Testing h
 # The file readers under libFuzzer + ASan: replays Fuzz/regressions, then 5 s per target
 # (docs/testing.md; the first build into .build-fuzz takes about 5 min on 2 cores, then under 1 min).
 bash scripts/fuzz.sh 5
-# Under AddressSanitizer when DRIFTMPI_SANITIZERS=1 (or =address, =undefined, =all): 9 to 15 min more
+# Under AddressSanitizer when DRIFTMPI_SANITIZERS=1 (or =address, =undefined, =all): up to 16 min more
 # on 2 cores, which would take CI past 25 min, so not by default (docs/testing.md, "Sanitizers").
 case "${DRIFTMPI_SANITIZERS:-0}" in 0) ;; 1) bash scripts/sanitizers.sh address ;; *) bash scripts/sanitizers.sh "$DRIFTMPI_SANITIZERS" ;; esac
 # The Slurm job scripts in jobs/ on a one-node Slurm cluster started here (installs slurm-wlm and
