@@ -243,8 +243,7 @@ public final class CSVTable: LocalisationTable {
     public func correctedLines(rows: Range<Int>, correctZ: Bool, drift: ([Int]) throws -> [SIMD3<Double>]) throws -> [UInt8] {
         let frames = try self.frames(rows: rows).map { Int($0) }
         guard !frames.isEmpty else { return [] }
-        let first = frames.min()!, last = frames.max()!
-        let perFrame = try drift(Array(first...last))
+        let rowDrift = try CorrectedRecords.drift(atRowFrames: frames, drift)
         let columns = Array(coordinateIndex.prefix(correctZ ? 3 : 2))
         let needed = columns.max()!
         var out: [UInt8] = []
@@ -252,7 +251,7 @@ public final class CSVTable: LocalisationTable {
         var buffer = [CChar](repeating: 0, count: 128)
         try forEachLine(rows: rows) { bytes, row, line in
             let f = try rowFields(bytes, row, line, needed: needed)
-            let d = perFrame[frames[row - rows.lowerBound] - first]
+            let d = rowDrift[row - rows.lowerBound]
             var at = line.lowerBound
             for (axis, c) in columns.enumerated().sorted(by: { $0.element < $1.element }) {
                 let cell = f[c]

@@ -11,9 +11,7 @@ public enum CorrectedRecords {
         var bytes = try input.table.readRecords(rows: rows, type: type)
         let frames = try input.frames(rows: rows).map { Int($0) }
         guard !frames.isEmpty else { return (bytes, type) }
-        // The drift once per frame, not per row.
-        let first = frames.min()!, last = frames.max()!
-        let perFrame = try drift(Array(first...last))
+        let rowDrift = try Self.drift(atRowFrames: frames, drift)
         var columns: [(member: (offset: Int, size: Int, isFloat: Bool), axis: Int, scale: Double)] = []
         for axis in 0..<(correctZ ? 3 : 2) {
             guard let (name, nmPerUnit) = input.coordinateColumn(axis: axis), let m = type.member(name) else {
@@ -27,7 +25,7 @@ public enum CorrectedRecords {
         let size = type.size
         bytes.withUnsafeMutableBytes { raw in
             for k in frames.indices {
-                let d = perFrame[frames[k] - first]
+                let d = rowDrift[k]
                 for c in columns {
                     let at = k * size + c.member.offset
                     let shift = d[c.axis] * c.scale
@@ -42,6 +40,16 @@ public enum CorrectedRecords {
             }
         }
         return (bytes, type)
+    }
+
+    /// The drift at each row's frame, asking `drift` once for each distinct frame, in increasing order
+    /// (not for every frame between the first and the last, which a table with frames 0 and 10^12
+    /// would make impossible).
+    public static func drift(atRowFrames frames: [Int], _ drift: ([Int]) throws -> [SIMD3<Double>]) throws -> [SIMD3<Double>] {
+        let distinct = Array(Set(frames)).sorted()
+        let values = try drift(distinct)
+        let byFrame = Dictionary(uniqueKeysWithValues: zip(distinct, values))
+        return frames.map { byFrame[$0]! }
     }
 
     /// Rewrites rows from `rowOffset` of table `table` in `path`, an HDF5 file copied from the input
