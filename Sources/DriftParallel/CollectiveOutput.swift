@@ -19,8 +19,9 @@ public struct CollectiveOutput {
         let tmp = AtomicOutput.temporaryPath(for: path, token: token)
         AtomicOutput.track(temporary: tmp)
         do {
-            try FaultInjection.check("write", rank: comm.rank)
+            try FaultInjection.check("write", rank: comm.rank, only: .fail)
             try body(tmp)
+            try FaultInjection.check("write", rank: comm.rank, only: .stall)
         } catch {
             // A failure inside parallel HDF5 can leave the other ranks waiting in a collective call, so
             // agreeing is not safe: this rank says why, removes the partial file and ends the job.
