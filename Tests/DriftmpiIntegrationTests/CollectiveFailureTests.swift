@@ -30,6 +30,7 @@ final class CollectiveFailureTests: XCTestCase {
             let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", out + ".h5", "--segment-frames", "400", "--quiet"],
                                             ranks: 3, in: Self.data, timeout: 30, environment: ["DRIFTMPI_FAULT": "1:\(phase)"])
             XCTAssertFalse(r.timedOut, "\(phase): hung")
+            XCTAssertLessThan(r.seconds, 10, "\(phase): every rank must end within 10 s (a liveness bound)")
             XCTAssertNotEqual(r.status, 0, phase)
             XCTAssertEqual(r.errorLines, ["driftmpi: error: DRIFTMPI_FAULT: injected failure on rank 1 in phase \(phase)"],
                            "\(phase): \(r.stderr)")
