@@ -82,17 +82,6 @@ extension LocalisationTable {
         return lo
     }
 
-    /// The frames of rows `rows`; throws unless they never decrease.
-    @discardableResult
-    public func checkFramesSorted(rows: Range<Int>) throws -> [Int64] {
-        guard !rows.isEmpty else { return [] }
-        let frames = try frames(rows: rows)
-        for k in frames.indices.dropFirst() where frames[k] < frames[k - 1] {
-            throw HDF5Error(path, "localisations are not sorted by frame (row \(rows.lowerBound + k)); sort them by frame first")
-        }
-        return frames
-    }
-
     /// Checked conversion of frames to the engine's type.
     func engineFrames(_ frames: [Int64], firstRow: Int) throws -> [UInt32] {
         var out = [UInt32](repeating: 0, count: frames.count)

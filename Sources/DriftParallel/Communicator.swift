@@ -189,6 +189,47 @@ public final class Communicator: @unchecked Sendable {
         broadcast(gatherv(values, root: 0), root: 0)
     }
 
+    // MARK: all to all
+
+    /// MPI_Alltoallv: `values` holds this process's messages back to back, `counts[d]` values for
+    /// process `d`, in rank order; returns what every process sent here, in rank order. At most
+    /// 2^31 - 1 values each way.
+    public func alltoallv(_ values: [Float], counts: [Int]) -> [Float] {
+        exchange(values, counts: counts, type: driftshim_mpi_float())
+    }
+
+    public func alltoallv(_ values: [UInt32], counts: [Int]) -> [UInt32] {
+        exchange(values, counts: counts, type: driftshim_mpi_int())
+    }
+
+    private func exchange<T: BitwiseCopyable>(_ values: [T], counts: [Int], type: MPI_Datatype) -> [T] {
+        precondition(counts.count == size && counts.reduce(0, +) == values.count)
+        precondition(values.count < Int(Int32.max), "sending \(values.count) values")
+        var sendCounts = counts.map { Int32($0) }
+        var receiveCounts = [Int32](repeating: 0, count: size)
+        MPI_Alltoall(&sendCounts, 1, driftshim_mpi_int(), &receiveCounts, 1, driftshim_mpi_int(), comm)
+        let total = receiveCounts.reduce(0) { $0 + Int($1) }
+        precondition(total < Int(Int32.max), "receiving \(total) values")
+        var sendDispls = [Int32](repeating: 0, count: size), receiveDispls = [Int32](repeating: 0, count: size)
+        for r in 1..<max(size, 1) {
+            sendDispls[r] = sendDispls[r - 1] + sendCounts[r - 1]
+            receiveDispls[r] = receiveDispls[r - 1] + receiveCounts[r - 1]
+        }
+        // MPI wants valid buffers even when nothing moves.
+        var out = [T](unsafeUninitializedCapacity: max(total, 1)) { _, n in n = max(total, 1) }
+        values.withUnsafeBufferPointer { send in
+            out.withUnsafeMutableBufferPointer { receive in
+                var dummy = [UInt8](repeating: 0, count: MemoryLayout<T>.stride)
+                dummy.withUnsafeMutableBytes { d in
+                    _ = MPI_Alltoallv(send.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(d.baseAddress!),
+                                      &sendCounts, &sendDispls, type,
+                                      UnsafeMutableRawPointer(receive.baseAddress!), &receiveCounts, &receiveDispls, type, comm)
+                }
+            }
+        }
+        return Array(out.prefix(total))
+    }
+
     // MARK: agreement
 
     /// Collective: if any process passes an error, every process throws the lowest failing rank's

@@ -110,17 +110,13 @@ public struct EstimatePipeline {
         if threeD && !file.hasZ {
             throw CollectiveFailure(message: "\(o.input): --dims 3 needs a 'z' column, and 'locs' has none", rank: 0)
         }
-        // Row ranges come from binary search on the frame column, which needs it sorted: each rank
-        // checks one block of it (with one row of overlap) and all agree. The block is kept to count
-        // the rows of each segment.
-        let frameBlock: [Int64] = try comm.collectively {
-            try timer.measure("read") {
-                try FaultInjection.check("read", rank: comm.rank)
-                let n = file.rowCount
-                let lo = comm.rank * n / comm.size, hi = (comm.rank + 1) * n / comm.size
-                return Array(try file.checkFramesSorted(rows: lo..<min(n, hi + 1)).prefix(hi - lo))
-            }
+        // Each rank reads an equal block of the frame column and all agree whether it is in order
+        // (FrameOrder.swift); the sorted block counts the rows of each segment.
+        let column = try timer.measure("read") { try readFrameColumn(file) }
+        if !column.inOrder {
+            progress.say("\(o.input): the localisations are not in frame order; each rank reads a block of rows and they exchange them by frame")
         }
+        let frameBlock = column.sortedFrames
         // The frames and the field: as the file records them, else from the localisations.
         let geometry = try timer.measure("read") { try inputGeometry(file: file, frameBlock: frameBlock) }
         let fieldW = geometry.field.x, fieldH = geometry.field.y
@@ -132,7 +128,7 @@ public struct EstimatePipeline {
         try checkSizes(fieldW: fieldW, fieldH: fieldH)
 
         // 1. Segments, pairs and ownership.
-        let segmentation = try makeSegmentation(file: file, geometry: geometry)
+        let segmentation = try makeSegmentation(file: file, geometry: geometry, column: column)
         let s = segmentation.count
         let schedule = PairSchedule(method: o.method, segmentation: segmentation, window: o.window)
         // Segments go to ranks in contiguous ranges balanced by their estimated cost: reading,
@@ -147,14 +143,24 @@ public struct EstimatePipeline {
         let ownership = Ownership(weights: weights, processCount: comm.size)
         let owned = ownership.segments(of: comm.rank)
 
-        // 2. Read own rows (with overlapping segments, the last one's rows beyond its core too).
-        let locs: Localisations = try comm.collectively {
-            try timer.measure("read") {
-                guard !owned.isEmpty else { return Localisations(z: threeD ? [] : nil) }
-                let first = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.lowerBound].firstFrame)
-                let end = try file.firstRow(atOrAfterFrame: segmentation.segments[owned.upperBound - 1].lastFrame + 1)
-                return geometry.shifted(try file.read(rows: first..<end, threeD: threeD))
+        // 2. Read own rows (with overlapping segments, the last one's rows beyond its core too): by
+        // row range from a table in frame order, else by exchanging blocks of rows.
+        let ownFrames: (Int) -> ClosedRange<Int>? = { rank in
+            let segs = ownership.segments(of: rank)
+            return segs.isEmpty ? nil
+                : segmentation.segments[segs.lowerBound].firstFrame...segmentation.segments[segs.upperBound - 1].lastFrame
+        }
+        let locs: Localisations = try timer.measure("read") {
+            if column.inOrder {
+                return try comm.collectively {
+                    guard let frames = ownFrames(comm.rank) else { return Localisations(z: threeD ? [] : nil) }
+                    let first = try file.firstRow(atOrAfterFrame: frames.lowerBound)
+                    let end = try file.firstRow(atOrAfterFrame: frames.upperBound + 1)
+                    return geometry.shifted(try file.read(rows: first..<end, threeD: threeD))
+                }
             }
+            let block = try comm.collectively { try file.read(rows: column.block, threeD: threeD) }
+            return geometry.shifted(exchangeByFrame(block, wanted: (0..<comm.size).map(ownFrames)))
         }
         let ownRows = owned.isEmpty ? 0..<0 : rows(of: owned, in: locs, segmentation)
         let totalRows = comm.allreduce(Int64(ownRows.count), .sum)

@@ -63,30 +63,24 @@ extension EstimatePipeline {
         }
     }
 
-    /// Segments by frames (with an optional step) or by localisation count. For counts, rank 0 reads
-    /// the frame of every N-th row and broadcasts the segment starts.
-    func makeSegmentation(file: LocalisationTable, geometry: InputGeometry) throws -> Segmentation {
-        let o = options, comm = communicator
-        let frames = geometry.frameCount
+    /// Segments by frames (with an optional step) or by localisation count. For counts, the ranks
+    /// find the frame of every N-th localisation in frame order together.
+    func makeSegmentation(file: LocalisationTable, geometry: InputGeometry, column: FrameColumn) throws -> Segmentation {
+        let o = options
+        let frameCount = geometry.frameCount
         let segmentation: Segmentation
         if let n = o.segmentLocalisations {
-            let starts: [Int64] = try comm.collectively {
-                guard comm.isRoot else { return [] }
-                var starts: [Int64] = [Int64(geometry.firstFrame)]
-                var row = n
-                while row + n / 2 < file.rowCount {      // a last part under half a segment joins the one before
-                    starts.append(Int64(try file.frame(atRow: row)))
-                    row += n
-                }
-                return starts
-            }
-            segmentation = Segmentation.byStarts(comm.broadcast(starts).map { Int($0) }, lastFrame: geometry.lastFrame)
+            // A segment starts at every n-th localisation in frame order; a last part under half a
+            // segment joins the one before.
+            let positions = Array(stride(from: n, to: max(n, file.rowCount - n / 2), by: n))
+            let starts = [Int64(geometry.firstFrame)] + frames(atSortedPositions: positions, column: column)
+            segmentation = Segmentation.byStarts(starts.map { Int($0) }, lastFrame: geometry.lastFrame)
         } else {
-            segmentation = Segmentation.byFrames(firstFrame: geometry.firstFrame, frameCount: frames, segmentFrames: o.segmentFrames, step: o.segmentStep)
+            segmentation = Segmentation.byFrames(firstFrame: geometry.firstFrame, frameCount: frameCount, segmentFrames: o.segmentFrames, step: o.segmentStep)
         }
         guard segmentation.count >= 2 else {
             let what = o.segmentLocalisations.map { "\(file.rowCount) localisations make fewer than 2 segments of \($0)" }
-                ?? "\(frames) frames make fewer than 2 segments of \(o.segmentFrames) frames"
+                ?? "\(frameCount) frames make fewer than 2 segments of \(o.segmentFrames) frames"
             let fix = o.segmentLocalisations == nil ? "--segment-frames" : "--segment-locs"
             throw CollectiveFailure(message: "\(o.input): \(what); use a smaller \(fix)", rank: 0)
         }

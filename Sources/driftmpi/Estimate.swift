@@ -36,7 +36,7 @@ struct Estimate: ParsableCommand {
         """
     )
 
-    @Argument(help: "Localisation file (Picasso .hdf5 with its .yaml, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header: see --columns; rows sorted by frame) or image stack (PYME .h5, .tif).")
+    @Argument(help: "Localisation file (Picasso .hdf5 with its .yaml, PYME .h5r or .hdf, ThunderSTORM .csv, or a CSV with a header: see --columns; rows in any order) or image stack (PYME .h5, .tif).")
     var input: String
 
     @OptionGroup(title: "Input tables")

@@ -46,17 +46,8 @@ final class EdgeCaseTests: XCTestCase {
         p.frames = 8000
         p.sites = 3000
         p.seed = 13
-        var acq = Simulator.run(p)
-        let keep = acq.frame.indices.filter { acq.frame[$0] < 3000 || acq.frame[$0] >= 4000 }
-        acq.frame = keep.map { acq.frame[$0] }
-        acq.x = keep.map { acq.x[$0] }
-        acq.y = keep.map { acq.y[$0] }
-        acq.z = keep.map { acq.z[$0] }
-        acq.photons = keep.map { acq.photons[$0] }
-        acq.background = keep.map { acq.background[$0] }
-        acq.precision = keep.map { acq.precision[$0] }
-        acq.psfSigma = keep.map { acq.psfSigma[$0] }
-        try write(acq, "gap.hdf5")
+        let all = Simulator.run(p)
+        try write(all.rows(all.frame.indices.filter { all.frame[$0] < 3000 || all.frame[$0] >= 4000 }), "gap.hdf5")
         let r = try DriftmpiProcess.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"],
                                         ranks: 2, in: dir, timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -76,5 +67,43 @@ final class EdgeCaseTests: XCTestCase {
         let r = try DriftmpiProcess.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-step", "500", "--method", "dcc"], in: dir, timeout: 30)
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("need --method rcc with --window 2 or more"), r.stderr)
+    }
+
+    /// A table out of frame order (PYME fits from several workers, merged tables) gives exactly the
+    /// drift of the same table stably sorted by frame, at 1 and 3 ranks, by frames and by counts;
+    /// its corrected file keeps the input's row order.
+    func testFramesOutOfOrderGiveTheDriftOfTheSortedTable() throws {
+        var p = SimulationParameters()
+        p.frames = 6000
+        p.sites = 1500
+        p.seed = 14
+        let acq = Simulator.run(p)
+        var random = RandomSource(seed: 99)
+        let shuffled = acq.rows(Array(acq.frame.indices).shuffled(using: &random))
+        let sorted = shuffled.rows(shuffled.frame.indices.sorted { (shuffled.frame[$0], $0) < (shuffled.frame[$1], $1) })
+        try write(shuffled, "shuffled.hdf5")
+        try write(sorted, "sorted.hdf5")
+        for segments in [["--segment-frames", "500"], ["--segment-locs", "5000"]] {
+            let ref = try DriftmpiProcess.run(["estimate", "sorted.hdf5", "-o", "sorted.h5", "--write-corrected", "sorted_fixed.hdf5",
+                                               "--truth", "sorted_truth.csv"] + segments, in: dir)
+            XCTAssertEqual(ref.status, 0, ref.stderr)
+            XCTAssertFalse(ref.stderr.contains("not in frame order"))
+            let expected = try DriftResult.read(path: dir + "/sorted.h5").drift
+            let fixedSorted = try PicassoFile(path: dir + "/sorted_fixed.hdf5").read(rows: 0..<sorted.count, threeD: false)
+            for ranks in [1, 3] {
+                let r = try DriftmpiProcess.run(["estimate", "shuffled.hdf5", "-o", "shuffled.h5", "--write-corrected", "shuffled_fixed.hdf5",
+                                                 "--truth", "shuffled_truth.csv"] + segments, ranks: ranks, in: dir)
+                XCTAssertEqual(r.status, 0, r.stderr)
+                XCTAssertTrue(r.stderr.contains("shuffled.hdf5: the localisations are not in frame order"), r.stderr)
+                XCTAssertEqual(try DriftResult.read(path: dir + "/shuffled.h5").drift, expected, "\(segments) at \(ranks) ranks")
+                // Row k of the corrected shuffled table is row order[k] of the corrected sorted one.
+                let fixed = try PicassoFile(path: dir + "/shuffled_fixed.hdf5").read(rows: 0..<shuffled.count, threeD: false)
+                XCTAssertEqual(fixed.frame, shuffled.frame)
+                let order = shuffled.frame.indices.sorted { (shuffled.frame[$0], $0) < (shuffled.frame[$1], $1) }
+                XCTAssertEqual(order.map { fixed.frame[$0] }, fixedSorted.frame)
+                XCTAssertEqual(order.map { fixed.x[$0] }, fixedSorted.x, "\(segments) at \(ranks) ranks")
+                XCTAssertEqual(order.map { fixed.y[$0] }, fixedSorted.y, "\(segments) at \(ranks) ranks")
+            }
+        }
     }
 }
