@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 simulate() {  # name, then simulate options
   local name=$1; shift
-  [ -f "$work/$name.hdf5" ] || "$bin" simulate locs "$work/$name.hdf5" --frames 20000 "$@" > "$work/$name.sim"
+  [ -f "$work/$name.hdf5" ] || "$bin" simulate locs --force "$work/$name.hdf5" --frames 20000 "$@" > "$work/$name.sim"
 }
 rows() { sed -n 's/^wrote \([0-9]*\) localisations.*/\1/p' "$work/$1.sim"; }
 
@@ -37,7 +37,7 @@ run() {  # data name, label, estimate options...
   local name=$1 label=$2; shift 2
   local start end out
   start=$(date +%s%N)
-  out=$("$bin" estimate "$work/$name.hdf5" -o "$work/r.h5" --truth "$work/${name}_truth.csv" --quiet "$@")
+  out=$("$bin" estimate --force "$work/$name.hdf5" -o "$work/r.h5" --truth "$work/${name}_truth.csv" --quiet "$@")
   end=$(date +%s%N)
   local line x y z
   line=$(echo "$out" | sed -n 's/^RMSE against the truth: //p')

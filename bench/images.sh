@@ -13,8 +13,8 @@ bin=$(bench_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$bin" simulate stack "$work/s.h5" --seed 1 > /dev/null                                  # 200 x 256 x 256, 100 nm px
-"$bin" simulate stack "$work/z.h5" --seed 2 --z-slices 16 --frames 60 --size 128 > /dev/null
+"$bin" simulate stack --force "$work/s.h5" --seed 1 > /dev/null                                  # 200 x 256 x 256, 100 nm px
+"$bin" simulate stack --force "$work/z.h5" --seed 2 --z-slices 16 --frames 60 --size 128 > /dev/null
 
 section="$work/section.md"
 {
@@ -35,7 +35,7 @@ run() {  # data, label, ranks, estimate options...
   local start end out launcher=()
   [ "$ranks" -gt 1 ] && launcher=(mpirun -n "$ranks")
   start=$(date +%s%N)
-  out=$("${launcher[@]}" "$bin" estimate "$work/$name.h5" -o "$work/r.h5" --truth "$work/${name}_truth.csv" --quiet "$@")
+  out=$("${launcher[@]}" "$bin" estimate --force "$work/$name.h5" -o "$work/r.h5" --truth "$work/${name}_truth.csv" --quiet "$@")
   end=$(date +%s%N)
   local line x y z
   line=$(echo "$out" | sed -n 's/^RMSE against the truth: .* = //p')
@@ -58,12 +58,12 @@ run s "--median 3 --clip-high p99.9" 1 --median 3 --clip-high p99.9
 run z "3D, --max-drift-px 16" 1 --max-drift-px 16
 
 # The stack corrected, then re-estimated: the largest segment drift left.
-"$bin" estimate "$work/s.h5" -o "$work/d.h5" --quiet > /dev/null
+"$bin" estimate --force "$work/s.h5" -o "$work/d.h5" --quiet > /dev/null
 start=$(date +%s%N)
-"$bin" apply "$work/d.h5" "$work/s.h5" -o "$work/c.h5" --quiet > /dev/null
+"$bin" apply --force "$work/d.h5" "$work/s.h5" -o "$work/c.h5" --quiet > /dev/null
 end=$(date +%s%N)
-left=$("$bin" estimate "$work/c.h5" -o "$work/again.h5" --quiet | sed -n 's/.*largest segment drift x \([0-9.]*\), y \([0-9.]*\),.*/x \1, y \2/p')
-sample=$("$bin" estimate Tests/Fixtures/pyme/wormlike_simulated_images_with_drift.h5 -o "$work/pyme.h5" --quiet | head -1)
+left=$("$bin" estimate --force "$work/c.h5" -o "$work/again.h5" --quiet | sed -n 's/.*largest segment drift x \([0-9.]*\), y \([0-9.]*\),.*/x \1, y \2/p')
+sample=$("$bin" estimate --force Tests/Fixtures/pyme/wormlike_simulated_images_with_drift.h5 -o "$work/pyme.h5" --quiet | head -1)
 {
   echo
   echo "Correcting the 2D stack (\`apply\`, Fourier shift, padding x2, 1 rank) took $(( (end - start) / 1000000 )) ms;"

@@ -41,7 +41,7 @@ section="$work/section.md"
 
 run_set() {  # name, simulate options...
   local name=$1; shift
-  "$bin" simulate locs "$work/$name.hdf5" "$@" > "$work/$name.sim"
+  "$bin" simulate locs --force "$work/$name.hdf5" "$@" > "$work/$name.sim"
   sync    # the simulated file on disk before anything is timed
   local rows
   rows=$(sed -n 's/^wrote \([0-9]*\) localisations.*/\1/p' "$work/$name.sim")
@@ -51,7 +51,7 @@ run_set() {  # name, simulate options...
   declare -A time_ms rx ry
   for ranks in 1 2; do
     t0=$(now)
-    out=$(mpirun -n "$ranks" "$bin" estimate "$work/$name.hdf5" -o "$work/$name-r$ranks.h5" --truth "$work/${name}_truth.csv" --quiet)
+    out=$(mpirun -n "$ranks" "$bin" estimate --force "$work/$name.hdf5" -o "$work/$name-r$ranks.h5" --truth "$work/${name}_truth.csv" --quiet)
     t1=$(now)
     line=$(echo "$out" | sed -n 's/^RMSE against the truth: //p')
     time_ms[d$ranks]=$(( (t1 - t0) / 1000000 ))
@@ -79,7 +79,7 @@ run_set() {  # name, simulate options...
   # driftmpi at Picasso RCC's segmentation, coarse pass only: the like-for-like RCC comparison.
   for seg in 1000 2000; do
     t0=$(now)
-    out=$("$bin" estimate "$work/$name.hdf5" -o "$work/$name-c.h5" --segment-frames "$seg" --window all --no-refine --truth "$work/${name}_truth.csv" --quiet)
+    out=$("$bin" estimate --force "$work/$name.hdf5" -o "$work/$name-c.h5" --segment-frames "$seg" --window all --no-refine --truth "$work/${name}_truth.csv" --quiet)
     t1=$(now)
     line=$(echo "$out" | sed -n 's/^RMSE against the truth: //p')
     printf '| %s | driftmpi RCC only (all pairs, %s-frame segments, --no-refine), 1 rank | %s | %s | %s | |\n' "$label" "$seg" \

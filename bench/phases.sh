@@ -19,7 +19,7 @@ bin=$(bench_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$bin" simulate locs "$work/bench.hdf5" --frames 20000 --sites 5000 --seed 1
+"$bin" simulate locs --force "$work/bench.hdf5" --frames 20000 --sites 5000 --seed 1
 rows=$(h5ls "$work/bench.hdf5/locs" 2>/dev/null | sed -n 's/.*{\([0-9]*\)}.*/\1/p' || true)
 
 declare -A best wall rss rmse
@@ -28,7 +28,7 @@ for ranks in 1 2; do
   best[$ranks]=""
   for rep in $(seq "$repeats"); do
     start=$(date +%s%N)
-    /usr/bin/env time -f "%M" -o "$work/rss" mpirun -n "$ranks" "$bin" estimate "$work/bench.hdf5" -o "$work/r.h5" \
+    /usr/bin/env time -f "%M" -o "$work/rss" mpirun -n "$ranks" "$bin" estimate --force "$work/bench.hdf5" -o "$work/r.h5" \
       --truth "$work/bench_truth.csv" --timings --quiet > "$work/out.txt"
     end=$(date +%s%N)
     t=$(( (end - start) / 1000000 ))   # ms

@@ -18,7 +18,7 @@ ranks_list=${*:-1 2 4 8 16}
 bin=$(bench_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin" simulate locs "$work/big.hdf5" --frames 100000 --sites 20000 --size 512 --seed 7 > "$work/sim.txt"
+"$bin" simulate locs --force "$work/big.hdf5" --frames 100000 --sites 20000 --size 512 --seed 7 > "$work/sim.txt"
 rows=$(sed -n 's/^wrote \([0-9]*\) localisations.*/\1/p' "$work/sim.txt")
 cores=$(nproc)
 
@@ -43,7 +43,7 @@ run() {  # label, options...
   for n in $ranks_list; do
     local t0 t1 out
     t0=$(date +%s%N)
-    out=$(mpirun -n "$n" --oversubscribe "$bin" estimate "$work/big.hdf5" -o "$work/r.h5" --truth "$work/big_truth.csv" --timings --quiet "$@")
+    out=$(mpirun -n "$n" --oversubscribe "$bin" estimate --force "$work/big.hdf5" -o "$work/r.h5" --truth "$work/big_truth.csv" --timings --quiet "$@")
     t1=$(date +%s%N)
     local table
     table=$(echo "$out" | awk '/^rank  pairs/ {on = 1; next} on && NF == 5 {print} on && NF != 5 {on = 0}')

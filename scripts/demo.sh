@@ -10,7 +10,7 @@ swift build -c release
 bin="$(swift build -c release --show-bin-path)/driftmpi"
 
 mkdir -p demo
-"$bin" simulate locs demo/demo.hdf5 --frames 20000 --seed 1
-mpirun -n 2 "$bin" estimate demo/demo.hdf5 -o demo/drift.h5 --truth demo/demo_truth.csv --timings
+"$bin" simulate locs demo/demo.hdf5 --frames 20000 --seed 1 --force   # --force: run again, the demo is remade
+mpirun -n 2 "$bin" estimate demo/demo.hdf5 -o demo/drift.h5 --truth demo/demo_truth.csv --timings --force
 echo
 echo "Result: $(pwd)/demo/drift.h5 (drift in nm at every frame: /drift/xyz; see docs/formats.md)"

@@ -225,6 +225,22 @@ while [ -n "$(squeue -h -j "$one,$arr,$bad,$multi" -o %i 2>/dev/null)" ]; do
   sleep 0.5
 done
 
+# The first job again: refused while its outputs exist, and run with FORCE=1 (a job run twice or
+# requeued). Together: the refusal sees the result whether or not the forced job has replaced it.
+again=$(submit INPUT="$tmp/data/a.hdf5" OUTPUT="$tmp/out/a_drift.h5" \
+        -- --ntasks=2 --mem-per-cpu=512M --time=5 -o "$tmp/logs/again-%j.out" "$repo/jobs/driftmpi.sbatch")
+job_ids+=("$again")
+forced=$(submit INPUT="$tmp/data/a.hdf5" OUTPUT="$tmp/out/a_drift.h5" CORRECTED="$tmp/out/a_undrift.hdf5" FORCE=1 \
+        -- --ntasks=2 --mem-per-cpu=512M --time=5 -o "$tmp/logs/forced-%j.out" "$repo/jobs/driftmpi.sbatch")
+job_ids+=("$forced")
+say "submitted job $again (the first again, must fail) and job $forced (the first again with FORCE=1)"
+deadline=$(( $(date +%s) + 90 ))
+while [ -n "$(squeue -h -j "$again,$forced" -o %i 2>/dev/null)" ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || { squeue >&2; fail "jobs still queued or running after 90 s"; }
+  kill -0 "$ctld_pid" 2>/dev/null || fail "slurmctld exited"
+  sleep 0.5
+done
+
 # --- checks ---------------------------------------------------------------------------------
 passed=0 errors=0
 check() {
@@ -274,6 +290,12 @@ check "multinode log: its directory made, result, done, no 'error'" \
    && clean_log "$log_multi"'
 check "failing job log: driftmpi's one error line and the script's exit status" \
   '[ "$(grep -c "^driftmpi: error: " "$log_bad")" -eq 1 ] && grep -q "driftmpi.sbatch: exit status 1 from" "$log_bad"'
+check "job $again (outputs exist) FAILED with 1:0, naming the result" \
+  '[ "$(job_field "$again" JobState)" = FAILED ] && [ "$(job_field "$again" ExitCode)" = 1:0 ] \
+   && grep -q "^driftmpi: error: $tmp/out/a_drift.h5: the output exists; give --force to replace it" "$tmp/logs/again-$again.out"'
+check "job $forced (FORCE=1) COMPLETED and replaced both outputs" \
+  '[ "$(job_field "$forced" JobState)" = COMPLETED ] && grep -q -- "estimate .* --force" "$tmp/logs/forced-$forced.out" \
+   && grep -q -- "apply .* --force" "$tmp/logs/forced-$forced.out" && [ "$tmp/out/a_drift.h5" -nt "$log_one" ]'
 
 say "log of job $one:"
 sed 's/^/    /' "$log_one"

@@ -1,23 +1,46 @@
 import Foundation
 
-/// Checks made before any work: outputs go to existing, writable directories and never over an input.
+/// Checks made before any work: outputs go to existing, writable directories, never over an input,
+/// and over an existing file only when asked to (`--force`).
 public enum OutputPaths {
-    /// Throws, naming the path, when an output would overwrite an input or its directory is missing
-    /// or not writable.
-    public static func check(_ outputs: [String], inputs: [String]) throws {
+    /// The message for an output that exists.
+    public static let existsProblem = "the output exists; give --force to replace it"
+
+    /// Throws, naming the path, when an output would overwrite an input or another output, exists
+    /// (unless `replacing`), is a directory, or its directory is missing or not writable.
+    public static func check(_ outputs: [String], inputs: [String], replacing: Bool) throws {
         let fm = FileManager.default
         func url(_ path: String) -> URL { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() }
         let inputURLs = inputs.map(url)
+        var seen: Set<URL> = []
         for path in outputs {
             let outURL = url(path)
+            guard seen.insert(outURL).inserted else { throw HDF5Error(path, "named for two outputs of one command") }
             guard !inputURLs.contains(outURL) else { throw HDF5Error(path, "the output would overwrite the input") }
             let dir = outURL.deletingLastPathComponent().path
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw HDF5Error(path, "the output directory \(dir) does not exist")
             }
-            guard fm.isWritableFile(atPath: dir) else { throw HDF5Error(path, "the output directory \(dir) is not writable") }
+            guard fm.isWritableFile(atPath: dir), canCreateFile(in: dir) else {
+                throw HDF5Error(path, "the output directory \(dir) is not writable")
+            }
+            if fm.fileExists(atPath: outURL.path, isDirectory: &isDir) {
+                guard !isDir.boolValue else { throw HDF5Error(path, "the output is a directory") }
+                guard replacing else { throw HDF5Error(path, existsProblem) }
+            }
         }
+    }
+
+    /// Whether a file can be created in `dir`: tried with a hidden file, removed at once. Permission
+    /// bits do not tell (root passes them; read-only mounts, /proc and root-squashed NFS refuse).
+    static func canCreateFile(in dir: String) -> Bool {
+        let probe = dir + "/.driftmpi-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(probe, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { return false }
+        close(fd)
+        unlink(probe)
+        return true
     }
 
     /// The files an output in the format of `path` consists of (a Picasso `.hdf5` has its `.yaml`).

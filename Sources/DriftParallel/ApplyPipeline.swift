@@ -19,6 +19,10 @@ public struct ApplyOptions: Sendable {
     public var quiet = false
     /// Progress as JSON lines on standard error (see `Progress`).
     public var logJSON = false
+    /// Files the command writes after the pipeline (summary), checked with the output before any work.
+    public var laterOutputs: [String] = []
+    /// Replace outputs that exist (`--force`); otherwise an existing output is an error before any work.
+    public var replaceOutputs = false
 
     public init(drift: String, input: String, output: String) {
         self.drift = drift
@@ -55,8 +59,8 @@ public struct ApplyPipeline {
         let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         try comm.collectively {
             for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
-            try OutputPaths.check(OutputPaths.companions(of: o.output),
-                                  inputs: OutputPaths.companions(of: o.input) + [o.drift])
+            try OutputPaths.check(OutputPaths.companions(of: o.output) + o.laterOutputs,
+                                  inputs: OutputPaths.companions(of: o.input) + [o.drift], replacing: o.replaceOutputs)
         }
         if ImageStacks.isImageStack(o.input) { return try runImages() }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift) }

@@ -21,6 +21,10 @@ public struct EstimateOptions: Sendable {
     public var dims: Int?
     /// Also write the localisations with the drift removed here, in the input's format.
     public var writeCorrected: String?
+    /// Files the command writes after the pipeline (plot, summary), checked with the outputs before any work.
+    public var laterOutputs: [String] = []
+    /// Replace outputs that exist (`--force`); otherwise an existing output is an error before any work.
+    public var replaceOutputs = false
     /// Renders (one segment's histogram) larger than this, MiB, are transformed by all ranks together
     /// (FFTW's MPI interface) instead of one rank each; nil: never.
     public var maxRenderMB: Double? = 2048

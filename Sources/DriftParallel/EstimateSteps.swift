@@ -44,7 +44,7 @@ extension EstimatePipeline {
             }
             outputs += OutputPaths.companions(of: c)
         }
-        try OutputPaths.check(outputs, inputs: OutputPaths.companions(of: o.input))
+        try OutputPaths.check(outputs + o.laterOutputs, inputs: OutputPaths.companions(of: o.input), replacing: o.replaceOutputs)
     }
 
     /// The field must make a grid of sensible size at the chosen bins.

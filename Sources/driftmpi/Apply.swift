@@ -61,6 +61,9 @@ struct Apply: ParsableCommand {
     @Option(name: .customLong("summary"), help: "Also write a JSON summary of the run to this file (input, output, parameters, figures, timings, ranks, wall time; rank 0, after the run).")
     var summaryPath: String?
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     func validate() throws {
         guard extrapolate == "error" || extrapolate == "hold" else { throw ValidationError("--extrapolate must be error or hold") }
         guard pad >= 1, pad <= 8 else { throw ValidationError("--pad must be between 1 and 8") }
@@ -75,6 +78,8 @@ struct Apply: ParsableCommand {
         o.floatOutput = floatOutput
         o.quiet = quiet
         o.logJSON = logJSON
+        o.laterOutputs = summaryPath.map { [$0] } ?? []
+        o.replaceOutputs = overwrite.force
         let summary = try ApplyPipeline(options: o, communicator: comm).run()
         if let path = summaryPath { try CommandSummary.write(apply: summary, command: self, to: path) }
         guard comm.isRoot else { return }

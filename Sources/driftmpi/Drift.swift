@@ -58,12 +58,16 @@ struct DriftCombine: ParsableCommand {
     @Option(name: .shortAndLong, help: "Combined result file to write (HDF5).")
     var output: String
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     func validate() throws {
         guard inputs.count >= 2 else { throw ValidationError("give at least two result files to combine") }
     }
 
     func run() throws {
         try Drift.onRoot {
+            try overwrite.check([output], inputs: inputs)
             let sources = try inputs.map { (path: $0, result: try DriftResult.read(path: $0)) }
             let r = try DriftCombination.combine(sources)
             try DriftFile.write(r, to: output)
@@ -103,6 +107,9 @@ struct DriftSmooth: ParsableCommand {
     @Option(name: .shortAndLong, help: "Smoothed result file to write (HDF5).")
     var output: String
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     @Option(help: "Smoothing (dimensionless, >= 0; 0 interpolates).")
     var smoothing: Double
 
@@ -116,6 +123,7 @@ struct DriftSmooth: ParsableCommand {
 
     func run() throws {
         try Drift.onRoot {
+            try overwrite.check([output], inputs: [input])
             let source = try DriftResult.read(path: input)
             let r = try DriftSmoothing.smoothed(source, path: input, smoothing: smoothing, order: order)
             try DriftFile.write(r, to: output)
@@ -149,6 +157,9 @@ struct DriftImportPyme: ParsableCommand {
     @Option(name: .shortAndLong, help: "Result file to write (HDF5).")
     var output: String
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     @Option(help: "Evaluate the drift at frames 0..<N instead of from the first to the last tIndex.")
     var frames: Int?
 
@@ -158,6 +169,7 @@ struct DriftImportPyme: ParsableCommand {
 
     func run() throws {
         try Drift.onRoot {
+            try overwrite.check([output], inputs: [input])
             let r = try PymeDriftFile.result(path: input, frames: frames)
             try DriftFile.write(r, to: output)
             return "imported \(r.segmentCentreFrame.count) drift points, drift at frames \(r.frames.first!)-\(r.frames.last!): \(output)"
@@ -184,8 +196,12 @@ struct DriftExportCSV: ParsableCommand {
     @Option(name: .shortAndLong, help: "CSV file to write.")
     var output: String
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     func run() throws {
         try Drift.onRoot {
+            try overwrite.check([output], inputs: [input])
             let r = try DriftResult.read(path: input)
             try DriftFile.writeCSV(r, to: output)
             return "wrote the drift at \(r.frames.count) frames to \(output)"

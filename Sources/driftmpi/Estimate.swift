@@ -122,6 +122,9 @@ struct Estimate: ParsableCommand {
     @Flag(help: "Also plot the drift beside the result: RESULT.svg and RESULT.png (see 'driftmpi plot').")
     var plot = false
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     func validate() throws {
         guard window == "all" || (Int(window).map { $0 >= 1 } ?? false) else {
             throw ValidationError("--window must be a whole number >= 1 or 'all'")
@@ -149,6 +152,12 @@ struct Estimate: ParsableCommand {
         if let t = tukey { guard t >= 0, t <= 1 else { throw ValidationError("--tukey must be between 0 and 1") } }
         guard refineLocs >= 10 else { throw ValidationError("--refine-locs must be at least 10") }
         guard refineSigmaNm >= 2, refineSigmaNm <= 200 else { throw ValidationError("--refine-sigma-nm must be between 2 and 200") }
+    }
+
+    /// The SVG and PNG that --plot writes beside the result.
+    var plotPaths: [String] {
+        let stem = (output as NSString).deletingPathExtension
+        return [stem + ".svg", stem + ".png"]
     }
 
     func run() throws {
@@ -180,6 +189,8 @@ struct Estimate: ParsableCommand {
         o.quiet = quiet
         o.logJSON = logJSON
         o.writeCorrected = writeCorrected
+        o.laterOutputs = (plot ? plotPaths : []) + (summaryPath.map { [$0] } ?? [])
+        o.replaceOutputs = overwrite.force
         o.maxRenderMB = maxRenderMB
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
@@ -188,8 +199,7 @@ struct Estimate: ParsableCommand {
             // Rank 0 draws; every rank learns whether it worked.
             try comm.collectively {
                 guard comm.isRoot else { return }
-                let stem = (output as NSString).deletingPathExtension
-                try DriftPlot.write(try DriftResult.read(path: output), resultPath: output, svgPath: stem + ".svg", pngPath: stem + ".png")
+                try DriftPlot.write(try DriftResult.read(path: output), resultPath: output, svgPath: plotPaths[0], pngPath: plotPaths[1])
             }
         }
         guard comm.isRoot else { return }

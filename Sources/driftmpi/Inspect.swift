@@ -45,7 +45,6 @@ enum CommandSummary {
         let wall = processWallSeconds() ?? s.timings.reduce(0) { $0 + $1.seconds }
         try comm.collectively {
             guard comm.isRoot else { return }
-            try checkPath(path, against: [c.input, c.output] + (c.writeCorrected.map { [$0] } ?? []))
             let report = try ResultReport.read(path: c.output)
             var extra: [String: JSONValue] = ["fftw_share": .number(s.fftwShare)]
             if let corrected = c.writeCorrected { extra["corrected_output"] = .string(DriftFile.absolutePath(corrected)) }
@@ -68,7 +67,6 @@ enum CommandSummary {
         let wall = processWallSeconds() ?? 0
         try comm.collectively {
             guard comm.isRoot else { return }
-            try checkPath(path, against: [c.drift, c.input, c.output])
             let t = c.table.options
             var parameters: [String: JSONValue] = [
                 "extrapolate": .string(c.extrapolate), "units": .string(t.unitsArePixels ? "px" : "nm"),
@@ -90,11 +88,6 @@ enum CommandSummary {
                                                 ranks: ranks, wallSeconds: wall)
             try AtomicOutput.write(text: value.text + "\n", to: path)
         }
-    }
-
-    /// The summary must not replace an input or an output of the same command.
-    static func checkPath(_ path: String, against others: [String]) throws {
-        try OutputPaths.check([path], inputs: others.flatMap { OutputPaths.companions(of: $0) })
     }
 
     /// Seconds since this process started (Linux: /proc/self/stat against /proc/uptime), nil where unknown.

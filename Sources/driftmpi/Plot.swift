@@ -37,6 +37,9 @@ struct Plot: ParsableCommand {
     @Option(help: "Also write this PNG (the SVG rendered by librsvg).")
     var png: String?
 
+    @OptionGroup(title: "Outputs")
+    var overwrite: OverwritePolicy
+
     @Option(help: "Width in pixels (SVG and PNG; at least \(DriftPlot.minimumWidth)).")
     var width: Int = 1000
 
@@ -62,6 +65,7 @@ struct Plot: ParsableCommand {
 
     func run() throws {
         try Drift.onRoot {
+            try overwrite.check([output] + (png.map { [$0] } ?? []), inputs: [input])
             let r = try DriftResult.read(path: input)
             let height = try DriftPlot.write(r, resultPath: input, svgPath: output, pngPath: png, width: width, height: height,
                                              name: URL(fileURLWithPath: input).lastPathComponent)

@@ -54,6 +54,7 @@ final class BadInputTests: XCTestCase {
             .write(toFile: dir + "/oneframe.csv", atomically: true, encoding: .utf8)
         try "frame,x,y\n0,100,100\n1500,9000,9000\n2999,5000,5000\n".write(toFile: dir + "/few.csv", atomically: true, encoding: .utf8)
         try Data([0x00, 0xff, 0x13, 0x37, 0x0a, 0x00]).write(to: URL(fileURLWithPath: dir + "/binary.csv"))
+        try "an earlier result\n".write(toFile: dir + "/existing.h5", atomically: true, encoding: .utf8)
         let cases: [(input: String, problem: String, options: [String], output: String)] = [
             ("empty.hdf5", "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)", [], "result.h5"),
             ("binary.csv", "no column 'frame' in the header", [], "result.h5"),
@@ -70,6 +71,8 @@ final class BadInputTests: XCTestCase {
             ("sim.hdf5", "@sim.hdf5: the output would overwrite the input", [], "sim.hdf5"),
             ("sim.hdf5", "@sim.yaml: the output would overwrite the input", [], "sim.yaml"),
             ("sim.hdf5", "@\(dir!)/nodir/result.h5: the output directory \(dir!)/nodir does not exist", [], "\(dir!)/nodir/result.h5"),
+            ("sim.hdf5", "@/proc/result.h5: the output directory /proc is not writable", [], "/proc/result.h5"),
+            ("sim.hdf5", "@existing.h5: the output exists; give --force to replace it", [], "existing.h5"),
         ]
         for c in cases {
             for ranks in [1, 3] {

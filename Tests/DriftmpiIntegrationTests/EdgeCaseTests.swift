@@ -85,14 +85,14 @@ final class EdgeCaseTests: XCTestCase {
         try write(sorted, "sorted.hdf5")
         for segments in [["--segment-frames", "500"], ["--segment-locs", "5000"]] {
             let ref = try DriftmpiProcess.run(["estimate", "sorted.hdf5", "-o", "sorted.h5", "--write-corrected", "sorted_fixed.hdf5",
-                                               "--truth", "sorted_truth.csv"] + segments, in: dir)
+                                               "--truth", "sorted_truth.csv", "--force"] + segments, in: dir)
             XCTAssertEqual(ref.status, 0, ref.stderr)
             XCTAssertFalse(ref.stderr.contains("not in frame order"))
             let expected = try DriftResult.read(path: dir + "/sorted.h5").drift
             let fixedSorted = try PicassoFile(path: dir + "/sorted_fixed.hdf5").read(rows: 0..<sorted.count, threeD: false)
             for ranks in [1, 3] {
                 let r = try DriftmpiProcess.run(["estimate", "shuffled.hdf5", "-o", "shuffled.h5", "--write-corrected", "shuffled_fixed.hdf5",
-                                                 "--truth", "shuffled_truth.csv"] + segments, ranks: ranks, in: dir)
+                                                 "--truth", "shuffled_truth.csv", "--force"] + segments, ranks: ranks, in: dir)
                 XCTAssertEqual(r.status, 0, r.stderr)
                 XCTAssertTrue(r.stderr.contains("shuffled.hdf5: the localisations are not in frame order"), r.stderr)
                 XCTAssertEqual(try DriftResult.read(path: dir + "/shuffled.h5").drift, expected, "\(segments) at \(ranks) ranks")

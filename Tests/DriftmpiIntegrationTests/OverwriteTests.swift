@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+
+/// Every command that writes files refuses an output that exists (the main output or any other file
+/// it would write): one line naming it, exit 1 on every rank, before any work, nothing written. With
+/// --force the same command replaces it.
+final class OverwriteTests: XCTestCase {
+    func testEveryWritingCommandRefusesAnExistingOutputUnlessForced() throws {
+        let dir = try simulatedDirectory("overwrite", seed: 23)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let e = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet", "--no-refine"], in: dir)
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let npz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/pyme/drift.npz").path
+        // Each command, and the one of its outputs that exists beforehand.
+        let cases: [(args: [String], existing: String)] = [
+            (["simulate", "locs", "s.hdf5", "--frames", "300", "--sites", "50"], "s_truth.csv"),
+            (["simulate", "stack", "st.h5", "--frames", "4", "--size", "32", "--locs", "stl.hdf5"], "stl.yaml"),
+            (["estimate", "sim.hdf5", "-o", "e2.h5", "--quiet", "--no-refine"], "e2.h5"),
+            (["estimate", "sim.hdf5", "-o", "e3.h5", "--quiet", "--no-refine", "--plot"], "e3.png"),
+            (["estimate", "sim.hdf5", "-o", "e4.h5", "--quiet", "--no-refine", "--summary", "e4.json"], "e4.json"),
+            (["estimate", "sim.hdf5", "-o", "e5.h5", "--quiet", "--no-refine", "--write-corrected", "w.hdf5"], "w.hdf5"),
+            (["apply", "e.h5", "sim.hdf5", "-o", "fixed.hdf5", "--quiet"], "fixed.yaml"),
+            (["drift", "combine", "e.h5", "e2.h5", "-o", "c.h5"], "c.h5"),
+            (["drift", "smooth", "e.h5", "-o", "sm.h5", "--smoothing", "1"], "sm.h5"),
+            (["drift", "import-pyme", npz, "-o", "p.h5"], "p.h5"),
+            (["drift", "export-csv", "e.h5", "-o", "e.csv"], "e.csv"),
+            (["plot", "e.h5", "-o", "e.svg", "--png", "e.png"], "e.png"),
+        ]
+        let keep = Data("an earlier result\n".utf8)
+        for c in cases {
+            let path = dir + "/" + c.existing
+            try keep.write(to: URL(fileURLWithPath: path))
+            let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            let refused = try DriftmpiProcess.run(c.args, ranks: 2, in: dir, timeout: 60)
+            XCTAssertEqual(refused.status, 1, "\(c.args)")
+            XCTAssertEqual(refused.errorLines, ["driftmpi: error: \(c.existing): the output exists; give --force to replace it"],
+                           "\(c.args): \(refused.stderr)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), keep, "\(c.args)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), before, "\(c.args) wrote something")
+            let forced = try DriftmpiProcess.run(c.args + ["--force"], ranks: 2, in: dir, timeout: 120)
+            XCTAssertEqual(forced.status, 0, "\(c.args): \(forced.stderr)")
+            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: path)), keep, "\(c.args) --force did not replace \(c.existing)")
+        }
+        // Two outputs of one command with the same name, and an output that is a directory.
+        let twice = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "t.h5", "--summary", "t.h5"], ranks: 2, in: dir, timeout: 60)
+        XCTAssertEqual(twice.errorLines, ["driftmpi: error: t.h5: named for two outputs of one command"], twice.stderr)
+        try FileManager.default.createDirectory(atPath: dir + "/folder.h5", withIntermediateDirectories: false)
+        let folder = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "folder.h5", "--force"], ranks: 2, in: dir, timeout: 60)
+        XCTAssertEqual(folder.errorLines, ["driftmpi: error: folder.h5: the output is a directory"], folder.stderr)
+    }
+}
