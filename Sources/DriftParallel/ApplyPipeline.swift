@@ -71,13 +71,9 @@ public struct ApplyPipeline {
         let n = table.rowCount
         let rows = (comm.rank * n / comm.size)..<((comm.rank + 1) * n / comm.size)
         let correctZ = table.hasZ && curve.isThreeD
-        // Table frames to drift-file frames: both numbered from their own first frame.
-        let shift = curve.frameBase - table.frameBase
         var outside = false
         let drift: ([Int]) throws -> [SIMD3<Double>] = { frames in
-            try curve.drift(at: frames.map { $0 + shift }, hold: o.holdOutside, outside: &outside) { frame in
-                HDF5Error(o.input, "frame \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in this file's numbering); use --extrapolate hold to hold its first and last values")
-            }
+            try self.drift(curve, at: frames, inputBase: table.frameBase, what: "frame", outside: &outside)
         }
         try CorrectedOutput(communicator: comm).write(table, rows: rows, correctZ: correctZ, drift: drift, to: o.output,
                                                       command: "apply", driftFile: o.drift,
@@ -85,5 +81,17 @@ public struct ApplyPipeline {
         progress.say("wrote \(o.output)")
         return ApplySummary(rows: n, format: table.format.rawValue, correctedZ: correctZ,
                             held: comm.allreduce(outside ? 1 : 0, .max) > 0)
+    }
+
+    /// The drift of `curve` at `frames` of the input, which numbers them from `inputBase` (the curve
+    /// from its own frame base, so both count from their own first frame). A frame outside the curve
+    /// is an error naming it (`what`: "frame" or "time point") unless `holdOutside`, when it takes
+    /// the curve's first or last value and sets `outside`.
+    func drift(_ curve: DriftCurve, at frames: [Int], inputBase: Int, what: String, outside: inout Bool) throws -> [SIMD3<Double>] {
+        let o = options, shift = curve.frameBase - inputBase
+        let numbering = what == "frame" ? "this file's" : "this stack's"
+        return try curve.drift(at: frames.map { $0 + shift }, hold: o.holdOutside, outside: &outside) { frame in
+            HDF5Error(o.input, "\(what) \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in \(numbering) numbering); use --extrapolate hold to hold its first and last values")
+        }
     }
 }

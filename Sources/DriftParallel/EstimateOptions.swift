@@ -78,3 +78,17 @@ public struct EstimateOptions: Sendable {
         self.output = output
     }
 }
+
+extension EstimateOptions {
+    /// The pairs correlated, as results record them (`window`): K or `all` for RCC, 1 for DCC, `sum` for MCC.
+    public var windowDescription: String {
+        switch method {
+        case .rcc: return window.map(String.init) ?? "all"
+        case .dcc: return "1"
+        case .mcc: return "sum"
+        }
+    }
+
+    /// How results turn segment drifts into the drift at every frame (`interpolation`).
+    public static let interpolationNote = "cubic spline through segment centres (smoothing 0: interpolating), held beyond the ends"
+}

@@ -586,7 +586,7 @@ extension EstimatePipeline {
             ("pairs", .int(Int64(pairs))),
             ("bin_nm", .double(o.binNm)),
             ("bin_z_nm", .double(o.binZNm)),
-            ("window", .string(o.method == .rcc ? (o.window.map(String.init) ?? "all") : (o.method == .dcc ? "1" : "sum"))),
+            ("window", .string(o.windowDescription)),
             ("tukey_alpha", .double(o.tukeyAlpha)),
             ("max_drift_nm", .double(o.maxDriftNm)),
             ("max_residual_nm", .double(o.maxResidualNm ?? .infinity)),
@@ -594,8 +594,8 @@ extension EstimatePipeline {
             ("min_peak_quality", .double(o.minPeakQuality)),
             ("correlation_smoothing_bins", .double(o.correlationSmoothingBins)),
             ("smoothing", .double(o.smoothing)),
-            ("interpolation", .string("cubic spline through segment centres (smoothing 0: interpolating), held beyond the ends")),
-            ("drift_sign", .string("drift = apparent position minus position at the first frame; corrected = raw - drift")),
+            ("interpolation", .string(EstimateOptions.interpolationNote)),
+            ("drift_sign", .string(DriftFile.driftSign)),
             ("refine", .int(o.refine ? 1 : 0)),
         ]
         if o.refine {

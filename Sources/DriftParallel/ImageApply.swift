@@ -21,13 +21,11 @@ extension ApplyPipeline {
         let outType: ImageSampleType = o.floatOutput ? .float32 : stack.sampleType
         let moveZ = depth > 1 && curve.isThreeD
         progress.say("moving \(t) time points of \(stack.width) x \(stack.height)\(depth > 1 ? " x \(depth)" : "") px back by the drift in \(o.drift) (padding x\(o.pad), \(outType.rawValue) out)")
-        let shift = curve.frameBase   // a stack's time points count from 0
         var outside = false
         let own = (comm.rank * t / comm.size)..<((comm.rank + 1) * t / comm.size)
+        // A stack's time points count from 0.
         let drift: [SIMD3<Double>] = try comm.collectively {
-            try curve.drift(at: own.map { $0 + shift }, hold: o.holdOutside, outside: &outside) { frame in
-                HDF5Error(o.input, "time point \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in this stack's numbering); use --extrapolate hold to hold its first and last values")
-            }
+            try self.drift(curve, at: Array(own), inputBase: 0, what: "time point", outside: &outside)
         }
         let shifter = FourierShifter(width: stack.width, height: stack.height, depth: depth, pad: o.pad)
         let range = outType.range

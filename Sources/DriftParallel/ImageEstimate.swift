@@ -156,7 +156,7 @@ extension EstimatePipeline {
             ("binned_voxel_size_nm", .string(voxel.map { "\($0.x * Double(pre.binX)),\($0.y * Double(pre.binY)),\($0.z)" } ?? "unknown")),
             ("ranks", .int(Int64(comm.size))), ("method", .string(o.method.rawValue)), ("dims", .int(threeD ? 3 : 2)),
             ("segments", .int(Int64(segments))), ("pairs", .int(Int64(pairTotal))), ("pairs_used", .int(Int64(usedPairs))),
-            ("window", .string(o.method == .rcc ? (o.window.map(String.init) ?? "all") : (o.method == .dcc ? "1" : "sum"))),
+            ("window", .string(o.windowDescription)),
             ("bin_x", .int(Int64(pre.binX))), ("bin_y", .int(Int64(pre.binY))), ("bin_t", .int(Int64(pre.binT))),
             ("clip_low", .string(clip(pre.clipLow))), ("clip_high", .string(clip(pre.clipHigh))),
             ("clip_fill", .string(pre.clipFill.map { String($0) } ?? "bound")), ("median", .int(Int64(pre.median))),
@@ -164,8 +164,8 @@ extension EstimatePipeline {
             ("max_residual_px", .double(o.maxResidualNm ?? .infinity)), ("min_peak_quality", .double(o.minPeakQuality)),
             ("correlation_smoothing_bins", .double(o.correlationSmoothingBins)), ("smoothing", .double(o.smoothing)),
             ("rms_residual_px", .double(solved.rmsResidualNm)),
-            ("interpolation", .string("cubic spline through segment centres (smoothing 0: interpolating), held beyond the ends")),
-            ("drift_sign", .string("drift = apparent position minus position at the first frame; corrected = raw - drift")),
+            ("interpolation", .string(EstimateOptions.interpolationNote)),
+            ("drift_sign", .string(DriftFile.driftSign)),
         ]
         if let r = rmse, let path = o.truth {
             attributes += [("truth", .string(URL(fileURLWithPath: path).standardizedFileURL.path)),
