@@ -32,7 +32,7 @@ extension EstimatePipeline {
         let ordered = zip(frames, frames.dropFirst()).allSatisfy { $0 <= $1 }
         let inOrder = comm.allreduce(ordered ? 1 : 0, .min) == 1
         frames = Array(frames.prefix(hi - lo))
-        if !inOrder { frames.sort() }
+        if !inOrder { frames = FrameSort.sorted(frames) }
         return FrameColumn(block: lo..<hi, sortedFrames: frames, inOrder: inOrder)
     }
 
@@ -58,26 +58,27 @@ extension EstimatePipeline {
     }
 
     /// The localisations of frames `wanted[r]` for this rank r (nil: none) in (frame, row) order,
-    /// from a table whose frame column is out of order: each rank has read its block of rows and
-    /// sends each localisation to every rank whose frames include it (several, where segments
-    /// overlap). `wanted` is the same on every rank.
+    /// from a table whose frame column is out of order: each rank has read its block of rows, orders
+    /// it by (frame, row) and sends each rank the slice of frames it wants (slices overlap where
+    /// segments do). What arrives comes in rank order, each part in (frame, row) order, so ordering
+    /// it by (frame, arrival) gives (frame, row) order. `wanted` is the same on every rank.
     func exchangeByFrame(_ block: Localisations, wanted: [ClosedRange<Int>?]) -> Localisations {
         let comm = communicator
-        var counts = [Int](repeating: 0, count: comm.size)
-        var order: [Int] = []
+        let mine = FrameSort.stableOrder(block.frame)
+        let sortedFrames = mine.map { block.frame[$0] }
+        var send: [Int] = [], counts = [Int](repeating: 0, count: comm.size)
         for (rank, frames) in wanted.enumerated() {
             guard let frames else { continue }
-            let before = order.count
-            for k in 0..<block.count where frames.contains(Int(block.frame[k])) { order.append(k) }
-            counts[rank] = order.count - before
+            let slice = lowerBound(sortedFrames, frames.lowerBound)..<lowerBound(sortedFrames, frames.upperBound + 1)
+            send += mine[slice]
+            counts[rank] = slice.count
         }
-        // Sent in rank order and, from each rank, in row order: what arrives is in row order.
-        let frame = comm.alltoallv(order.map { block.frame[$0] }, counts: counts)
-        let x = comm.alltoallv(order.map { block.x[$0] }, counts: counts)
-        let y = comm.alltoallv(order.map { block.y[$0] }, counts: counts)
-        let z = block.z.map { z in comm.alltoallv(order.map { z[$0] }, counts: counts) }
-        let sorted = frame.indices.sorted { (frame[$0], $0) < (frame[$1], $1) }
-        return Localisations(frame: sorted.map { frame[$0] }, x: sorted.map { x[$0] }, y: sorted.map { y[$0] },
-                             z: z.map { z in sorted.map { z[$0] } })
+        let frame = comm.alltoallv(send.map { block.frame[$0] }, counts: counts)
+        let x = comm.alltoallv(send.map { block.x[$0] }, counts: counts)
+        let y = comm.alltoallv(send.map { block.y[$0] }, counts: counts)
+        let z = block.z.map { z in comm.alltoallv(send.map { z[$0] }, counts: counts) }
+        let order = FrameSort.stableOrder(frame)
+        return Localisations(frame: order.map { frame[$0] }, x: order.map { x[$0] }, y: order.map { y[$0] },
+                             z: z.map { z in order.map { z[$0] } })
     }
 }
