@@ -52,14 +52,8 @@ struct Apply: ParsableCommand {
     @Flag(name: .customLong("float"), help: "Image stacks: write float32 samples instead of the input's type.")
     var floatOutput = false
 
-    @Flag(help: "No progress lines.")
-    var quiet = false
-
-    @Flag(name: .customLong("log-json"), help: "Progress as one JSON object per line on standard error (messages, and phases with done, total, percent and ETA), for scripts.")
-    var logJSON = false
-
-    @Option(name: .customLong("summary"), help: "Also write a JSON summary of the run to this file (input, output, parameters, figures, timings, ranks, wall time; rank 0, after the run).")
-    var summaryPath: String?
+    @OptionGroup(title: "Progress and summary")
+    var reporting: RunReporting
 
     @OptionGroup(title: "Outputs")
     var overwrite: OverwritePolicy
@@ -76,12 +70,12 @@ struct Apply: ParsableCommand {
         o.holdOutside = extrapolate == "hold"
         o.pad = pad
         o.floatOutput = floatOutput
-        o.quiet = quiet
-        o.logJSON = logJSON
-        o.laterOutputs = summaryPath.map { [$0] } ?? []
+        o.quiet = reporting.quiet
+        o.logJSON = reporting.logJSON
+        o.laterOutputs = reporting.summaryPath.map { [$0] } ?? []
         o.replaceOutputs = overwrite.force
         let summary = try ApplyPipeline(options: o, communicator: comm).run()
-        if let path = summaryPath { try CommandSummary.write(apply: summary, command: self, to: path) }
+        if let path = reporting.summaryPath { try CommandSummary.write(apply: summary, command: self, to: path) }
         guard comm.isRoot else { return }
         let what = summary.isImageStack ? "time points" : "localisations"
         print("\(summary.rows) \(what) (\(summary.format)) corrected in x, y\(summary.correctedZ ? " and z" : ""): \(output)"

@@ -110,14 +110,8 @@ struct Estimate: ParsableCommand {
     @Flag(help: "Print the time of each phase (maximum over ranks).")
     var timings = false
 
-    @Flag(help: "No progress lines.")
-    var quiet = false
-
-    @Flag(name: .customLong("log-json"), help: "Progress as one JSON object per line on standard error (messages, and phases with done, total, percent and ETA), for scripts.")
-    var logJSON = false
-
-    @Option(name: .customLong("summary"), help: "Also write a JSON summary of the run to this file (input, output, parameters, figures, timings, ranks, wall time; rank 0, after the run).")
-    var summaryPath: String?
+    @OptionGroup(title: "Progress and summary")
+    var reporting: RunReporting
 
     @Flag(help: "Also plot the drift beside the result: RESULT.svg and RESULT.png (see 'driftmpi plot').")
     var plot = false
@@ -186,15 +180,15 @@ struct Estimate: ParsableCommand {
         o.refine = !noRefine
         o.refinement.minLocalisations = refineLocs
         o.refinement.sigmasNm = [2 * refineSigmaNm, refineSigmaNm]
-        o.quiet = quiet
-        o.logJSON = logJSON
+        o.quiet = reporting.quiet
+        o.logJSON = reporting.logJSON
         o.writeCorrected = writeCorrected
-        o.laterOutputs = (plot ? plotPaths : []) + (summaryPath.map { [$0] } ?? [])
+        o.laterOutputs = (plot ? plotPaths : []) + (reporting.summaryPath.map { [$0] } ?? [])
         o.replaceOutputs = overwrite.force
         o.maxRenderMB = maxRenderMB
         var pipeline = EstimatePipeline(options: o, communicator: comm)
         let summary = try pipeline.run()
-        if let path = summaryPath { try CommandSummary.write(estimate: summary, command: self, to: path) }
+        if let path = reporting.summaryPath { try CommandSummary.write(estimate: summary, command: self, to: path) }
         if plot {
             // Rank 0 draws; every rank learns whether it worked.
             try comm.collectively {
