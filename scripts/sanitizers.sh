@@ -49,7 +49,8 @@ INTEGRATION_TESTS=(
   EstimateEndToEndTests/testRefinedDriftIsWithinOneNanometreAtOneAndThreeRanks
   DriftCommandTests/ PlotCommandTests/testPlotWritesSVGAndPNG
   InspectCommandTests/testEstimateAndApplySummariesAndInspect
-  EdgeCaseTests/testSparseSegmentIsLeftOut
+  EdgeCaseTests/testSparseSegmentIsLeftOut EdgeCaseTests/testFramesOutOfOrderGiveTheDriftOfTheSortedTable
+  OverwriteTests/
   CollectiveFailureTests/testAFaultInAnyPhaseEndsEveryRank CollectiveFailureTests/testAKilledRankEndsTheJob
 )
 subset=""

@@ -22,6 +22,7 @@ final class BadInputTests: XCTestCase {
     func check(input: String, problem: String, ranks: Int, options: [String] = [], output: String = "result.h5",
                file: StaticString = #filePath, line: UInt = #line) throws {
         let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let inputBytes = FileManager.default.contents(atPath: dir + "/" + input)
         let r = try DriftmpiProcess.run(["estimate", input, "-o", output] + options, ranks: ranks, in: dir, timeout: 30)
         XCTAssertFalse(r.timedOut, "hung at \(ranks) ranks", file: file, line: line)
         // A liveness bound from the issue (every rank ends within 10 s), not a speed measurement.
@@ -33,6 +34,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(r.errorLines.first?.hasPrefix(expected) ?? false, "\(r.errorLines) does not start with \(expected)", file: file, line: line)
         // Nothing written, nothing changed.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), before, file: file, line: line)
+        XCTAssertEqual(FileManager.default.contents(atPath: dir + "/" + input), inputBytes, "the input changed", file: file, line: line)
     }
 
     /// The catalogue of bad inputs and options, each at 1 and 3 ranks.
