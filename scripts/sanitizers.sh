@@ -106,7 +106,7 @@ run_address() {
   # double free) are still fatal. Each process writes its report to $logs/asan.PID, not to stderr,
   # so a report is never mistaken for driftmpi's own output and none is lost with a test's output.
   local logs; logs="$(mktemp -d "${TMPDIR:-/tmp}/driftmpi-asan.XXXXXX")"
-  DRIFTMPI_BIN="$(swift build "${flags[@]}" --show-bin-path)/driftmpi" \
+  DRIFTMPI_BIN="$(swift build "${flags[@]}" --show-bin-path)/driftmpi" DRIFTMPI_TEST_LIVENESS_S=30 \
   ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:log_path=$logs/asan" \
     step "address: integration tests" swift test --skip-build -c release --build-path "$path" \
       --disable-swift-testing --filter "$INTEGRATION" || status=$?
@@ -128,7 +128,7 @@ run_undefined() {
   # of CDriftShim) runs in driftmpi: a few integration tests on this unoptimised driftmpi (the
   # others are slow unoptimised, and some assert a time limit).
   local logs; logs="$(mktemp -d "${TMPDIR:-/tmp}/driftmpi-ubsan.XXXXXX")"
-  DRIFTMPI_BIN="$(swift build "${flags[@]}" --show-bin-path)/driftmpi" \
+  DRIFTMPI_BIN="$(swift build "${flags[@]}" --show-bin-path)/driftmpi" DRIFTMPI_TEST_LIVENESS_S=30 \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan" \
     step "undefined: integration tests" swift test --skip-build --build-path "$path" --disable-swift-testing \
       --filter '^DriftmpiIntegrationTests\.(CollectiveFailureTests/(testAKilledRankEndsTheJob|testTerminationLeavesNoPartialOutput)|BadInputTests/(testNotHDF5|testMissingInput|testBadOptionIsAUsageError))$' \

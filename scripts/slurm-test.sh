@@ -295,7 +295,8 @@ check "job $again (outputs exist) FAILED with 1:0, naming the result" \
    && grep -q "^driftmpi: error: $tmp/out/a_drift.h5: the output exists; give --force to replace it" "$tmp/logs/again-$again.out"'
 check "job $forced (FORCE=1) COMPLETED and replaced both outputs" \
   '[ "$(job_field "$forced" JobState)" = COMPLETED ] && grep -q -- "estimate .* --force" "$tmp/logs/forced-$forced.out" \
-   && grep -q -- "apply .* --force" "$tmp/logs/forced-$forced.out" && [ "$tmp/out/a_drift.h5" -nt "$log_one" ]'
+   && grep -q -- "apply .* --force" "$tmp/logs/forced-$forced.out" && [ "$tmp/out/a_drift.h5" -nt "$log_one" ] \
+   && [ "$tmp/out/a_undrift.hdf5" -nt "$log_one" ]'
 
 say "log of job $one:"
 sed 's/^/    /' "$log_one"

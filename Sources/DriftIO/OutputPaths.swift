@@ -43,8 +43,15 @@ public enum OutputPaths {
         return true
     }
 
-    /// The files an output in the format of `path` consists of (a Picasso `.hdf5` has its `.yaml`).
-    public static func companions(of path: String) -> [String] {
-        (path as NSString).pathExtension.lowercased() == "hdf5" ? [path, PicassoMetadata.yamlPath(forLocalisations: path)] : [path]
+    /// The files of input `path`: itself and, when it is a Picasso table (a `.yaml` beside it), the `.yaml`.
+    public static func inputFiles(_ path: String) -> [String] {
+        let yaml = PicassoMetadata.yamlPath(forLocalisations: path)
+        return yaml != path && FileManager.default.fileExists(atPath: yaml) ? [path, yaml] : [path]
+    }
+
+    /// The files a corrected copy of `input` written to `output` consists of: `output` and, when the
+    /// input is a Picasso table (whatever the names' extensions), the output's `.yaml`.
+    public static func correctedFiles(_ output: String, input: String) -> [String] {
+        inputFiles(input).count > 1 ? [output, PicassoMetadata.yamlPath(forLocalisations: output)] : [output]
     }
 }

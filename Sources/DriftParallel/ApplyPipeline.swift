@@ -59,8 +59,8 @@ public struct ApplyPipeline {
         let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         try comm.collectively {
             for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
-            try OutputPaths.check(OutputPaths.companions(of: o.output) + o.laterOutputs,
-                                  inputs: OutputPaths.companions(of: o.input) + [o.drift], replacing: o.replaceOutputs)
+            try OutputPaths.check(OutputPaths.correctedFiles(o.output, input: o.input) + o.laterOutputs,
+                                  inputs: OutputPaths.inputFiles(o.input) + [o.drift], replacing: o.replaceOutputs)
         }
         if ImageStacks.isImageStack(o.input) { return try runImages() }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift) }

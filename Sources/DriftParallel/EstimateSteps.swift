@@ -42,9 +42,10 @@ extension EstimatePipeline {
             guard URL(fileURLWithPath: c).standardizedFileURL != URL(fileURLWithPath: o.output).standardizedFileURL else {
                 throw HDF5Error(c, "--write-corrected names the result file")
             }
-            outputs += OutputPaths.companions(of: c)
+            outputs += OutputPaths.correctedFiles(c, input: o.input)
         }
-        try OutputPaths.check(outputs + o.laterOutputs, inputs: OutputPaths.companions(of: o.input), replacing: o.replaceOutputs)
+        try OutputPaths.check(outputs + o.laterOutputs, inputs: OutputPaths.inputFiles(o.input) + (o.truth.map { [$0] } ?? []),
+                              replacing: o.replaceOutputs)
     }
 
     /// The field must make a grid of sensible size at the chosen bins.

@@ -27,7 +27,12 @@ extension EstimatePipeline {
         let lo = comm.rank * n / comm.size, hi = (comm.rank + 1) * n / comm.size
         var frames = try comm.collectively {
             try FaultInjection.check("read", rank: comm.rank)
-            return lo < hi ? try file.frames(rows: lo..<min(n, hi + 1)) : []
+            let frames = lo < hi ? try file.frames(rows: lo..<min(n, hi + 1)) : []
+            // The engine's range, checked here so that the search over frame numbers cannot overflow.
+            if let k = frames.firstIndex(where: { $0 < 0 || $0 > Int64(UInt32.max) }) {
+                throw HDF5Error(file.path, "row \(lo + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
+            }
+            return frames
         }
         let ordered = zip(frames, frames.dropFirst()).allSatisfy { $0 <= $1 }
         let inOrder = comm.allreduce(ordered ? 1 : 0, .min) == 1

@@ -167,7 +167,9 @@ struct SimulateStack: ParsableCommand {
             guard locs.hasSuffix(".hdf5") || locs.hasSuffix(".h5") else {
                 throw ValidationError("--locs must end in .hdf5 (Picasso's extension)")
             }
-            guard locs != output else { throw ValidationError("--locs must differ from the image output") }
+            guard SimulateLocs.truthPath(locs) != SimulateLocs.truthPath(output) else {
+                throw ValidationError("--locs needs another name than the image output (each writes NAME_truth.csv)")
+            }
         }
     }
 

@@ -28,6 +28,10 @@ struct DriftmpiProcess {
     /// `driftmpi args` on `ranks` MPI processes (ranks 0: without mpirun), in `directory`, stopped
     /// after `timeout` seconds, with `environment` added to this process's; `whileRunning` is called
     /// with the child's process id once it has started (on another thread).
+    /// Seconds within which every rank must end after a failure (the 10 s;
+    /// `DRIFTMPI_TEST_LIVENESS_S` raises it for sanitizer builds, which run several times slower).
+    static let livenessSeconds: Double = ProcessInfo.processInfo.environment["DRIFTMPI_TEST_LIVENESS_S"].flatMap(Double.init) ?? 10
+
     static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120,
                     environment: [String: String] = [:], whileRunning: (@Sendable (pid_t) -> Void)? = nil) throws -> Outcome {
         let exe = executable

@@ -10,6 +10,9 @@ final class OverwriteTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let e = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet", "--no-refine"], in: dir)
         XCTAssertEqual(e.status, 0, e.stderr)
+        // A Picasso table named .h5: its corrected copy has a .yaml too, whatever the extension.
+        try FileManager.default.copyItem(atPath: dir + "/sim.hdf5", toPath: dir + "/pic.h5")
+        try FileManager.default.copyItem(atPath: dir + "/sim.yaml", toPath: dir + "/pic.yaml")
         let npz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/pyme/drift.npz").path
         // Each command, and the one of its outputs that exists beforehand.
@@ -21,6 +24,8 @@ final class OverwriteTests: XCTestCase {
             (["estimate", "sim.hdf5", "-o", "e4.h5", "--quiet", "--no-refine", "--summary", "e4.json"], "e4.json"),
             (["estimate", "sim.hdf5", "-o", "e5.h5", "--quiet", "--no-refine", "--write-corrected", "w.hdf5"], "w.hdf5"),
             (["apply", "e.h5", "sim.hdf5", "-o", "fixed.hdf5", "--quiet"], "fixed.yaml"),
+            (["apply", "e.h5", "pic.h5", "-o", "pic_fixed.h5", "--quiet"], "pic_fixed.yaml"),
+            (["estimate", "sim.hdf5", "-o", "e6.h5", "--quiet", "--no-refine", "--truth", "sim_truth.csv", "--summary", "e6.json"], "e6.json"),
             (["drift", "combine", "e.h5", "e2.h5", "-o", "c.h5"], "c.h5"),
             (["drift", "smooth", "e.h5", "-o", "sm.h5", "--smoothing", "1"], "sm.h5"),
             (["drift", "import-pyme", npz, "-o", "p.h5"], "p.h5"),
@@ -48,5 +53,15 @@ final class OverwriteTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/folder.h5", withIntermediateDirectories: false)
         let folder = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "folder.h5", "--force"], ranks: 2, in: dir, timeout: 60)
         XCTAssertEqual(folder.errorLines, ["driftmpi: error: folder.h5: the output is a directory"], folder.stderr)
+        // --force never replaces an input: a corrected copy over the input's own .yaml, a summary over the truth.
+        let yaml = try DriftmpiProcess.run(["apply", "e.h5", "pic.h5", "-o", "pic.hdf5", "--force"], ranks: 2, in: dir, timeout: 60)
+        XCTAssertEqual(yaml.errorLines, ["driftmpi: error: pic.yaml: the output would overwrite the input"], yaml.stderr)
+        let truth = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e7.h5", "--truth", "sim_truth.csv", "--summary", "sim_truth.csv", "--force"],
+                                            ranks: 2, in: dir, timeout: 60)
+        XCTAssertEqual(truth.errorLines, ["driftmpi: error: sim_truth.csv: the output would overwrite the input"], truth.stderr)
+        // A stack and its localisations with one stem would both write STEM_truth.csv: a usage error.
+        let stem = try DriftmpiProcess.run(["simulate", "stack", "same.h5", "--frames", "4", "--size", "32", "--locs", "same.hdf5"], in: dir)
+        XCTAssertEqual(stem.status, 64)
+        XCTAssertTrue(stem.stderr.contains("--locs needs another name than the image output (each writes NAME_truth.csv)"), stem.stderr)
     }
 }
