@@ -84,14 +84,15 @@ extension LocalisationTable {
 
     /// Checked conversion of frames to the engine's type.
     func engineFrames(_ frames: [Int64], firstRow: Int) throws -> [UInt32] {
-        var out = [UInt32](repeating: 0, count: frames.count)
-        for k in frames.indices {
-            guard frames[k] >= 0, frames[k] <= Int64(UInt32.max) else {
-                throw HDF5Error(path, "row \(firstRow + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
-            }
-            out[k] = UInt32(frames[k])
+        try checkFrameRange(frames, firstRow: firstRow)
+        return frames.map { UInt32($0) }
+    }
+
+    /// Throws, naming the row, unless every frame (of rows from `firstRow`) is in the engine's range.
+    public func checkFrameRange(_ frames: [Int64], firstRow: Int) throws {
+        if let k = frames.firstIndex(where: { $0 < 0 || $0 > Int64(UInt32.max) }) {
+            throw HDF5Error(path, "row \(firstRow + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
         }
-        return out
     }
 
     /// Throws unless every coordinate is finite.

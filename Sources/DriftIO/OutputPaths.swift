@@ -12,7 +12,7 @@ public enum OutputPaths {
         let fm = FileManager.default
         func url(_ path: String) -> URL { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() }
         let inputURLs = inputs.map(url)
-        var seen: Set<URL> = []
+        var seen: Set<URL> = [], writableDirs: Set<String> = []
         for path in outputs {
             let outURL = url(path)
             guard seen.insert(outURL).inserted else { throw HDF5Error(path, "named for two outputs of one command") }
@@ -22,8 +22,11 @@ public enum OutputPaths {
             guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw HDF5Error(path, "the output directory \(dir) does not exist")
             }
-            guard fm.isWritableFile(atPath: dir), canCreateFile(in: dir) else {
-                throw HDF5Error(path, "the output directory \(dir) is not writable")
+            if !writableDirs.contains(dir) {
+                guard fm.isWritableFile(atPath: dir), canCreateFile(in: dir) else {
+                    throw HDF5Error(path, "the output directory \(dir) is not writable")
+                }
+                writableDirs.insert(dir)
             }
             if fm.fileExists(atPath: outURL.path, isDirectory: &isDir) {
                 guard !isDir.boolValue else { throw HDF5Error(path, "the output is a directory") }

@@ -59,6 +59,7 @@ public struct ApplyPipeline {
         let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         try comm.collectively {
             for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
+            guard comm.isRoot else { return }   // the output check creates a probe file: once is enough
             try OutputPaths.check(OutputPaths.correctedFiles(o.output, input: o.input) + o.laterOutputs,
                                   inputs: OutputPaths.inputFiles(o.input) + [o.drift], replacing: o.replaceOutputs)
         }

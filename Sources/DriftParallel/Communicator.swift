@@ -215,19 +215,22 @@ public final class Communicator: @unchecked Sendable {
             sendDispls[r] = sendDispls[r - 1] + sendCounts[r - 1]
             receiveDispls[r] = receiveDispls[r - 1] + receiveCounts[r - 1]
         }
-        // MPI wants valid buffers even when nothing moves.
-        var out = [T](unsafeUninitializedCapacity: max(total, 1)) { _, n in n = max(total, 1) }
-        values.withUnsafeBufferPointer { send in
-            out.withUnsafeMutableBufferPointer { receive in
-                var dummy = [UInt8](repeating: 0, count: MemoryLayout<T>.stride)
-                dummy.withUnsafeMutableBytes { d in
-                    _ = MPI_Alltoallv(send.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(d.baseAddress!),
-                                      &sendCounts, &sendDispls, type,
-                                      UnsafeMutableRawPointer(receive.baseAddress!), &receiveCounts, &receiveDispls, type, comm)
+        // Received in place; MPI wants valid buffers even when nothing moves (an empty array may have none).
+        var out = [T](unsafeUninitializedCapacity: total) { _, n in n = total }
+        var emptySend: UInt64 = 0, emptyReceive: UInt64 = 0   // two, so that the buffers never alias
+        withUnsafeMutableBytes(of: &emptySend) { ds in
+            withUnsafeMutableBytes(of: &emptyReceive) { dr in
+                values.withUnsafeBufferPointer { send in
+                    out.withUnsafeMutableBufferPointer { receive in
+                        _ = MPI_Alltoallv(send.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(ds.baseAddress!),
+                                          &sendCounts, &sendDispls, type,
+                                          receive.baseAddress.map { UnsafeMutableRawPointer($0) } ?? dr.baseAddress!,
+                                          &receiveCounts, &receiveDispls, type, comm)
+                    }
                 }
             }
         }
-        return Array(out.prefix(total))
+        return out
     }
 
     // MARK: agreement

@@ -21,7 +21,9 @@ struct SolveOutcome {
 }
 
 extension EstimatePipeline {
-    /// Checks of the options and paths that need no data (every rank makes them alone).
+    /// Checks of the options and paths that need no data (every rank makes them alone, but the output
+    /// paths, which rank 0 checks for all: the check creates a probe file, which a thousand ranks
+    /// need not do on a shared file system).
     func validate() throws {
         let o = options
         guard o.segmentFrames > 0 else { throw HDF5Error(o.input, "--segment-frames must be positive") }
@@ -44,6 +46,7 @@ extension EstimatePipeline {
             }
             outputs += OutputPaths.correctedFiles(c, input: o.input)
         }
+        guard communicator.isRoot else { return }
         try OutputPaths.check(outputs + o.laterOutputs, inputs: OutputPaths.inputFiles(o.input) + (o.truth.map { [$0] } ?? []),
                               replacing: o.replaceOutputs)
     }

@@ -29,9 +29,7 @@ extension EstimatePipeline {
             try FaultInjection.check("read", rank: comm.rank)
             let frames = lo < hi ? try file.frames(rows: lo..<min(n, hi + 1)) : []
             // The engine's range, checked here so that the search over frame numbers cannot overflow.
-            if let k = frames.firstIndex(where: { $0 < 0 || $0 > Int64(UInt32.max) }) {
-                throw HDF5Error(file.path, "row \(lo + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
-            }
+            try file.checkFrameRange(frames, firstRow: lo)
             return frames
         }
         let ordered = zip(frames, frames.dropFirst()).allSatisfy { $0 <= $1 }
