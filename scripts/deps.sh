@@ -12,6 +12,12 @@ DRIFTMPI_PACKAGES=(
   libtiff-dev                         # libtiff (pkg-config libtiff-4): TIFF image stacks
   librsvg2-dev                        # librsvg + cairo (pkg-config librsvg-2.0): plot --png renders the SVG
   fonts-dejavu-core                   # DejaVu Sans, the plots' font (PNG text needs an installed font)
+  # What the Swift toolchain itself needs on Debian 12, found by running it on a bare debootstrap root
+  # (scripts/fresh-check.sh): its shared libraries, git (SwiftPM fetches swift-argument-parser and
+  # Yams), and the linker, C runtime and C/C++ headers that swiftc and clang use.
+  libncurses6 libsqlite3-0 libcurl4 libxml2
+  git
+  binutils gcc libc6-dev libstdc++-12-dev
 )
 
 missing=()
