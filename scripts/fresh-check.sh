@@ -64,7 +64,10 @@ cleanup() {
   local rc=$? i
   set +e
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[$i]}" 2>/dev/null; done
-  if [ -z "${FRESH_KEEP:-}" ]; then rm -rf "$root"; else echo "fresh-check: root kept in $root" >&2; fi
+  if grep -q " $root[/ ]" /proc/mounts; then   # never delete through a mount (/dev, the toolchain)
+    echo "fresh-check: mounts under $root remain; the root is left in place" >&2
+  elif [ -z "${FRESH_KEEP:-}" ]; then rm -rf "$root"
+  else echo "fresh-check: root kept in $root" >&2; fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -76,6 +79,7 @@ mount_in() {   # mount_in TARGET MOUNT-ARGUMENTS...: mounts inside the root, unm
 }
 
 say "copying the bare root to $root"
+! grep -q " $root[/ ]" /proc/mounts || die "something is still mounted under $root (an earlier run): unmount it first"
 rm -rf "$root"
 cp -a "$base" "$root"
 mount_in /proc -t proc proc
