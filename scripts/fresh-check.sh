@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the README's two commands on a bare Debian 12 root: a root made with `debootstrap bookworm`
 # (Debian's required and important packages, nothing else), the Swift toolchain of this machine
-# bind-mounted in read-only, /proc, /sys and /dev mounted, a clone of this repository's HEAD in
+# bind-mounted in read-only, /proc, /sys (with the cgroups) and /dev mounted, a clone of this repository's HEAD in
 # /root/driftmpi, and then, inside the root, `scripts/demo.sh` followed by `scripts/test.sh`. Prints
 # the last lines of each and the time each took; exits non-zero if either fails. See docs/testing.md.
 #
@@ -83,7 +83,8 @@ say "copying the bare root to $root"
 rm -rf "$root"
 cp -a "$base" "$root"
 mount_in /proc -t proc proc
-mount_in /sys -t sysfs sysfs
+mount_in /sys --rbind /sys                        # with /sys/fs/cgroup: slurmd needs the cgroups
+mount --make-rslave "$root/sys"
 mount_in /dev --rbind /dev
 mount --make-rslave "$root/dev"
 mount_in /dev/shm -t tmpfs -o size=4g tmpfs     # Open MPI's shared-memory transport
