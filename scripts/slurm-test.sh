@@ -109,8 +109,7 @@ if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 else
   if [ ! -s /etc/munge/munge.key ]; then
     say "creating the MUNGE key"
-    if command -v mungekey >/dev/null; then $SUDO mungekey -c -k /etc/munge/munge.key
-    else $SUDO create-munge-key -f; fi
+    $SUDO mungekey -c -k /etc/munge/munge.key    # munge 0.5.15 (Debian 12)
   fi
   $SUDO mkdir -p /run/munge /var/lib/munge /var/log/munge
   $SUDO chown munge:munge /etc/munge /etc/munge/munge.key /run/munge /var/lib/munge /var/log/munge
