@@ -16,7 +16,7 @@ public enum AtomicOutput {
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw HDF5Error(path, "cannot move the finished output into place (\(reason))")
+            throw FileFormatError(path, "cannot move the finished output into place (\(reason))")
         }
     }
 
@@ -53,7 +53,7 @@ public enum AtomicOutput {
     public static func write(text: String, to path: String) throws {
         try write(to: path) { tmp in
             do { try text.write(toFile: tmp, atomically: false, encoding: .utf8) } catch {
-                throw HDF5Error(path, "cannot write the file")
+                throw FileFormatError(path, "cannot write the file")
             }
         }
     }

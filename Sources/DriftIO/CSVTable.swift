@@ -35,9 +35,9 @@ public final class CSVTable: LocalisationTable {
     public init(path: String, options: TableOptions = TableOptions()) throws {
         self.path = path
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw HDF5Error(path, "cannot read the file")
+            throw FileFormatError(path, "cannot read the file")
         }
-        guard !data.isEmpty else { throw HDF5Error(path, "the file is empty (a CSV file needs a header line)") }
+        guard !data.isEmpty else { throw FileFormatError(path, "the file is empty (a CSV file needs a header line)") }
         delimiter = (path as NSString).pathExtension.lowercased() == "tsv" ? UInt8(ascii: "\t") : UInt8(ascii: ",")
         let delimiter = self.delimiter
         // Header (after an optional UTF-8 byte order mark) and the line index.
@@ -79,7 +79,7 @@ public final class CSVTable: LocalisationTable {
             frameBase = options.frameBase ?? 0
             if options.unitsArePixels {
                 guard let px = options.pixelSizeNm, px > 0, px.isFinite else {
-                    throw HDF5Error(path, "x and y are in pixels (--units px): give the pixel size with --pixel-size-nm")
+                    throw FileFormatError(path, "x and y are in pixels (--units px): give the pixel size with --pixel-size-nm")
                 }
                 nmPerUnitXY = px
             } else {
@@ -92,7 +92,7 @@ public final class CSVTable: LocalisationTable {
         func required(_ key: String) throws -> Int {
             guard let k = column(columns[key]!) else {
                 let how = isPlain ? "; name the columns with --columns x=NAME,y=NAME,frame=NAME" : ""
-                throw HDF5Error(path, "no column '\(columns[key]!)' in the header (\(shown))\(how)")
+                throw FileFormatError(path, "no column '\(columns[key]!)' in the header (\(shown))\(how)")
             }
             return k
         }
@@ -100,7 +100,7 @@ public final class CSVTable: LocalisationTable {
         let x = try required("x"), y = try required("y")
         frameIndex = frameColumn
         coordinateIndex = [x, y] + (column(columns["z"]!).map { [$0] } ?? [])
-        guard rowCount > 0 else { throw HDF5Error(path, "no rows after the header") }
+        guard rowCount > 0 else { throw FileFormatError(path, "no rows after the header") }
     }
 
     // MARK: lines and fields
@@ -179,14 +179,14 @@ public final class CSVTable: LocalisationTable {
             }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        throw HDF5Error(path, "line \(row + 2), column '\(header[column])': '\(text.prefix(40))' is not a number")
+        throw FileFormatError(path, "line \(row + 2), column '\(header[column])': '\(text.prefix(40))' is not a number")
     }
 
     /// The frame in a row's fields: a whole number.
     func frame(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [(raw: Range<Int>, content: Range<Int>)], row: Int, buffer: inout [CChar]) throws -> Int64 {
         let v = try number(bytes, fields[frameIndex].content, row: row, column: frameIndex, buffer: &buffer)
         guard v == v.rounded(), abs(v) < 1e15 else {
-            throw HDF5Error(path, "line \(row + 2), column '\(header[frameIndex])': frame \(v) is not a whole number")
+            throw FileFormatError(path, "line \(row + 2), column '\(header[frameIndex])': frame \(v) is not a whole number")
         }
         return Int64(v)
     }
@@ -195,7 +195,7 @@ public final class CSVTable: LocalisationTable {
     func rowFields(_ bytes: UnsafeBufferPointer<UInt8>, _ row: Int, _ line: Range<Int>, needed: Int) throws -> [(raw: Range<Int>, content: Range<Int>)] {
         let f = Self.fields(bytes, line, delimiter: delimiter)
         guard f.count == header.count, f.count > needed else {
-            throw HDF5Error(path, line.isEmpty ? "line \(row + 2) is empty" : "line \(row + 2) has \(f.count) fields; the header has \(header.count)")
+            throw FileFormatError(path, line.isEmpty ? "line \(row + 2) is empty" : "line \(row + 2) has \(f.count) fields; the header has \(header.count)")
         }
         return f
     }

@@ -15,10 +15,10 @@ public enum CorrectedRecords {
         var columns: [(member: (offset: Int, size: Int, isFloat: Bool), axis: Int, scale: Double)] = []
         for axis in 0..<(correctZ ? 3 : 2) {
             guard let (name, nmPerUnit) = input.coordinateColumn(axis: axis), let m = type.member(name) else {
-                throw HDF5Error(input.path, "the table has no \(["x", "y", "z"][axis]) column to correct")
+                throw FileFormatError(input.path, "the table has no \(["x", "y", "z"][axis]) column to correct")
             }
             guard m.isFloat, m.size == 4 || m.size == 8 else {
-                throw HDF5Error(input.path, "column '\(name)' is not floating point; cannot correct it")
+                throw FileFormatError(input.path, "column '\(name)' is not floating point; cannot correct it")
             }
             columns.append((m, axis, 1 / nmPerUnit))
         }

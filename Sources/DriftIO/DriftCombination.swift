@@ -10,42 +10,26 @@ import Foundation
 /// has empty segment and pair tables. The sources must number frames alike (`frame_base`), which the
 /// result keeps; its `dims` is 3 when a source's is or the sum has a z component.
 public enum DriftCombination {
-    /// A curve's drift at `frame`: its value where it has the frame, held at its first / last value
-    /// outside its frames, linear between its neighbours in a gap. `frames` strictly increasing.
+    /// A curve's drift at `frame` (`DriftCurveSum.value`). `frames` strictly increasing.
     public static func value(frames: [Int64], drift: [SIMD3<Double>], at frame: Int64) -> SIMD3<Double> {
-        precondition(!frames.isEmpty && frames.count == drift.count)
-        if frame <= frames[0] { return drift[0] }
-        if frame >= frames[frames.count - 1] { return drift[drift.count - 1] }
-        var lo = 0, hi = frames.count - 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if frames[mid] <= frame { lo = mid } else { hi = mid }
-        }
-        if frames[lo] == frame { return drift[lo] }
-        let t = Double(frame - frames[lo]) / Double(frames[hi] - frames[lo])
-        return drift[lo] + t * (drift[hi] - drift[lo])
+        DriftCurveSum.value(frames: frames, drift: drift, at: frame)
     }
 
     /// Checks that a source has frames in strictly increasing order.
     static func check(_ r: DriftResult, path: String) throws {
-        guard !r.frames.isEmpty else { throw HDF5Error(path, "no frames in /drift/frame") }
+        guard !r.frames.isEmpty else { throw FileFormatError(path, "no frames in /drift/frame") }
         guard r.frames.count == r.drift.count else {
-            throw HDF5Error(path, "/drift/frame has \(r.frames.count) rows but /drift/xyz \(r.drift.count)")
+            throw FileFormatError(path, "/drift/frame has \(r.frames.count) rows but /drift/xyz \(r.drift.count)")
         }
-        if let k = r.frames.indices.dropFirst().first(where: { r.frames[$0] <= r.frames[$0 - 1] }) {
-            throw HDF5Error(path, "/drift/frame is not strictly increasing (row \(k))")
+        if let k = DriftCurveSum.firstNonIncreasingRow(r.frames) {
+            throw FileFormatError(path, "/drift/frame is not strictly increasing (row \(k))")
         }
     }
 
-    /// The summed curve on the union of the sources' frames.
+    /// The summed curve on the union of the sources' frames (`DriftCurveSum.sum`).
     public static func sum(_ sources: [(path: String, result: DriftResult)]) throws -> (frames: [Int64], drift: [SIMD3<Double>]) {
         for s in sources { try check(s.result, path: s.path) }
-        let frames = Array(Set(sources.flatMap(\.result.frames))).sorted()
-        var drift = [SIMD3<Double>](repeating: .zero, count: frames.count)
-        for s in sources {
-            for (k, f) in frames.enumerated() { drift[k] += value(frames: s.result.frames, drift: s.result.drift, at: f) }
-        }
-        return (frames, drift)
+        return DriftCurveSum.sum(sources.map { ($0.result.frames, $0.result.drift) })
     }
 
     /// The combined result file's contents: `/drift` the sum, no segments or pairs, and attributes
@@ -55,11 +39,11 @@ public enum DriftCombination {
         // Frame numbering (`frame_base`, 0 when absent) must agree: the sum is taken frame by frame.
         let bases = sources.map { s -> Int64 in if case .int(let b)? = s.result.attributes["frame_base"] { return b } else { return 0 } }
         if let k = bases.indices.first(where: { bases[$0] != bases[0] }) {
-            throw HDF5Error(sources[k].path, "frame_base \(bases[k]) differs from \(sources[0].path)'s \(bases[0]): the curves number frames differently")
+            throw FileFormatError(sources[k].path, "frame_base \(bases[k]) differs from \(sources[0].path)'s \(bases[0]): the curves number frames differently")
         }
         // Units must agree too (nm, or pixels of the same stack); nm values of pixel drifts add up as well.
         if let k = sources.indices.first(where: { sources[$0].result.unit != sources[0].result.unit }) {
-            throw HDF5Error(sources[k].path, "the drift is in \(sources[k].result.unit), but \(sources[0].path)'s is in \(sources[0].result.unit)")
+            throw FileFormatError(sources[k].path, "the drift is in \(sources[k].result.unit), but \(sources[0].path)'s is in \(sources[0].result.unit)")
         }
         let threeD = sources.contains { $0.result.attributes["dims"] == .int(3) } || drift.contains { $0.z != 0 }
         var r = DriftResult()
@@ -67,9 +51,7 @@ public enum DriftCombination {
         r.drift = drift
         r.unit = sources[0].result.unit
         if r.unit == "px", sources.allSatisfy({ $0.result.driftNm.count == $0.result.frames.count }) {
-            r.driftNm = frames.map { f in
-                sources.reduce(SIMD3<Double>.zero) { $0 + value(frames: $1.result.frames, drift: $1.result.driftNm, at: f) }
-            }
+            r.driftNm = DriftCurveSum.sum(sources.map { ($0.result.frames, $0.result.driftNm) }, at: frames)
         }
         var a: [String: AttributeValue] = [
             "command": .string("combine"),

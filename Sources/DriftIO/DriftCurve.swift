@@ -20,11 +20,11 @@ public struct DriftCurve: Sendable {
     public static func read(path: String, pixelsOf stack: (voxelSizeNm: SIMD3<Double>?, name: String)? = nil) throws -> DriftCurve {
         let file = try HDF5File.openReadOnly(path)
         for name in ["/drift/frame", "/drift/xyz"] where !file.exists(name) {
-            throw HDF5Error(path, "no dataset '\(name)' (not a driftmpi drift file)")
+            throw FileFormatError(path, "no dataset '\(name)' (not a driftmpi drift file)")
         }
         let xyz = try file.dataset("/drift/xyz")
         let unit = try xyz.stringAttribute("unit") ?? "nm"
-        guard unit == "nm" || unit == "px" else { throw HDF5Error(path, "the drift is in '\(unit)', neither nm nor px") }
+        guard unit == "nm" || unit == "px" else { throw FileFormatError(path, "the drift is in '\(unit)', neither nm nor px") }
         let frames = try file.dataset("/drift/frame").read(as: Int64.self)
         var values: [Double]
         var scale = SIMD3<Double>(1, 1, 1)
@@ -32,13 +32,13 @@ public struct DriftCurve: Sendable {
             values = try xyz.read(as: Double.self)
             if unit == "nm" {
                 guard let v = stack.voxelSizeNm, v.x > 0, v.y > 0 else {
-                    throw HDF5Error(stack.name, "the drift in \(path) is in nm and this stack records no voxel size")
+                    throw FileFormatError(stack.name, "the drift in \(path) is in nm and this stack records no voxel size")
                 }
                 scale = SIMD3(1 / v.x, 1 / v.y, v.z > 0 ? 1 / v.z : 0)
             }
         } else if unit == "px" {
             guard file.exists("/drift/xyz_nm") else {
-                throw HDF5Error(path, "the drift is in pixels and the file records no voxel size to convert it to nm")
+                throw FileFormatError(path, "the drift is in pixels and the file records no voxel size to convert it to nm")
             }
             values = try file.dataset("/drift/xyz_nm").read(as: Double.self)
         } else {
@@ -46,15 +46,15 @@ public struct DriftCurve: Sendable {
         }
         for k in values.indices { values[k] *= scale[k % 3] }
         guard !frames.isEmpty, values.count == 3 * frames.count else {
-            throw HDF5Error(path, "/drift/frame and /drift/xyz are empty or differ in length")
+            throw FileFormatError(path, "/drift/frame and /drift/xyz are empty or differ in length")
         }
         // (A frame of Int64.max followed by any other overflowed `+ 1`: Fuzz/regressions/h5attr.)
         for k in frames.indices.dropFirst() where frames[k - 1] == .max || frames[k] != frames[k - 1] + 1 {
-            throw HDF5Error(path, "/drift/frame is not a run of consecutive frames (at row \(k))")
+            throw FileFormatError(path, "/drift/frame is not a run of consecutive frames (at row \(k))")
         }
         let drift = stride(from: 0, to: values.count, by: 3).map { SIMD3(values[$0], values[$0 + 1], values[$0 + 2]) }
         guard drift.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
-            throw HDF5Error(path, "/drift/xyz holds non-finite values")
+            throw FileFormatError(path, "/drift/xyz holds non-finite values")
         }
         let dims = try file.int64Attribute("dims")
         let base = try file.int64Attribute("frame_base") ?? 0

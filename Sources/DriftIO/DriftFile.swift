@@ -37,9 +37,9 @@ public enum DriftFile {
         try AtomicOutput.write(to: path) { tmp in
             do {
                 try DriftResultWriter.write(part, attributes: attributes, to: tmp, access: .serial)
-            } catch let e as HDF5Error {
+            } catch let e as FileFormatError {
                 // Name the file the user asked for, not the temporary one.
-                throw HDF5Error(path, e.problem)
+                throw FileFormatError(path, e.problem)
             }
         }
     }
@@ -47,19 +47,19 @@ public enum DriftFile {
     /// Tables of one length each, as the layout needs.
     static func check(_ r: DriftResult, path: String) throws {
         guard r.frames.count == r.drift.count else {
-            throw HDF5Error(path, "cannot write \(r.frames.count) frames with \(r.drift.count) drift values")
+            throw FileFormatError(path, "cannot write \(r.frames.count) frames with \(r.drift.count) drift values")
         }
         let s = r.segmentCentreFrame.count
         guard [r.segmentFirstFrame.count, r.segmentLastFrame.count, r.segmentCount.count, r.segmentDrift.count].allSatisfy({ $0 == s }),
               r.segmentSigma.isEmpty || r.segmentSigma.count == s else {
-            throw HDF5Error(path, "cannot write segment tables of different lengths")
+            throw FileFormatError(path, "cannot write segment tables of different lengths")
         }
         let p = r.pairI.count
         guard [r.pairJ.count, r.pairShift.count, r.pairWeight.count, r.pairUsed.count].allSatisfy({ $0 == p }) else {
-            throw HDF5Error(path, "cannot write pair tables of different lengths")
+            throw FileFormatError(path, "cannot write pair tables of different lengths")
         }
         guard r.fineCentreFrame.isEmpty, r.fineCorrection.isEmpty else {
-            throw HDF5Error(path, "cannot write refinement tables from a DriftResult (their frame ranges are not held)")
+            throw FileFormatError(path, "cannot write refinement tables from a DriftResult (their frame ranges are not held)")
         }
     }
 

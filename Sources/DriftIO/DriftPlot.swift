@@ -1,4 +1,5 @@
 import CRSVG
+import DriftCore
 import Foundation
 
 /// Plots of a result file (`driftmpi plot`): the drift against frame as an SVG document, one panel per
@@ -59,12 +60,12 @@ public enum DriftPlot {
     }
 
     /// The plot of `r` as an SVG document of `width` x `height` pixels (`height` nil: `defaultHeight`).
-    /// `name` titles the plot when the result records no `input` attribute. Throws `HDF5Error(path, ...)`
+    /// `name` titles the plot when the result records no `input` attribute. Throws `FileFormatError(path, ...)`
     /// for a result without drift.
     public static func svg(_ result: DriftResult, width: Int = 1000, height: Int? = nil, name: String? = nil,
                            path: String = "result") throws -> String {
         guard !result.frames.isEmpty, result.frames.count == result.drift.count else {
-            throw HDF5Error(path, result.frames.isEmpty ? "no drift to plot (/drift/frame is empty)"
+            throw FileFormatError(path, result.frames.isEmpty ? "no drift to plot (/drift/frame is empty)"
                                                         : "/drift/frame and /drift/xyz differ in length")
         }
         // The segment drifts are relative to the first segment's mean position, /drift to the first
@@ -283,7 +284,7 @@ public enum DriftPlot {
     }
 
     /// The PNG of an SVG document, rendered by librsvg at `width` x `height` pixels on white.
-    /// Throws `HDF5Error(path, ...)` when librsvg or cairo fail.
+    /// Throws `FileFormatError(path, ...)` when librsvg or cairo fail.
     public static func png(svg: String, width: Int, height: Int, path: String = "plot.png") throws -> [UInt8] {
         var bytes = Array(svg.utf8)
         bytes.append(0)
@@ -297,7 +298,7 @@ public enum DriftPlot {
         }
         guard status == 0, let data = png else {
             let reason = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw HDF5Error(path, "cannot render the plot as PNG: \(reason)")
+            throw FileFormatError(path, "cannot render the plot as PNG: \(reason)")
         }
         defer { crsvg_free(data) }
         return Array(UnsafeBufferPointer(start: data, count: size))
@@ -318,7 +319,7 @@ public enum DriftPlot {
         if let pngPath, let image {
             try AtomicOutput.write(to: pngPath) { tmp in
                 guard FileManager.default.createFile(atPath: tmp, contents: Data(image)) else {
-                    throw HDF5Error(pngPath, "cannot write the file")
+                    throw FileFormatError(pngPath, "cannot write the file")
                 }
             }
         }
@@ -433,11 +434,8 @@ public enum DriftPlot {
         guard !r.frames.isEmpty else { return nil }
         if frame <= Double(r.frames[0]) { return r.drift[0] }
         if frame >= Double(r.frames[r.frames.count - 1]) { return r.drift[r.drift.count - 1] }
-        var lo = 0, hi = r.frames.count - 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if Double(r.frames[mid]) <= frame { lo = mid } else { hi = mid }
-        }
+        // The frames listed bracketing `frame` (increasing frames): frames[lo] <= frame < frames[hi].
+        let hi = r.frames.partitioningIndex { Double($0) > frame }, lo = hi - 1
         let a = Double(r.frames[lo]), b = Double(r.frames[hi])
         let t = b > a ? (frame - a) / (b - a) : 0
         return r.drift[lo] + (r.drift[hi] - r.drift[lo]) * t

@@ -61,7 +61,7 @@ public struct DriftResult: Equatable, Sendable {
     public static func read(path: String) throws -> DriftResult {
         let file = try HDF5File.openReadOnly(path)
         for name in ["/drift/frame", "/drift/xyz"] where !file.exists(name) {
-            throw HDF5Error(path, "no dataset '\(name)' (not a driftmpi result file)")
+            throw FileFormatError(path, "no dataset '\(name)' (not a driftmpi result file)")
         }
         var r = DriftResult()
         r.frames = try file.dataset("/drift/frame").read(as: Int64.self)

@@ -2,17 +2,6 @@ import CDriftShim
 import CHDF5
 import Foundation
 
-/// An HDF5 failure, with the file it concerns.
-public struct HDF5Error: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var problem: String
-    public var description: String { "\(path): \(problem)" }
-    public init(_ path: String, _ problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-}
-
 /// An HDF5 identifier that is closed when the value goes away.
 final class H5Handle {
     let id: hid_t
@@ -116,18 +105,18 @@ public final class HDF5File {
         let fapl = accessList(access)
         defer { withExtendedLifetime(fapl) {} }
         let id = H5Fcreate(path, driftshim_h5f_acc_trunc(), driftshim_h5p_default(), fapl.id)
-        guard id >= 0 else { throw HDF5Error(path, "cannot create the file") }
+        guard id >= 0 else { throw FileFormatError(path, "cannot create the file") }
         return HDF5File(path: path, id: id, access: access)
     }
 
     /// Opens an existing file for reading. Collective under `.parallel`.
     public static func openReadOnly(_ path: String, access: H5Access = .serial) throws -> HDF5File {
-        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
-        guard isHDF5(path) else { throw HDF5Error(path, "not an HDF5 file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FileFormatError(path, "no such file") }
+        guard isHDF5(path) else { throw FileFormatError(path, "not an HDF5 file") }
         let fapl = accessList(access)
         defer { withExtendedLifetime(fapl) {} }
         let id = H5Fopen(path, driftshim_h5f_acc_rdonly(), fapl.id)
-        guard id >= 0 else { throw HDF5Error(path, "cannot open the HDF5 file (damaged or truncated?)") }
+        guard id >= 0 else { throw FileFormatError(path, "cannot open the HDF5 file (damaged or truncated?)") }
         return HDF5File(path: path, id: id, access: access)
     }
 
@@ -138,7 +127,7 @@ public final class HDF5File {
         let fapl = accessList(access)
         defer { withExtendedLifetime(fapl) {} }
         let id = H5Fopen(path, driftshim_h5f_acc_rdwr(), fapl.id)
-        guard id >= 0 else { throw HDF5Error(path, "cannot open the HDF5 file for writing") }
+        guard id >= 0 else { throw FileFormatError(path, "cannot open the HDF5 file for writing") }
         return HDF5File(path: path, id: id, access: access)
     }
 
@@ -169,15 +158,15 @@ public final class HDF5File {
     public func createGroup(_ name: String) throws {
         if exists(name) { return }
         let g = H5Gcreate2(id, name, driftshim_h5p_default(), driftshim_h5p_default(), driftshim_h5p_default())
-        guard g >= 0 else { throw HDF5Error(path, "cannot create group \(name)") }
+        guard g >= 0 else { throw FileFormatError(path, "cannot create group \(name)") }
         H5Gclose(g)
     }
 
     /// Opens the dataset `name`.
     public func dataset(_ name: String) throws -> HDF5Dataset {
-        guard exists(name) else { throw HDF5Error(path, "no dataset '\(name)'") }
+        guard exists(name) else { throw FileFormatError(path, "no dataset '\(name)'") }
         let d = H5Dopen2(id, name, driftshim_h5p_default())
-        guard d >= 0 else { throw HDF5Error(path, "'\(name)' is not a dataset") }
+        guard d >= 0 else { throw FileFormatError(path, "'\(name)' is not a dataset") }
         return HDF5Dataset(file: self, name: name, id: d)
     }
 
@@ -191,7 +180,7 @@ public final class HDF5File {
         let space = H5Handle(H5Screate_simple(Int32(dims.count), &dims, nil), close: H5Sclose)
         defer { withExtendedLifetime(space) {} }
         let d = H5Dcreate2(id, name, type, space.id, driftshim_h5p_default(), driftshim_h5p_default(), driftshim_h5p_default())
-        guard d >= 0 else { throw HDF5Error(path, "cannot create dataset \(name)") }
+        guard d >= 0 else { throw FileFormatError(path, "cannot create dataset \(name)") }
         return HDF5Dataset(file: self, name: name, id: d)
     }
 
@@ -237,7 +226,7 @@ public final class HDF5File {
 
     private func withObject<T>(_ name: String, _ body: (hid_t) throws -> T) throws -> T {
         let o = H5Oopen(id, name, driftshim_h5p_default())
-        guard o >= 0 else { throw HDF5Error(path, "no object '\(name)'") }
+        guard o >= 0 else { throw FileFormatError(path, "no object '\(name)'") }
         defer { H5Oclose(o) }
         return try body(o)
     }
@@ -261,14 +250,14 @@ public final class HDF5File {
         defer { withExtendedLifetime(dcpl) {} }
         var chunkDims = chunk.map { hsize_t(max($0, 1)) }
         guard H5Pset_chunk(dcpl.id, Int32(chunkDims.count), &chunkDims) >= 0 else {
-            throw HDF5Error(path, "cannot set the chunk shape of \(name)")
+            throw FileFormatError(path, "cannot set the chunk shape of \(name)")
         }
         if shuffle { H5Pset_shuffle(dcpl.id) }
         if let level = deflateLevel, H5Zfilter_avail(H5Z_filter_t(H5Z_FILTER_DEFLATE)) > 0 {
             H5Pset_deflate(dcpl.id, UInt32(min(max(level, 0), 9)))
         }
         let d = H5Dcreate2(id, name, scalar.fileType, space.id, driftshim_h5p_default(), dcpl.id, driftshim_h5p_default())
-        guard d >= 0 else { throw HDF5Error(path, "cannot create dataset \(name)") }
+        guard d >= 0 else { throw FileFormatError(path, "cannot create dataset \(name)") }
         return HDF5Dataset(file: self, name: name, id: d)
     }
 
@@ -290,7 +279,7 @@ enum H5Attributes {
         defer { withExtendedLifetime(space) {} }
         if H5Aexists(object, name) > 0 { H5Adelete(object, name) }
         let a = H5Acreate2(object, name, type.id, space.id, driftshim_h5p_default(), driftshim_h5p_default())
-        guard a >= 0 else { throw HDF5Error(path, "cannot write attribute \(name)") }
+        guard a >= 0 else { throw FileFormatError(path, "cannot write attribute \(name)") }
         defer { H5Aclose(a) }
         var buffer = bytes.isEmpty ? [UInt8(0)] : bytes
         H5Awrite(a, type.id, &buffer)
@@ -301,7 +290,7 @@ enum H5Attributes {
         defer { withExtendedLifetime(space) {} }
         if H5Aexists(object, name) > 0 { H5Adelete(object, name) }
         let a = H5Acreate2(object, name, T.h5.fileType, space.id, driftshim_h5p_default(), driftshim_h5p_default())
-        guard a >= 0 else { throw HDF5Error(path, "cannot write attribute \(name)") }
+        guard a >= 0 else { throw FileFormatError(path, "cannot write attribute \(name)") }
         defer { H5Aclose(a) }
         withUnsafeBytes(of: scalar) { _ = H5Awrite(a, T.h5.memoryType, $0.baseAddress) }
     }

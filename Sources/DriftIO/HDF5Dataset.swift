@@ -65,7 +65,7 @@ public final class HDF5Dataset {
         defer { withExtendedLifetime(fileSpace) {} }
         let inner = dims.dropFirst().reduce(1, *)
         guard !dims.isEmpty, rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
-            throw HDF5Error(file.path, "rows \(rows) outside dataset \(name) of \(dims.first ?? 0) rows")
+            throw FileFormatError(file.path, "rows \(rows) outside dataset \(name) of \(dims.first ?? 0) rows")
         }
         var count = dims.map { hsize_t($0) }
         count[0] = hsize_t(rows.count)
@@ -92,7 +92,7 @@ public final class HDF5Dataset {
                 let status = out.withUnsafeMutableBytes {
             H5Dread(id, T.h5.memoryType, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
         }
-        guard status >= 0 else { throw HDF5Error(file.path, "cannot read \(name)") }
+        guard status >= 0 else { throw FileFormatError(file.path, "cannot read \(name)") }
         out.removeLast(out.count - sel.elements)
         return out
     }
@@ -141,7 +141,7 @@ public final class HDF5Dataset {
                 let status = out.withUnsafeMutableBytes {
             H5Dread(id, mtype.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
         }
-        guard status >= 0 else { throw HDF5Error(file.path, "cannot read column '\(member)' of \(name)") }
+        guard status >= 0 else { throw FileFormatError(file.path, "cannot read column '\(member)' of \(name)") }
         out.removeLast(out.count - sel.elements)
         return out
     }
@@ -161,7 +161,7 @@ public final class HDF5Dataset {
         let status = values.isEmpty
             ? buffer.withUnsafeBytes { H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress) }
             : values.withUnsafeBytes { H5Dwrite(id, T.h5.memoryType, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress) }
-        guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
+        guard status >= 0 else { throw FileFormatError(file.path, "cannot write \(name)") }
     }
 
     /// The dataset's element type as stored in the file (to create a copy with the same type).
@@ -175,7 +175,7 @@ public final class HDF5Dataset {
         let status = out.withUnsafeMutableBytes {
             H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
         }
-        guard status >= 0 else { throw HDF5Error(file.path, "cannot read \(name)") }
+        guard status >= 0 else { throw FileFormatError(file.path, "cannot read \(name)") }
         out.removeLast(out.count - sel.elements * type.size)
         return out
     }
@@ -193,7 +193,7 @@ public final class HDF5Dataset {
         let status = buffer.withUnsafeBytes {
             H5Dwrite(id, type, sel.memory.id, sel.file.id, dxpl.id, $0.baseAddress)
         }
-        guard status >= 0 else { throw HDF5Error(file.path, "cannot write \(name)") }
+        guard status >= 0 else { throw FileFormatError(file.path, "cannot write \(name)") }
     }
 
     public func setAttribute(_ name: String, _ value: String) throws {

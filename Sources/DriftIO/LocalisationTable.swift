@@ -35,7 +35,7 @@ public struct TableOptions: Sendable, Equatable {
         for item in text.split(separator: ",") {
             let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, ["x", "y", "z", "frame"].contains(kv[0]), !kv[1].isEmpty else {
-                throw HDF5Error("--columns", "'\(item)' is not x=NAME, y=NAME, z=NAME or frame=NAME")
+                throw FileFormatError("--columns", "'\(item)' is not x=NAME, y=NAME, z=NAME or frame=NAME")
             }
             out[kv[0]] = kv[1]
         }
@@ -74,12 +74,7 @@ extension LocalisationTable {
     /// The first row whose frame is >= `frame`, by binary search on the (sorted) frame column,
     /// reading O(log n) single values.
     public func firstRow(atOrAfterFrame frame: Int) throws -> Int {
-        var lo = 0, hi = rowCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if try self.frame(atRow: mid) < frame { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        try (0..<rowCount).partitioningIndex { try self.frame(atRow: $0) >= frame }
     }
 
     /// Checked conversion of frames to the engine's type.
@@ -91,14 +86,14 @@ extension LocalisationTable {
     /// Throws, naming the row, unless every frame (of rows from `firstRow`) is in the engine's range.
     public func checkFrameRange(_ frames: [Int64], firstRow: Int) throws {
         if let k = frames.firstIndex(where: { $0 < 0 || $0 > Int64(UInt32.max) }) {
-            throw HDF5Error(path, "row \(firstRow + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
+            throw FileFormatError(path, "row \(firstRow + k) has frame \(frames[k]), outside 0 ... \(UInt32.max)")
         }
     }
 
     /// Throws unless every coordinate is finite.
     func checkFinite(_ x: [Float], _ y: [Float], _ z: [Float]?, firstRow: Int) throws {
         for k in x.indices where !x[k].isFinite || !y[k].isFinite || !(z?[k].isFinite ?? true) {
-            throw HDF5Error(path, "row \(firstRow + k) has a non-finite coordinate")
+            throw FileFormatError(path, "row \(firstRow + k) has a non-finite coordinate")
         }
     }
 }
@@ -109,18 +104,18 @@ public enum LocalisationTables {
     /// has `x [nm]`), HDF5 by content (`locs`: Picasso; `FitResults` with nested `fitResults`: PYME
     /// fit results; another table with `x`, `y` and `t`: PYME tabular export).
     public static func open(_ path: String, options: TableOptions = TableOptions(), access: H5Access = .serial) throws -> LocalisationTable {
-        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FileFormatError(path, "no such file") }
         let ext = (path as NSString).pathExtension.lowercased()
         if ["csv", "txt", "tsv"].contains(ext) { return try CSVTable(path: path, options: options) }
         guard HDF5File.isHDF5(path) else {
-            throw HDF5Error(path, "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)")
+            throw FileFormatError(path, "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)")
         }
         let file = try HDF5File.openReadOnly(path, access: access)
         if file.exists("/locs") { return try PicassoFile(path: path, access: access) }
         do {
             return try PYMETable(file: file, options: options)
-        } catch let e as HDF5Error where ext == "hdf5" && e.problem.hasPrefix("no localisation table") {
-            throw HDF5Error(path, "no dataset 'locs' (not a Picasso localisation file)")
+        } catch let e as FileFormatError where ext == "hdf5" && e.problem.hasPrefix("no localisation table") {
+            throw FileFormatError(path, "no dataset 'locs' (not a Picasso localisation file)")
         }
     }
 }

@@ -24,7 +24,7 @@ public struct NumpyArray: Equatable, Sendable {
     /// layout). Errors name `path` (and `member` within an archive) and the problem.
     public static func parse(npy bytes: [UInt8], path: String, member: String? = nil) throws -> NumpyArray {
         let what = member.map { "member '\($0)'" } ?? "the .npy data"
-        func fail(_ problem: String) -> HDF5Error { HDF5Error(path, "\(what) \(problem)") }
+        func fail(_ problem: String) -> FileFormatError { FileFormatError(path, "\(what) \(problem)") }
 
         let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
@@ -119,8 +119,8 @@ public struct NumpyArray: Equatable, Sendable {
 
     /// Reads a standalone `.npy` file.
     public static func read(npyPath path: String) throws -> NumpyArray {
-        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw HDF5Error(path, "cannot read the file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FileFormatError(path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileFormatError(path, "cannot read the file") }
         return try parse(npy: [UInt8](data), path: path)
     }
 }
@@ -137,13 +137,13 @@ public final class NumpyArchive {
     /// Opens the archive (nothing is decompressed yet).
     public init(path: String) throws {
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FileFormatError(path, "no such file") }
         var code: Int32 = 0
         guard let za = zip_open(path, ZIP_RDONLY, &code) else {
             switch code {
-            case ZIP_ER_NOZIP: throw HDF5Error(path, "not a zip archive (.npz), or truncated")
-            case ZIP_ER_INCONS: throw HDF5Error(path, "damaged or truncated zip archive (.npz)")
-            default: throw HDF5Error(path, "cannot open the .npz archive (\(Self.message(code)))")
+            case ZIP_ER_NOZIP: throw FileFormatError(path, "not a zip archive (.npz), or truncated")
+            case ZIP_ER_INCONS: throw FileFormatError(path, "damaged or truncated zip archive (.npz)")
+            default: throw FileFormatError(path, "cannot open the .npz archive (\(Self.message(code)))")
             }
         }
         archive = za
@@ -178,19 +178,19 @@ public final class NumpyArchive {
     /// The decompressed bytes of a member.
     public func bytes(ofMember member: String) throws -> [UInt8] {
         let index = zip_name_locate(archive, member, 0)
-        guard index >= 0 else { throw HDF5Error(path, "no member '\(member)'") }
+        guard index >= 0 else { throw FileFormatError(path, "no member '\(member)'") }
         var stat = zip_stat_t()
         zip_stat_init(&stat)
         guard zip_stat_index(archive, zip_uint64_t(index), 0, &stat) == 0, stat.valid & zip_uint64_t(ZIP_STAT_SIZE) != 0 else {
-            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
+            throw FileFormatError(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
         }
         guard let file = zip_fopen_index(archive, zip_uint64_t(index), 0) else {
-            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
+            throw FileFormatError(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_get_error(archive)))))")
         }
         defer { zip_fclose(file) }
         // The size is the archive's claim: memory grows with the bytes actually read, 1 MiB at a time,
         // so a damaged size field cannot make us allocate gigabytes up front (found by Fuzz/FuzzNPZ.swift).
-        guard stat.size <= zip_uint64_t(Int.max / 2) else { throw HDF5Error(path, "member '\(member)' claims an impossible size") }
+        guard stat.size <= zip_uint64_t(Int.max / 2) else { throw FileFormatError(path, "member '\(member)' claims an impossible size") }
         let size = Int(stat.size)
         var out: [UInt8] = []
         var done = 0
@@ -199,16 +199,16 @@ public final class NumpyArchive {
             let room = out.count - done
             let got = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + done, zip_uint64_t(room)) }
             if got < 0 {
-                throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
+                throw FileFormatError(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
             }
             if got == 0 { break }
             done += Int(got)
         }
-        guard done == size else { throw HDF5Error(path, "member '\(member)' is truncated (\(done) of \(size) bytes)") }
+        guard done == size else { throw FileFormatError(path, "member '\(member)' is truncated (\(done) of \(size) bytes)") }
         // Reading on to the end makes libzip check the member's CRC.
         var probe: UInt8 = 0
         if zip_fread(file, &probe, 1) < 0 {
-            throw HDF5Error(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
+            throw FileFormatError(path, "member '\(member)' cannot be read (\(String(cString: zip_error_strerror(zip_file_get_error(file))))); damaged archive?")
         }
         return out
     }
@@ -217,7 +217,7 @@ public final class NumpyArchive {
     public func array(_ name: String) throws -> NumpyArray {
         guard let member = memberName(name) else {
             let held = arrayNames.map { "'\($0)'" }.joined(separator: ", ")
-            throw HDF5Error(path, "no array '\(name)' (the archive holds \(held.isEmpty ? "nothing" : held))")
+            throw FileFormatError(path, "no array '\(name)' (the archive holds \(held.isEmpty ? "nothing" : held))")
         }
         return try NumpyArray.parse(npy: bytes(ofMember: member), path: path, member: member)
     }

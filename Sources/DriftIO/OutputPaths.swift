@@ -15,22 +15,22 @@ public enum OutputPaths {
         var seen: Set<URL> = [], writableDirs: Set<String> = []
         for path in outputs {
             let outURL = url(path)
-            guard seen.insert(outURL).inserted else { throw HDF5Error(path, "named for two outputs of one command") }
-            guard !inputURLs.contains(outURL) else { throw HDF5Error(path, "the output would overwrite the input") }
+            guard seen.insert(outURL).inserted else { throw FileFormatError(path, "named for two outputs of one command") }
+            guard !inputURLs.contains(outURL) else { throw FileFormatError(path, "the output would overwrite the input") }
             let dir = outURL.deletingLastPathComponent().path
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw HDF5Error(path, "the output directory \(dir) does not exist")
+                throw FileFormatError(path, "the output directory \(dir) does not exist")
             }
             if !writableDirs.contains(dir) {
                 guard fm.isWritableFile(atPath: dir), canCreateFile(in: dir) else {
-                    throw HDF5Error(path, "the output directory \(dir) is not writable")
+                    throw FileFormatError(path, "the output directory \(dir) is not writable")
                 }
                 writableDirs.insert(dir)
             }
             if fm.fileExists(atPath: outURL.path, isDirectory: &isDir) {
-                guard !isDir.boolValue else { throw HDF5Error(path, "the output is a directory") }
-                guard replacing else { throw HDF5Error(path, existsProblem) }
+                guard !isDir.boolValue else { throw FileFormatError(path, "the output is a directory") }
+                guard replacing else { throw FileFormatError(path, existsProblem) }
             }
         }
     }

@@ -24,13 +24,13 @@ public final class PYMEImageStack: ImageStack {
         self.path = path
         let opened = try HDF5File.openReadOnly(path, access: access)
         file = opened
-        guard file.exists("/ImageData") else { throw HDF5Error(path, "no dataset 'ImageData' (not a PYME image file)") }
+        guard file.exists("/ImageData") else { throw FileFormatError(path, "no dataset 'ImageData' (not a PYME image file)") }
         data = try file.dataset("/ImageData")
         let shape = data.shape
         guard shape.count == 3 || (shape.count == 2) else {
-            throw HDF5Error(path, "'ImageData' has \(shape.count) dimensions; a PYME image stack has 3 (t or z, x, y)")
+            throw FileFormatError(path, "'ImageData' has \(shape.count) dimensions; a PYME image stack has 3 (t or z, x, y)")
         }
-        guard let type = data.sampleType else { throw HDF5Error(path, "'ImageData' is not of a numeric type driftmpi reads") }
+        guard let type = data.sampleType else { throw FileFormatError(path, "'ImageData' is not of a numeric type driftmpi reads") }
         sampleType = type
         let planes = shape.count == 3 ? shape[0] : 1
         width = shape[shape.count - 2]
@@ -49,9 +49,9 @@ public final class PYMEImageStack: ImageStack {
             return !overflow && product == planes
         } ?? true
         guard sizeZ >= 1, planes % sizeZ == 0, sizesMatch else {
-            throw HDF5Error(path, "MetaData SizeZ \(sizeZ) and SizeT \(sizeT.map(String.init) ?? "-") do not divide the \(planes) planes of 'ImageData'")
+            throw FileFormatError(path, "MetaData SizeZ \(sizeZ) and SizeT \(sizeT.map(String.init) ?? "-") do not divide the \(planes) planes of 'ImageData'")
         }
-        guard planes >= 1, width >= 1, height >= 1 else { throw HDF5Error(path, "'ImageData' is empty") }
+        guard planes >= 1, width >= 1, height >= 1 else { throw FileFormatError(path, "'ImageData' is empty") }
         depth = sizeZ
         timePoints = planes / sizeZ
         if file.exists("/MetaData/voxelsize"), let x = try file.doubleAttribute("x", on: "/MetaData/voxelsize"),
@@ -65,7 +65,7 @@ public final class PYMEImageStack: ImageStack {
 
     public func read(timePoints range: Range<Int>) throws -> [Float] {
         guard range.lowerBound >= 0, range.upperBound <= timePoints else {
-            throw HDF5Error(path, "time points \(range) outside 0 ..< \(timePoints)")
+            throw FileFormatError(path, "time points \(range) outside 0 ..< \(timePoints)")
         }
         let planes = try data.read(rows: (range.lowerBound * depth)..<(range.upperBound * depth), as: Float.self)
         // (plane, x, y) with y fastest, to (plane, y, x) with x fastest.
@@ -77,7 +77,7 @@ public final class PYMEImageStack: ImageStack {
                 for y in 0..<height { out[base + y * width + x] = planes[base + x * height + y] }
             }
         }
-        for v in out where !v.isFinite { throw HDF5Error(path, "'ImageData' holds non-finite values") }
+        for v in out where !v.isFinite { throw FileFormatError(path, "'ImageData' holds non-finite values") }
         return out
     }
 }

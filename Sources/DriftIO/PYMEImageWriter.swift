@@ -40,9 +40,9 @@ public enum PYMEImageWriter {
             var transposed = [Float](repeating: 0, count: plane)
             try produce { frame in
                 guard frame.count == depth * plane else {
-                    throw HDF5Error(path, "a time point has \(frame.count) values, not \(depth) x \(height) x \(width)")
+                    throw FileFormatError(path, "a time point has \(frame.count) values, not \(depth) x \(height) x \(width)")
                 }
-                guard written < timePoints else { throw HDF5Error(path, "more than \(timePoints) time points") }
+                guard written < timePoints else { throw FileFormatError(path, "more than \(timePoints) time points") }
                 for k in 0..<depth {
                     // Ours: x fastest; PYME's (x, y) planes: y fastest.
                     frame.withUnsafeBufferPointer { src in
@@ -59,7 +59,7 @@ public enum PYMEImageWriter {
                 written += 1
             }
             guard written == timePoints else {
-                throw HDF5Error(path, "\(written) time points written, \(timePoints) expected")
+                throw FileFormatError(path, "\(written) time points written, \(timePoints) expected")
             }
         }
     }

@@ -48,7 +48,7 @@ public final class PYMETable: HDF5LocalisationTable {
             if name == "FitResults" && !options.columns.isEmpty { chosen = (name, .pymeTable, members); break }
         }
         guard let c = chosen else {
-            throw HDF5Error(path, "no localisation table: neither Picasso's 'locs' nor a PYME table ('FitResults' with fitResults.x0, or a table with x, y and t)")
+            throw FileFormatError(path, "no localisation table: neither Picasso's 'locs' nor a PYME table ('FitResults' with fitResults.x0, or a table with x, y and t)")
         }
         format = c.format
         table = try file.dataset("/" + c.name)
@@ -64,10 +64,10 @@ public final class PYMETable: HDF5LocalisationTable {
             let name = names[key]!
             guard let m = leaves.first(where: { $0.name == name }) else {
                 if key == "z" { continue }
-                throw HDF5Error(path, "table '\(c.name)' has no '\(name)' column")
+                throw FileFormatError(path, "table '\(c.name)' has no '\(name)' column")
             }
             guard m.isFloat || m.isInteger else {
-                throw HDF5Error(path, "column '\(name)' of table '\(c.name)' is not numeric")
+                throw FileFormatError(path, "column '\(name)' of table '\(c.name)' is not numeric")
             }
         }
         frameColumn = names["frame"]!

@@ -18,19 +18,19 @@ public final class PicassoFile {
     public init(path: String, access: H5Access = .serial) throws {
         self.path = path
         file = try HDF5File.openReadOnly(path, access: access)
-        guard file.exists("/locs") else { throw HDF5Error(path, "no dataset 'locs' (not a Picasso localisation file)") }
+        guard file.exists("/locs") else { throw FileFormatError(path, "no dataset 'locs' (not a Picasso localisation file)") }
         locs = try file.dataset("/locs")
         let members = locs.members
         guard locs.isCompound, locs.shape.count == 1 else {
-            throw HDF5Error(path, "dataset 'locs' is not a table of localisations (compound, one dimension)")
+            throw FileFormatError(path, "dataset 'locs' is not a table of localisations (compound, one dimension)")
         }
         for name in ["frame", "x", "y"] {
             guard let m = members.first(where: { $0.name == name }) else {
-                throw HDF5Error(path, "dataset 'locs' has no '\(name)' column")
+                throw FileFormatError(path, "dataset 'locs' has no '\(name)' column")
             }
-            if name == "frame" && !m.isInteger { throw HDF5Error(path, "column 'frame' of 'locs' is not an integer") }
+            if name == "frame" && !m.isInteger { throw FileFormatError(path, "column 'frame' of 'locs' is not an integer") }
             if name != "frame" && !m.isFloat && !m.isInteger {
-                throw HDF5Error(path, "column '\(name)' of 'locs' is not numeric")
+                throw FileFormatError(path, "column '\(name)' of 'locs' is not numeric")
             }
         }
         hasZ = members.contains { $0.name == "z" }

@@ -30,18 +30,18 @@ public struct PicassoMetadata: Equatable, Sendable {
     /// Reads and merges every document of the YAML file.
     public static func read(yamlPath: String) throws -> PicassoMetadata {
         guard FileManager.default.fileExists(atPath: yamlPath) else {
-            throw HDF5Error(yamlPath, "no such file (Picasso keeps the pixel size and frame count there)")
+            throw FileFormatError(yamlPath, "no such file (Picasso keeps the pixel size and frame count there)")
         }
         let text: String
         do { text = try String(contentsOfFile: yamlPath, encoding: .utf8) } catch {
-            throw HDF5Error(yamlPath, "cannot read the file")
+            throw FileFormatError(yamlPath, "cannot read the file")
         }
         // The documents are composed into nodes and only their top-level entries (and `Camera`'s) are
         // read: Yams' conversion of whole documents to [String: Any] traps on a mapping key that is
         // not a scalar (`? [a]: 1`) and expands aliases without bound (found by Fuzz/FuzzYAML.swift).
         var merged: [String: Node] = [:]
         if let depth = nestingDepth(text, limit: maximumNesting), depth > maximumNesting {
-            throw HDF5Error(yamlPath, "not Picasso metadata: collections nested more than \(maximumNesting) levels deep")
+            throw FileFormatError(yamlPath, "not Picasso metadata: collections nested more than \(maximumNesting) levels deep")
         }
         do {
             var documents = try Yams.compose_all(yaml: text)
@@ -56,20 +56,20 @@ public struct PicassoMetadata: Equatable, Sendable {
             }
             if let error = documents.error { throw error }
         } catch {
-            throw HDF5Error(yamlPath, "not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
+            throw FileFormatError(yamlPath, "not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }
         func number(_ key: String) -> Double? {
             guard let node = merged[key], let scalar = node.scalar else { return nil }
             return node.int.map(Double.init) ?? node.float ?? Double(scalar.string)
         }
         guard let px = number("Pixelsize"), px > 0, px.isFinite, px < 1e6 else {
-            throw HDF5Error(yamlPath, "no positive 'Pixelsize' (nm)")
+            throw FileFormatError(yamlPath, "no positive 'Pixelsize' (nm)")
         }
         guard let frames = number("Frames"), frames >= 1, frames <= 1e12, frames == frames.rounded() else {
-            throw HDF5Error(yamlPath, "no 'Frames' count (a whole number >= 1)")
+            throw FileFormatError(yamlPath, "no 'Frames' count (a whole number >= 1)")
         }
         guard let w = number("Width"), let h = number("Height"), w >= 1, h >= 1, w <= 1e6, h <= 1e6 else {
-            throw HDF5Error(yamlPath, "no 'Width' and 'Height' (pixels, 1 to 1,000,000)")
+            throw FileFormatError(yamlPath, "no 'Width' and 'Height' (pixels, 1 to 1,000,000)")
         }
         return PicassoMetadata(frames: Int(frames), width: Int(w), height: Int(h), pixelSizeNm: px)
     }

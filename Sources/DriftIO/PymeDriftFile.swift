@@ -13,24 +13,24 @@ public enum PymeDriftFile {
         let t = try archive.array("tIndex")
         let d = try archive.array("drift")
         let tMember = archive.memberName("tIndex")!, dMember = archive.memberName("drift")!
-        guard t.shape.count == 1 else { throw HDF5Error(path, "member '\(tMember)' has shape \(t.shape), not (N,)") }
+        guard t.shape.count == 1 else { throw FileFormatError(path, "member '\(tMember)' has shape \(t.shape), not (N,)") }
         let n = t.shape[0]
-        guard n >= 1 else { throw HDF5Error(path, "member '\(tMember)' is empty") }
+        guard n >= 1 else { throw FileFormatError(path, "member '\(tMember)' is empty") }
         guard d.shape.count == 2, d.shape[0] == n, d.shape[1] == 3 || d.shape[1] == 2 else {
-            throw HDF5Error(path, "member '\(dMember)' has shape \(d.shape), not (\(n), 3) like '\(tMember)'")
+            throw FileFormatError(path, "member '\(dMember)' has shape \(d.shape), not (\(n), 3) like '\(tMember)'")
         }
         if let k = t.values.firstIndex(where: { !$0.isFinite }) {
-            throw HDF5Error(path, "member '\(tMember)' has a value that is not finite (row \(k))")
+            throw FileFormatError(path, "member '\(tMember)' has a value that is not finite (row \(k))")
         }
         // Frame numbers beyond this made `result` trap converting them to Int (Fuzz/regressions/npz).
         if let k = t.values.firstIndex(where: { abs($0) > Double(UInt32.max) }) {
-            throw HDF5Error(path, "member '\(tMember)' has frame \(t.values[k]) (row \(k)), beyond ±\(UInt32.max)")
+            throw FileFormatError(path, "member '\(tMember)' has frame \(t.values[k]) (row \(k)), beyond ±\(UInt32.max)")
         }
         if let k = t.values.indices.dropFirst().first(where: { t.values[$0] <= t.values[$0 - 1] }) {
-            throw HDF5Error(path, "member '\(tMember)' is not strictly increasing (row \(k))")
+            throw FileFormatError(path, "member '\(tMember)' is not strictly increasing (row \(k))")
         }
         if let k = d.values.firstIndex(where: { !$0.isFinite }) {
-            throw HDF5Error(path, "member '\(dMember)' has a value that is not finite (row \(k / d.shape[1]))")
+            throw FileFormatError(path, "member '\(dMember)' has a value that is not finite (row \(k / d.shape[1]))")
         }
         let columns = d.shape[1]
         let drift = (0..<n).map { k in
@@ -47,7 +47,7 @@ public enum PymeDriftFile {
         let (t, d) = try read(path: path)
         let frames: [Int]
         if let n = frameCount {
-            guard n >= 1 else { throw HDF5Error(path, "the number of frames must be at least 1") }
+            guard n >= 1 else { throw FileFormatError(path, "the number of frames must be at least 1") }
             frames = Array(0..<n)
         } else {
             let first = Int(t[0].rounded(.up)), last = Int(t[t.count - 1].rounded(.down))

@@ -77,13 +77,13 @@ public final class TIFFStack: ImageStack {
 
         // Every page used must be one supported sample per pixel, of the first used page's size and type.
         let used = map.layout == .ome ? Array(Set(map.pageOfPlane)).sorted() : Array(0..<formats.count)
-        guard let first = used.first else { throw HDF5Error(path, "the file holds no pages") }
+        guard let first = used.first else { throw FileFormatError(path, "the file holds no pages") }
         let reference = try formats[first].checkedSampleType(page: first, path: path)
         for page in used {
             let type = try formats[page].checkedSampleType(page: page, path: path)
             let f = formats[page], r = formats[first]
             guard f.width == r.width, f.height == r.height, type == reference else {
-                throw HDF5Error(path, "page \(page): \(f.width) x \(f.height) \(type.rawValue), but page \(first) is "
+                throw FileFormatError(path, "page \(page): \(f.width) x \(f.height) \(type.rawValue), but page \(first) is "
                     + "\(r.width) x \(r.height) \(reference.rawValue); all pages must share size and sample type")
             }
         }
@@ -93,10 +93,10 @@ public final class TIFFStack: ImageStack {
         let (plane, planeOverflow) = width.multipliedReportingOverflow(by: height)
         let (bytes, bytesOverflow) = plane.multipliedReportingOverflow(by: depth * 8)
         guard !planeOverflow, !bytesOverflow, bytes < Int(Int32.max) << 16 else {
-            throw HDF5Error(path, "page \(first): \(width) x \(height) pixels\(depth > 1 ? " x \(depth) slices" : "") per time point is impossibly large")
+            throw FileFormatError(path, "page \(first): \(width) x \(height) pixels\(depth > 1 ? " x \(depth) slices" : "") per time point is impossibly large")
         }
         if let sizes = map.omeSizeXY, sizes != (width, height) {
-            throw HDF5Error(path, "OME-XML says SizeX=\(sizes.0) SizeY=\(sizes.1), but page \(first) is "
+            throw FileFormatError(path, "OME-XML says SizeX=\(sizes.0) SizeY=\(sizes.1), but page \(first) is "
                 + "\(width) x \(height)")
         }
     }
@@ -114,11 +114,11 @@ public final class TIFFStack: ImageStack {
 
     public func read(timePoints range: Range<Int>) throws -> [Float] {
         guard range.lowerBound >= 0, range.upperBound <= timePoints else {
-            throw HDF5Error(path, "time points \(range.lowerBound)..<\(range.upperBound) are outside 0..<\(timePoints)")
+            throw FileFormatError(path, "time points \(range.lowerBound)..<\(range.upperBound) are outside 0..<\(timePoints)")
         }
         let plane = width * height
         let (count, overflow) = (range.count * depth).multipliedReportingOverflow(by: plane)
-        guard !overflow else { throw HDF5Error(path, "time points \(range.lowerBound)..<\(range.upperBound) are too many to read at once") }
+        guard !overflow else { throw FileFormatError(path, "time points \(range.lowerBound)..<\(range.upperBound) are too many to read at once") }
         var values = [Float](repeating: 0, count: count)
         try values.withUnsafeMutableBufferPointer { out in
             var offset = 0
@@ -139,18 +139,18 @@ public final class TIFFStack: ImageStack {
         if Int(TIFFCurrentDirectory(tif)) != page {
             let before = file.errorCount
             guard TIFFSetDirectory(tif, tdir_t(page)) == 1 else {
-                throw HDF5Error(path, "page \(page): cannot read its directory\(file.detail(since: before))")
+                throw FileFormatError(path, "page \(page): cannot read its directory\(file.detail(since: before))")
             }
         }
         if TIFFGetStrileByteCount(tif, 0) == 0 {
-            throw HDF5Error(path, "page \(page): holds no pixel data (an incomplete file?)")
+            throw FileFormatError(path, "page \(page): holds no pixel data (an incomplete file?)")
         }
         let bytes = sampleType.size
         if TIFFIsTiled(tif) != 0 {
             var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
             guard file.u32(tag: TIFFTAG_TILEWIDTH, into: &tileWidth), file.u32(tag: TIFFTAG_TILELENGTH, into: &tileHeight),
                   tileWidth > 0, tileHeight > 0 else {
-                throw HDF5Error(path, "page \(page): tiled, but the tile size is missing")
+                throw FileFormatError(path, "page \(page): tiled, but the tile size is missing")
             }
             let tw = Int(tileWidth), th = Int(tileHeight)
             // A damaged tile size (4 billion rows) made the buffer below terabytes (found by
@@ -158,7 +158,7 @@ public final class TIFFStack: ImageStack {
             let limit = max(4 * width * height * bytes, 64 << 20)
             let (tilePixels, overflow) = tw.multipliedReportingOverflow(by: th)
             guard !overflow, tilePixels <= limit / bytes, Int(TIFFTileSize(tif)) <= limit else {
-                throw HDF5Error(path, "page \(page): tiles of \(tw) x \(th) pixels for a \(width) x \(height) image")
+                throw FileFormatError(path, "page \(page): tiles of \(tw) x \(th) pixels for a \(width) x \(height) image")
             }
             let tileBytes = tilePixels * bytes
             let buffer = scratchBuffer(max(tileBytes, Int(TIFFTileSize(tif))))
@@ -168,7 +168,7 @@ public final class TIFFStack: ImageStack {
                     let before = file.errorCount
                     let got = TIFFReadEncodedTile(tif, tile, buffer, tmsize_t(tileBytes))
                     guard got == tileBytes else {
-                        throw HDF5Error(path, "page \(page): cannot read tile \(tile)\(file.detail(since: before))")
+                        throw FileFormatError(path, "page \(page): cannot read tile \(tile)\(file.detail(since: before))")
                     }
                     let columns = min(tw, width - x0)
                     for row in 0..<min(th, height - y0) {
@@ -182,7 +182,7 @@ public final class TIFFStack: ImageStack {
             let rps = max(1, min(Int(rowsPerStrip), height))
             let strips = (height + rps - 1) / rps
             guard Int(TIFFNumberOfStrips(tif)) >= strips else {
-                throw HDF5Error(path, "page \(page): \(TIFFNumberOfStrips(tif)) strips for \(height) rows of \(rps)")
+                throw FileFormatError(path, "page \(page): \(TIFFNumberOfStrips(tif)) strips for \(height) rows of \(rps)")
             }
             let buffer = scratchBuffer(max(rps * width * bytes, Int(TIFFStripSize(tif))))
             for strip in 0..<strips {
@@ -191,7 +191,7 @@ public final class TIFFStack: ImageStack {
                 let before = file.errorCount
                 let got = TIFFReadEncodedStrip(tif, UInt32(strip), buffer, tmsize_t(expected))
                 guard got == expected else {
-                    throw HDF5Error(path, "page \(page): cannot read strip \(strip)\(file.detail(since: before))")
+                    throw FileFormatError(path, "page \(page): cannot read strip \(strip)\(file.detail(since: before))")
                 }
                 convert(buffer, to: out + strip * rps * width, count: rows * width)
             }
@@ -266,11 +266,11 @@ final class TIFFHandle {
     static func openForReading(_ path: String) throws -> TIFFHandle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw HDF5Error(path, "no such file")
+            throw FileFormatError(path, "no such file")
         }
-        guard !isDirectory.boolValue else { throw HDF5Error(path, "is a directory, not a TIFF file") }
+        guard !isDirectory.boolValue else { throw FileFormatError(path, "is a directory, not a TIFF file") }
         guard access(path, R_OK) == 0 else {
-            throw HDF5Error(path, "cannot read the file (\(String(cString: strerror(errno))))")
+            throw FileFormatError(path, "cannot read the file (\(String(cString: strerror(errno))))")
         }
         // "m": no memory mapping (a file cut while mapped would crash the process).
         switch open(path, mode: "rm") {
@@ -278,9 +278,9 @@ final class TIFFHandle {
         case .failure(let failure):
             let m = failure.message
             if m.contains("magic number") || m.contains("Cannot read TIFF header") || m.isEmpty {
-                throw HDF5Error(path, "not a TIFF file")
+                throw FileFormatError(path, "not a TIFF file")
             }
-            throw HDF5Error(path, "not a readable TIFF file, truncated or damaged (libtiff: \(m))")
+            throw FileFormatError(path, "not a readable TIFF file, truncated or damaged (libtiff: \(m))")
         }
     }
 
@@ -358,7 +358,7 @@ final class TIFFHandle {
     func scanPages() throws -> [TIFFPageFormat] {
         let before = errorCount
         guard TIFFCurrentDirectory(tif) == 0 || TIFFSetDirectory(tif, 0) == 1 else {
-            throw HDF5Error(path, "page 0: cannot read its directory\(detail(since: before))")
+            throw FileFormatError(path, "page 0: cannot read its directory\(detail(since: before))")
         }
         var formats: [TIFFPageFormat] = []
         while true {
@@ -366,7 +366,7 @@ final class TIFFHandle {
             let before = errorCount
             if TIFFReadDirectory(tif) == 0 {
                 if errorCount > before {
-                    throw HDF5Error(path, "truncated or damaged after page \(formats.count - 1): the directory of "
+                    throw FileFormatError(path, "truncated or damaged after page \(formats.count - 1): the directory of "
                         + "page \(formats.count) cannot be read\(detail(since: before))")
                 }
                 break
@@ -402,10 +402,10 @@ struct TIFFPageFormat: Equatable {
 
     func checkedSampleType(page: Int, path: String) throws -> ImageSampleType {
         guard samplesPerPixel == 1 else {
-            throw HDF5Error(path, "page \(page): \(samplesPerPixel) samples per pixel (RGB or multi-channel "
+            throw FileFormatError(path, "page \(page): \(samplesPerPixel) samples per pixel (RGB or multi-channel "
                 + "pixels); only one sample per pixel (grayscale) is supported")
         }
-        guard width > 0, height > 0 else { throw HDF5Error(path, "page \(page): empty image (\(width) x \(height))") }
+        guard width > 0, height > 0 else { throw FileFormatError(path, "page \(page): empty image (\(width) x \(height))") }
         guard let type = sampleType else {
             let kind: String
             switch sampleFormat {
@@ -414,7 +414,7 @@ struct TIFFPageFormat: Equatable {
             case Int(SAMPLEFORMAT_IEEEFP): kind = "floating-point"
             default: kind = "complex or unknown (SampleFormat \(sampleFormat))"
             }
-            throw HDF5Error(path, "page \(page): \(bitsPerSample)-bit \(kind) samples are not supported (uint8, "
+            throw FileFormatError(path, "page \(page): \(bitsPerSample)-bit \(kind) samples are not supported (uint8, "
                 + "uint16, int16, uint32, int32, float32, float64 are)")
         }
         return type
@@ -444,13 +444,13 @@ struct PageMap {
         func count(_ key: String) throws -> Int? {
             guard let text = ij.values[key] else { return nil }
             guard let n = Int(text), n >= 1 else {
-                throw HDF5Error(path, "ImageJ metadata: \(key)=\(text) is not a positive count")
+                throw FileFormatError(path, "ImageJ metadata: \(key)=\(text) is not a positive count")
             }
             return n
         }
         let channels = try count("channels") ?? 1
         guard channels == 1 else {
-            throw HDF5Error(path, "ImageJ hyperstack with \(channels) channels; only single-channel stacks are supported")
+            throw FileFormatError(path, "ImageJ hyperstack with \(channels) channels; only single-channel stacks are supported")
         }
         let images = try count("images") ?? pageCount
         let frames = try count("frames"), slices = try count("slices")
@@ -463,14 +463,14 @@ struct PageMap {
         }
         let (planes, overflow) = timePoints.multipliedReportingOverflow(by: depth)
         guard !overflow, planes == images else {
-            throw HDF5Error(path, "ImageJ metadata is inconsistent: images=\(images), but slices x frames = "
+            throw FileFormatError(path, "ImageJ metadata is inconsistent: images=\(images), but slices x frames = "
                 + "\(depth) x \(timePoints)")
         }
         guard images == pageCount else {
             let hint = pageCount == 1
                 ? " (ImageJ stores stacks over 4 GB with one directory; such files are not supported)"
                 : " (an incomplete or damaged file?)"
-            throw HDF5Error(path, "ImageJ metadata says images=\(images), but the file has \(pageCount) pages\(hint)")
+            throw FileFormatError(path, "ImageJ metadata says images=\(images), but the file has \(pageCount) pages\(hint)")
         }
         layout = .imageJ
         pageOfPlane = Array(0..<images)  // channel fastest (one channel), then slice, then frame
@@ -487,20 +487,20 @@ struct PageMap {
         func size(_ key: String, default value: Int? = nil) throws -> Int {
             guard let text = p[key] else {
                 if let value { return value }
-                throw HDF5Error(path, "OME-XML: Pixels has no \(key)")
+                throw FileFormatError(path, "OME-XML: Pixels has no \(key)")
             }
-            guard let n = Int(text), n >= 1 else { throw HDF5Error(path, "OME-XML: \(key)=\"\(text)\" is not a positive size") }
+            guard let n = Int(text), n >= 1 else { throw FileFormatError(path, "OME-XML: \(key)=\"\(text)\" is not a positive size") }
             return n
         }
         let sizeX = try size("SizeX"), sizeY = try size("SizeY")
         let sizeZ = try size("SizeZ", default: 1), sizeC = try size("SizeC", default: 1), sizeT = try size("SizeT", default: 1)
         guard sizeC == 1 else {
-            throw HDF5Error(path, "OME-TIFF with SizeC=\(sizeC) channels; only single-channel stacks are supported")
+            throw FileFormatError(path, "OME-TIFF with SizeC=\(sizeC) channels; only single-channel stacks are supported")
         }
         let order = p["DimensionOrder"] ?? "XYZCT"
         let orders = ["XYZCT", "XYZTC", "XYCZT", "XYCTZ", "XYTZC", "XYTCZ"]
         guard orders.contains(order) else {
-            throw HDF5Error(path, "OME-XML: DimensionOrder \"\(order)\" is not one of \(orders.joined(separator: ", "))")
+            throw FileFormatError(path, "OME-XML: DimensionOrder \"\(order)\" is not one of \(orders.joined(separator: ", "))")
         }
         // Plane index of (z, c, t): the dimension order lists the fastest-varying dimension first.
         var stride: [Character: Int] = [:]
@@ -511,7 +511,7 @@ struct PageMap {
             stride[d] = step
             let (next, overflow) = step.multipliedReportingOverflow(by: d == "Z" ? sizeZ : d == "C" ? sizeC : sizeT)
             guard !overflow else {
-                throw HDF5Error(path, "OME-XML: SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes is impossible")
+                throw FileFormatError(path, "OME-XML: SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes is impossible")
             }
             step = next
         }
@@ -519,11 +519,11 @@ struct PageMap {
         func plane(z: Int, c: Int, t: Int) -> Int { z * stride["Z"]! + c * stride["C"]! + t * stride["T"]! }
         let own = URL(fileURLWithPath: path).lastPathComponent
         if let name = ome.tiffData.lazy.compactMap({ $0["FileName"] }).first(where: { $0 != own }) {
-            throw HDF5Error(path, "OME-XML puts planes in another file (\(name)); multi-file OME-TIFF "
+            throw FileFormatError(path, "OME-XML puts planes in another file (\(name)); multi-file OME-TIFF "
                 + "data sets are not supported")
         }
         guard planes <= pageCount else {
-            throw HDF5Error(path, "OME-XML describes SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes, but the "
+            throw FileFormatError(path, "OME-XML describes SizeZ x SizeC x SizeT = \(sizeZ) x \(sizeC) x \(sizeT) planes, but the "
                 + "file has \(pageCount) pages")
         }
 
@@ -534,22 +534,22 @@ struct PageMap {
             for td in ome.tiffData {
                 func value(_ key: String) throws -> Int? {
                     guard let text = td[key] else { return nil }
-                    guard let n = Int(text), n >= 0 else { throw HDF5Error(path, "OME-XML: TiffData \(key)=\"\(text)\" is not valid") }
+                    guard let n = Int(text), n >= 0 else { throw FileFormatError(path, "OME-XML: TiffData \(key)=\"\(text)\" is not valid") }
                     return n
                 }
                 let ifd = try value("IFD"), firstZ = try value("FirstZ") ?? 0, firstC = try value("FirstC") ?? 0,
                     firstT = try value("FirstT") ?? 0
                 let anchored = ifd != nil || td["FirstZ"] != nil || td["FirstC"] != nil || td["FirstT"] != nil
                 guard firstZ < sizeZ, firstC < sizeC, firstT < sizeT else {
-                    throw HDF5Error(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
+                    throw FileFormatError(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
                 }
                 let start = plane(z: firstZ, c: firstC, t: firstT)
                 let count = try value("PlaneCount") ?? (anchored ? 1 : planes)
                 guard count <= planes - start else {
-                    throw HDF5Error(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
+                    throw FileFormatError(path, "OME-XML: a TiffData element covers planes beyond SizeZ x SizeC x SizeT")
                 }
                 guard (ifd ?? 0) < pageCount else {
-                    throw HDF5Error(path, "OME-XML: TiffData IFD=\(ifd ?? 0), but the file has \(pageCount) pages")
+                    throw FileFormatError(path, "OME-XML: TiffData IFD=\(ifd ?? 0), but the file has \(pageCount) pages")
                 }
                 for k in 0..<count { pageOf[start + k] = (ifd ?? 0) + k }
             }
@@ -563,9 +563,9 @@ struct PageMap {
         for t in 0..<sizeT {
             for z in 0..<sizeZ {
                 let page = pageOf[plane(z: z, c: 0, t: t)]
-                guard page >= 0 else { throw HDF5Error(path, "OME-XML gives no page for t=\(t), z=\(z)") }
+                guard page >= 0 else { throw FileFormatError(path, "OME-XML gives no page for t=\(t), z=\(z)") }
                 guard page < pageCount else {
-                    throw HDF5Error(path, "OME-XML puts t=\(t), z=\(z) on page \(page), but the file has \(pageCount) pages")
+                    throw FileFormatError(path, "OME-XML puts t=\(t), z=\(z) on page \(page), but the file has \(pageCount) pages")
                 }
                 table.append(page)
             }
@@ -630,12 +630,12 @@ struct OMEMetadata {
         parser.delegate = reader
         guard parser.parse() else {
             let reason = parser.parserError.map { " (\($0.localizedDescription))" } ?? ""
-            throw HDF5Error(path, "page 0: the OME-XML description is not well-formed XML\(reason)")
+            throw FileFormatError(path, "page 0: the OME-XML description is not well-formed XML\(reason)")
         }
         guard !reader.binaryOnly else {
-            throw HDF5Error(path, "OME-XML is in a companion file (BinaryOnly); such OME-TIFF files are not supported")
+            throw FileFormatError(path, "OME-XML is in a companion file (BinaryOnly); such OME-TIFF files are not supported")
         }
-        guard let pixels = reader.pixels else { throw HDF5Error(path, "OME-XML holds no Image with Pixels") }
+        guard let pixels = reader.pixels else { throw FileFormatError(path, "OME-XML holds no Image with Pixels") }
         self.pixels = pixels
         tiffData = reader.tiffData
     }

@@ -62,11 +62,11 @@ public final class TIFFStackWriter {
         self.voxelSizeNm = voxelSizeNm
         guard width >= 1, height >= 1, depth >= 1, timePoints >= 1,
               width <= Int(UInt32.max), height <= Int(UInt32.max), depth * timePoints <= Int(UInt32.max) - 1 else {
-            throw HDF5Error(path, "cannot write a TIFF stack of \(timePoints) x \(depth) x \(height) x \(width)")
+            throw FileFormatError(path, "cannot write a TIFF stack of \(timePoints) x \(depth) x \(height) x \(width)")
         }
         if let v = voxelSizeNm {
             guard v.x > 0, v.y > 0, v.z >= 0, v.x.isFinite, v.y.isFinite, v.z.isFinite else {
-                throw HDF5Error(path, "voxel size \(v.x), \(v.y), \(v.z) nm: x and y must be positive, z at least 0")
+                throw FileFormatError(path, "voxel size \(v.x), \(v.y), \(v.z) nm: x and y must be positive, z at least 0")
             }
         }
         let pages = depth * timePoints
@@ -76,7 +76,7 @@ public final class TIFFStackWriter {
             let existing = try Self.inspect(path: path, width: width, height: height, depth: depth,
                                             timePoints: timePoints, sampleType: sampleType)
             if let bigTIFF, bigTIFF != existing.bigTIFF {
-                throw HDF5Error(path, "is \(existing.bigTIFF ? "a BigTIFF" : "a classic TIFF") file, but bigTIFF: \(bigTIFF) was asked")
+                throw FileFormatError(path, "is \(existing.bigTIFF ? "a BigTIFF" : "a classic TIFF") file, but bigTIFF: \(bigTIFF) was asked")
             }
             isBigTIFF = existing.bigTIFF
             pagesWritten = existing.pages
@@ -93,7 +93,7 @@ public final class TIFFStackWriter {
         case .success(let handle): file = handle
         case .failure(let failure):
             let reason = failure.errno != 0 ? String(cString: strerror(failure.errno)) : failure.message
-            throw HDF5Error(path, "cannot open the file to write pixel data (\(reason))")
+            throw FileFormatError(path, "cannot open the file to write pixel data (\(reason))")
         }
         // Last, after every throw: a throwing initializer does not run deinit, which frees it.
         buffer = .allocate(byteCount: planeBytes, alignment: 16)
@@ -105,14 +105,14 @@ public final class TIFFStackWriter {
 
     /// Writes the next time point: `depth * height * width` values, x fastest, then y, then z.
     public func append(timePoint values: [Float]) throws {
-        guard let file else { throw HDF5Error(path, "the TIFF writer is closed") }
+        guard let file else { throw FileFormatError(path, "the TIFF writer is closed") }
         let plane = width * height
         guard values.count == depth * plane else {
-            throw HDF5Error(path, "a time point needs \(depth * plane) values (\(depth) x \(height) x \(width)), "
+            throw FileFormatError(path, "a time point needs \(depth * plane) values (\(depth) x \(height) x \(width)), "
                 + "got \(values.count)")
         }
         guard pagesWritten + depth <= depth * timePoints else {
-            throw HDF5Error(path, "all \(timePoints) time points are already written")
+            throw FileFormatError(path, "all \(timePoints) time points are already written")
         }
         try values.withUnsafeBufferPointer { all in
             for z in 0..<depth {
@@ -126,7 +126,7 @@ public final class TIFFStackWriter {
         guard let file else { return }
         self.file = nil
         let (ok, detail) = file.close()
-        guard ok else { throw HDF5Error(path, "cannot finish the TIFF file\(detail)") }
+        guard ok else { throw FileFormatError(path, "cannot finish the TIFF file\(detail)") }
     }
 
     /// The ImageJ description on page 0.
@@ -174,18 +174,18 @@ public final class TIFFStackWriter {
         case .success(let handle): file = handle
         case .failure(let failure):
             let reason = failure.errno != 0 ? String(cString: strerror(failure.errno)) : failure.message
-            throw HDF5Error(path, "cannot create the file (\(reason))")
+            throw FileFormatError(path, "cannot create the file (\(reason))")
         }
         for page in 0..<pages {
             let before = file.errorCount
             // TIFFWriteCheck sets up the (empty) strip arrays, so the directory lists its strip.
             guard tags(file.tif, page), TIFFWriteCheck(file.tif, 0, "TIFFStackWriter") == 1,
                   TIFFWriteDirectory(file.tif) == 1 else {
-                throw HDF5Error(path, "page \(page): cannot write its directory\(file.detail(since: before))")
+                throw FileFormatError(path, "page \(page): cannot write its directory\(file.detail(since: before))")
             }
         }
         let (ok, detail) = file.close()
-        guard ok else { throw HDF5Error(path, "cannot write the TIFF directories\(detail)") }
+        guard ok else { throw FileFormatError(path, "cannot write the TIFF directories\(detail)") }
     }
 
     /// Appends one plane after the data already in the file and records it in its page's directory.
@@ -195,14 +195,14 @@ public final class TIFFStackWriter {
         let before = file.errorCount
         if Int(TIFFCurrentDirectory(tif)) != page {
             guard TIFFSetDirectory(tif, tdir_t(page)) == 1 else {
-                throw HDF5Error(path, "page \(page): cannot read its directory\(file.detail(since: before))")
+                throw FileFormatError(path, "page \(page): cannot read its directory\(file.detail(since: before))")
             }
         }
         let bytes = values.count * sampleType.size
         convert(values, into: buffer.baseAddress!)
         let written = TIFFWriteEncodedStrip(tif, 0, buffer.baseAddress!, tmsize_t(bytes))
         guard Int(written) == bytes, TIFFForceStrileArrayWriting(tif) == 1, file.errorCount == before else {
-            throw HDF5Error(path, "page \(page): cannot write its pixel data\(file.detail(since: before))")
+            throw FileFormatError(path, "page \(page): cannot write its pixel data\(file.detail(since: before))")
         }
         pagesWritten += 1
     }
@@ -240,26 +240,26 @@ public final class TIFFStackWriter {
         guard let description = file.string(tag: TIFFTAG_IMAGEDESCRIPTION),
               let found = ImageJDescription(description), let wanted = ImageJDescription(expected),
               ["images", "slices", "frames"].allSatisfy({ found.values[$0] == wanted.values[$0] }) else {
-            throw HDF5Error(path, "cannot append: the file is not a TIFF stack of \(timePoints) time points x "
+            throw FileFormatError(path, "cannot append: the file is not a TIFF stack of \(timePoints) time points x "
                 + "\(depth) slices started by this writer")
         }
         let formats = try file.scanPages()
         guard formats.count == depth * timePoints else {
-            throw HDF5Error(path, "cannot append: the file has \(formats.count) pages, not \(depth * timePoints)")
+            throw FileFormatError(path, "cannot append: the file has \(formats.count) pages, not \(depth * timePoints)")
         }
         for (page, format) in formats.enumerated() {
             guard format.samplesPerPixel == 1, format.width == width, format.height == height,
                   format.sampleType == sampleType else {
-                throw HDF5Error(path, "cannot append: page \(page) is not \(width) x \(height) \(sampleType.rawValue)")
+                throw FileFormatError(path, "cannot append: page \(page) is not \(width) x \(height) \(sampleType.rawValue)")
             }
         }
         // Pages written so far: a leading run with data, the rest empty.
         let written = formats.firstIndex { $0.firstStripBytes == 0 } ?? formats.count
         guard formats[written...].allSatisfy({ $0.firstStripBytes == 0 && $0.firstStripOffset == 0 }) else {
-            throw HDF5Error(path, "cannot append: pages with pixel data follow page \(written), which has none")
+            throw FileFormatError(path, "cannot append: pages with pixel data follow page \(written), which has none")
         }
         guard written % depth == 0, written < formats.count else {
-            throw HDF5Error(path, written % depth != 0
+            throw FileFormatError(path, written % depth != 0
                 ? "cannot append: the file holds \(written) planes, not whole time points of \(depth) slices"
                 : "cannot append: all \(timePoints) time points are already written")
         }

@@ -16,19 +16,19 @@ public enum TruthCSV {
     /// Reads the truth back: frames and drift (nm).
     public static func read(path: String) throws -> (frames: [Int], drift: [SIMD3<Double>]) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw HDF5Error(path, "cannot read the file")
+            throw FileFormatError(path, "cannot read the file")
         }
         var frames: [Int] = []
         var drift: [SIMD3<Double>] = []
         for (n, line) in text.split(separator: "\n").enumerated() where n > 0 {
             let f = line.split(separator: ",")
             guard f.count == 4, let fr = Int(f[0]), let x = Double(f[1]), let y = Double(f[2]), let z = Double(f[3]) else {
-                throw HDF5Error(path, "line \(n + 1) is not frame,dx_nm,dy_nm,dz_nm")
+                throw FileFormatError(path, "line \(n + 1) is not frame,dx_nm,dy_nm,dz_nm")
             }
             frames.append(fr)
             drift.append(SIMD3(x, y, z))
         }
-        guard !frames.isEmpty else { throw HDF5Error(path, "no rows after the header") }
+        guard !frames.isEmpty else { throw FileFormatError(path, "no rows after the header") }
         return (frames, drift)
     }
 }

@@ -70,23 +70,23 @@ final class PicassoFileTests: XCTestCase {
     func testBadFilesNameTheFileAndTheProblem() throws {
         let missing = dir.file("missing.hdf5")
         XCTAssertThrowsError(try PicassoFile(path: missing)) {
-            XCTAssertEqual($0 as? HDF5Error, HDF5Error(missing, "no such file"))
+            XCTAssertEqual($0 as? FileFormatError, FileFormatError(missing, "no such file"))
         }
         let text = dir.file("text.hdf5")
         try "not hdf5".write(toFile: text, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PicassoFile(path: text)) {
-            XCTAssertEqual($0 as? HDF5Error, HDF5Error(text, "not an HDF5 file"))
+            XCTAssertEqual($0 as? FileFormatError, FileFormatError(text, "not an HDF5 file"))
         }
         let other = dir.file("other.hdf5")
         let f = try HDF5File.create(other)
         try f.createDataset("/x", scalar: .float64, shape: [3]).write([1.0, 2, 3], rowOffset: 0)
         XCTAssertThrowsError(try PicassoFile(path: other)) {
-            XCTAssertEqual(($0 as? HDF5Error)?.problem, "no dataset 'locs' (not a Picasso localisation file)")
+            XCTAssertEqual(($0 as? FileFormatError)?.problem, "no dataset 'locs' (not a Picasso localisation file)")
         }
         let badYaml = dir.file("bad.yaml")
         try "Frames: \"unterminated\nWidth: 3\n".write(toFile: badYaml, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PicassoMetadata.read(yamlPath: badYaml)) {
-            XCTAssertTrue(($0 as? HDF5Error)?.problem.hasPrefix("not valid YAML") ?? false, "\($0)")
+            XCTAssertTrue(($0 as? FileFormatError)?.problem.hasPrefix("not valid YAML") ?? false, "\($0)")
         }
     }
 

@@ -1,23 +1,5 @@
 import CLAPACK
 
-/// Errors of the least-squares solve.
-public enum DriftSolverError: Error, Equatable, CustomStringConvertible {
-    /// Some segments are not linked to the first by any usable pair.
-    case unconnected(segments: [Int])
-    /// LAPACK reported a failure (its info code).
-    case lapack(info: Int)
-
-    public var description: String {
-        switch self {
-        case .unconnected(let s):
-            let shown = s.prefix(10).map(String.init).joined(separator: ", ")
-            return "segments \(shown)\(s.count > 10 ? ", ..." : "") are not linked to the others by any correlated pair; use longer segments or a larger --window"
-        case .lapack(let info):
-            return "the least-squares system could not be solved (LAPACK info \(info))"
-        }
-    }
-}
-
 /// Solves the redundant system drift[j] - drift[i] = shift(i, j) over all used pairs in the weighted
 /// least-squares sense, with drift[0] = 0. The normal equations form a weighted graph Laplacian with
 /// the first row and column removed, which is symmetric positive definite exactly when the pairs

@@ -1,25 +1,3 @@
-/// One time segment of an acquisition: a contiguous range of frames.
-public struct Segment: Equatable, Sendable {
-    /// Position of the segment in time order, from 0.
-    public var index: Int
-    /// First frame in the segment (inclusive).
-    public var firstFrame: Int
-    /// Last frame in the segment (inclusive).
-    public var lastFrame: Int
-
-    public init(index: Int, firstFrame: Int, lastFrame: Int) {
-        self.index = index
-        self.firstFrame = firstFrame
-        self.lastFrame = lastFrame
-    }
-
-    /// Middle of the frame range, in frames.
-    public var midFrame: Double { Double(firstFrame + lastFrame) / 2 }
-
-    /// Whether `frame` falls in this segment.
-    public func contains(frame: Int) -> Bool { frame >= firstFrame && frame <= lastFrame }
-}
-
 /// The cutting of an acquisition's frames into time segments.
 public struct Segmentation: Equatable, Sendable {
     /// The segments, in time order, covering every frame once.
@@ -78,11 +56,7 @@ public struct Segmentation: Equatable, Sendable {
     /// Index of the segment holding `frame`, or nil outside the acquisition.
     public func segmentIndex(frame: Int) -> Int? {
         guard frame >= firstFrame, frame <= lastFrame else { return nil }
-        var lo = 0, hi = segments.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if segments[mid].firstFrame <= frame { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
+        // The last segment starting at or before `frame` (segments start in increasing order).
+        return segments.partitioningIndex { $0.firstFrame > frame } - 1
     }
 }

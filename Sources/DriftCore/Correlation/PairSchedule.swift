@@ -1,13 +1,3 @@
-/// How segments are paired for correlation.
-public enum CorrelationMethod: String, Sendable, CaseIterable {
-    /// Redundant cross-correlation: each segment with the following ones within a window (or all).
-    case rcc
-    /// Mean cross-correlation: each segment with the sum of all the others.
-    case mcc
-    /// Direct cross-correlation: each segment with the next one only.
-    case dcc
-}
-
 /// Which pairs of segments are correlated. Pairs (i, j) with i < j; for MCC each segment i is paired
 /// with a virtual node `segmentCount` that stands for the sum of all the other segments (its drift is
 /// solved with the others and then dropped).
