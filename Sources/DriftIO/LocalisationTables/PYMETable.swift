@@ -1,16 +1,6 @@
 import DriftCore
 import Foundation
 
-/// A localisation table stored as one compound HDF5 dataset (Picasso's `locs`, PYME's PyTables
-/// tables): the dataset, its frame column and its coordinate columns with their units, so that
-/// corrected copies can rewrite the coordinates record by record.
-public protocol HDF5LocalisationTable: LocalisationTable {
-    var table: HDF5Dataset { get }
-    var frameColumn: String { get }
-    /// The member holding axis 0 (x), 1 (y) or 2 (z), with nm per stored unit; nil when absent.
-    func coordinateColumn(axis: Int) -> (name: String, nmPerUnit: Double)?
-}
-
 /// A PYME localisation table (PyTables, x, y and z in nm, frames from 0):
 ///
 /// - fit results (`.h5r`): table `/FitResults` whose nested `fitResults` member holds `x0`, `y0`
@@ -91,17 +81,5 @@ public final class PYMETable: HDF5LocalisationTable {
         let z = threeD && hasZ ? try table.readColumn(columns[2], rows: rows, as: Float.self) : nil
         try checkFinite(x, y, z, firstRow: rows.lowerBound)
         return Localisations(frame: frame, x: x, y: y, z: z)
-    }
-}
-
-extension PicassoFile: HDF5LocalisationTable {
-    public var table: HDF5Dataset { locs }
-    public var frameColumn: String { "frame" }
-    public func coordinateColumn(axis: Int) -> (name: String, nmPerUnit: Double)? {
-        switch axis {
-        case 0: return ("x", metadata.pixelSizeNm)
-        case 1: return ("y", metadata.pixelSizeNm)
-        default: return hasZ ? ("z", 1) : nil
-        }
     }
 }
