@@ -1,4 +1,5 @@
 import DriftCore
+import Foundation
 
 /// A number as the plot writes it (`SVGDocument.number`).
 private func fmt(_ v: Double, _ decimals: Int = 1) -> String { SVGDocument.number(v, decimals) }

@@ -1,4 +1,5 @@
 import DriftCore
+import Foundation
 
 /// The values a drift plot draws, taken from a result: units and nm scales of the axes, the coarse
 /// drift before the refinement, offsets between curves, /drift between frames, and lines reduced to

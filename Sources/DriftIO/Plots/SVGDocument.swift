@@ -1,5 +1,3 @@
-import CRSVG
-import DriftCore
 import Foundation
 
 /// A small SVG writer: elements in the order given, attributes in a fixed order, text escaped.

@@ -1,8 +1,9 @@
+import Foundation
+
 /// How a result file's root attributes are sorted into a report's sections: the input, provenance,
 /// figures, timings (`timing_<phase>_s`), per-rank lists (`rank_*`) and parameter groups, and how an
 /// attribute becomes JSON.
 enum ReportAttributes {
-
     /// Attributes describing the input, in report order, and their JSON keys.
     static let inputKeys: [(attribute: String, key: String)] = [
         ("input", "path"), ("input_format", "format"), ("input_rows", "rows"), ("source", "source"),

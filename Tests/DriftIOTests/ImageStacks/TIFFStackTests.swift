@@ -7,6 +7,7 @@ import XCTest
 /// script's, so every expected value is computed here from (t, z, y, x).
 final class TIFFStackTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("Fixtures/images").path
 
     func fixture(_ name: String) -> String { Self.fixtures + "/" + name }

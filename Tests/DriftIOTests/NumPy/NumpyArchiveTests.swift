@@ -7,8 +7,8 @@ import XCTest
 /// Tests/Fixtures/pyme: drift.npz is a real PYME drift file (deflated, written by Python 2's NumPy);
 /// the others come from make_npz.py there. Expected numbers are NumPy's (`numpy.load`).
 final class NumpyArchiveTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pyme").path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/pyme").path
 
     func fixture(_ name: String) -> String { Self.fixtures + "/" + name }
 
@@ -134,101 +134,5 @@ final class NumpyArchiveTests: XCTestCase {
                        "x: the .npy data has dtype '<c16', which is not read (f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1, either byte order)")
         XCTAssertEqual(error { try NumpyArray.parse(npy: Array("not numpy at all".utf8), path: "x") },
                        "x: the .npy data is not a NumPy .npy array (no \\x93NUMPY magic)")
-    }
-
-    func testImportedPymeResult() throws {
-        let r = try PymeDriftFile.result(path: fixture("drift.npz"), created: "now")
-        XCTAssertEqual(r.frames.first, 531)
-        XCTAssertEqual(r.frames.last, 29530)
-        XCTAssertEqual(r.frames.count, 29530 - 531 + 1)
-        XCTAssertEqual(r.segmentCentreFrame.count, 30)
-        XCTAssertEqual(r.segmentFirstFrame[0], 531)
-        XCTAssertEqual(r.segmentLastFrame[0], 1031)
-        XCTAssertEqual(r.segmentFirstFrame[1], 1032)
-        XCTAssertEqual(r.segmentLastFrame[29], 29530)
-        // The spline passes through the points.
-        for (t, d) in zip(r.segmentCentreFrame, r.segmentDrift) {
-            let k = Int(t) - 531
-            XCTAssertEqual(r.drift[k].x, d.x, accuracy: 1e-9)
-            XCTAssertEqual(r.drift[k].y, d.y, accuracy: 1e-9)
-        }
-        let longer = try PymeDriftFile.result(path: fixture("drift.npz"), frames: 31000, created: "now")
-        XCTAssertEqual(longer.frames.first, 0)
-        XCTAssertEqual(longer.frames.count, 31000)
-        XCTAssertEqual(longer.drift[0], .zero)
-        XCTAssertEqual(longer.drift[30999], SIMD3(-889.3139014723554, -1148.0638837627685, 0))
-        XCTAssertEqual(longer.segmentFirstFrame[0], 0)
-        XCTAssertEqual(longer.segmentLastFrame[29], 30999)
-    }
-
-    /// A whole result written by DriftFile reads back the same, attributes and NaN sigmas included;
-    /// empty segment and pair tables too.
-    func testDriftFileRoundTrip() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        var r = try PymeDriftFile.result(path: fixture("drift.npz"), created: "2024-01-01T00:00:00Z")
-        r.attributes["inf"] = .double(.infinity)
-        r.attributes["empty"] = .string("")
-        r.pairI = [0, 1]
-        r.pairJ = [1, -1]
-        r.pairShift = [SIMD3(1, 2, 3), SIMD3(-1, 0.5, 0)]
-        r.pairWeight = [2, 3]
-        r.pairUsed = [1, 0]
-        try DriftFile.write(r, to: dir.file("r.h5"))
-        let back = try DriftResult.read(path: dir.file("r.h5"))
-        XCTAssertEqual(back.frames, r.frames)
-        XCTAssertEqual(back.drift, r.drift)
-        XCTAssertEqual(back.segmentFirstFrame, r.segmentFirstFrame)
-        XCTAssertEqual(back.segmentLastFrame, r.segmentLastFrame)
-        XCTAssertEqual(back.segmentCentreFrame, r.segmentCentreFrame)
-        XCTAssertEqual(back.segmentCount, r.segmentCount)
-        XCTAssertEqual(back.segmentDrift, r.segmentDrift)
-        XCTAssertTrue(back.segmentSigma.count == 30 && back.segmentSigma.allSatisfy { $0.x.isNaN && $0.y.isNaN && $0.z.isNaN })
-        XCTAssertEqual(back.pairI, r.pairI)
-        XCTAssertEqual(back.pairJ, r.pairJ)
-        XCTAssertEqual(back.pairShift, r.pairShift)
-        XCTAssertEqual(back.pairWeight, r.pairWeight)
-        XCTAssertEqual(back.pairUsed, r.pairUsed)
-        XCTAssertEqual(back.attributes, r.attributes)
-
-        var empty = DriftResult()
-        empty.frames = [5, 6, 7, 10]
-        empty.drift = [.zero, SIMD3(1, 2, 3), SIMD3(-1.5, 0, 0.25), SIMD3(4, 4, 4)]
-        empty.attributes = ["command": .string("combine"), "source_count": .int(2)]
-        try DriftFile.write(empty, to: dir.file("e.h5"))
-        XCTAssertEqual(try DriftResult.read(path: dir.file("e.h5")), empty)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["e.h5", "r.h5"])
-
-        // CSV: a gap in the frames starts a new run of rows.
-        XCTAssertEqual(DriftFile.csvText(empty),
-                       "frame,dx_nm,dy_nm,dz_nm\n5,0.0000,0.0000,0.0000\n6,1.0000,2.0000,3.0000\n7,-1.5000,0.0000,0.2500\n10,4.0000,4.0000,4.0000\n")
-
-        // Refinement tables cannot be written from a DriftResult; nothing is left behind.
-        var fine = empty
-        fine.fineCentreFrame = [6]
-        fine.fineCorrection = [.zero]
-        XCTAssertThrowsError(try DriftFile.write(fine, to: dir.file("f.h5")))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["e.h5", "r.h5"])
-    }
-
-    func testCombinationHoldsEndsAndBridgesGaps() throws {
-        var a = DriftResult(), b = DriftResult()
-        a.frames = [0, 1, 2, 4]
-        a.drift = [.zero, SIMD3(1, 0, 0), SIMD3(2, 0, 0), SIMD3(4, 0, 0)]
-        b.frames = [3, 4, 5]
-        b.drift = [SIMD3(0, 1, 0), SIMD3(0, 2, 0), SIMD3(0, 3, 0)]
-        let (frames, drift) = try DriftCombination.sum([("a.h5", a), ("b.h5", b)])
-        XCTAssertEqual(frames, [0, 1, 2, 3, 4, 5])
-        XCTAssertEqual(drift, [SIMD3(0, 1, 0), SIMD3(1, 1, 0), SIMD3(2, 1, 0), SIMD3(3, 1, 0), SIMD3(4, 2, 0), SIMD3(4, 3, 0)])
-        let c = try DriftCombination.combine([("a.h5", a), ("b.h5", b)], created: "now")
-        XCTAssertEqual(c.attributes["dims"], .int(2))
-        XCTAssertNil(c.attributes["frame_base"])
-        b.attributes["frame_base"] = .int(1)
-        XCTAssertEqual(error { try DriftCombination.combine([("a.h5", a), ("b.h5", b)]) },
-                       "b.h5: frame_base 1 differs from a.h5's 0: the curves number frames differently")
-        a.attributes["frame_base"] = .int(1)
-        XCTAssertEqual(try DriftCombination.combine([("a.h5", a), ("b.h5", b)]).attributes["frame_base"], .int(1))
-        b.frames = [3, 3, 5]
-        XCTAssertEqual(error { try DriftCombination.sum([("a.h5", a), ("b.h5", b)]) }, "b.h5: /drift/frame is not strictly increasing (row 1)")
     }
 }

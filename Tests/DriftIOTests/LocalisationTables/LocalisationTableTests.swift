@@ -6,7 +6,7 @@ import XCTest
 /// make_fixtures.py with PyTables, h5py and numpy): every format gives the same 13,121 localisations
 /// of one simulated acquisition.
 final class LocalisationTableTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/localisations").path
     func fixture(_ name: String) -> String { Self.fixtures + "/" + name }
 
