@@ -68,7 +68,7 @@ public enum DriftPlot {
                            path: String = "result") throws -> String {
         guard !result.frames.isEmpty, result.frames.count == result.drift.count else {
             throw FileFormatError(path, result.frames.isEmpty ? "no drift to plot (/drift/frame is empty)"
-                                                        : "/drift/frame and /drift/xyz differ in length")
+                                                              : "/drift/frame and /drift/xyz differ in length")
         }
         // The segment drifts are relative to the first segment's mean position, /drift to the first
         // frame: the points are drawn shifted by their mean difference from /drift, so that they show
