@@ -1,0 +1,55 @@
+/// Drift at every frame from the drifts of segments at their centre frames.
+public enum DriftInterpolation {
+    /// Knots made strictly increasing: runs of equal (or out-of-order) centres, as overlapping segments
+    /// with the same localisations can give, are merged into their mean.
+    static func increasingKnots(_ centres: [Double], _ values: [SIMD3<Double>]) -> ([Double], [SIMD3<Double>]) {
+        guard zip(centres, centres.dropFirst()).contains(where: { $0 >= $1 }) else { return (centres, values) }
+        var c: [Double] = [], v: [SIMD3<Double>] = [], n: [Double] = []
+        for (t, d) in zip(centres, values) {
+            if let last = c.last, t <= last {
+                let k = c.count - 1
+                v[k] = (v[k] * n[k] + d) / (n[k] + 1)
+                n[k] += 1
+            } else {
+                c.append(t); v.append(d); n.append(1)
+            }
+        }
+        return (c, v)
+    }
+
+    /// Drift (nm) at each of `frames`, by a natural cubic spline through (centre, drift) per axis,
+    /// held constant before the first and after the last centre.
+    public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>]) -> [SIMD3<Double>] {
+        precondition(centres.count == drift.count && !centres.isEmpty)
+        let (centres, drift) = increasingKnots(centres, drift)
+        let splines = (0..<3).map { k in CubicSpline(knots: centres, values: drift.map { $0[k] }) }
+        return frames.map { f in
+            let t = Double(f)
+            return SIMD3(splines[0](t), splines[1](t), splines[2](t))
+        }
+    }
+
+    /// Drift (nm) at each of `frames`, by a natural cubic smoothing spline (`SmoothingSpline`) through
+    /// (centre frame, drift) per axis (x, y, z), held constant before the first and after the last centre.
+    /// `smoothing` is dimensionless (lambda = smoothing * (mean centre spacing in frames)^3; see
+    /// `SmoothingSpline`); `weights` (one per segment, e.g. 1 / variance of its drift; nil = equal) are
+    /// shared by the three axes. With `smoothing` 0 this is exactly `drift(at:centres:drift:)`.
+    public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>],
+                             smoothing: Double, weights: [Double]? = nil) -> [SIMD3<Double>] {
+        precondition(centres.count == drift.count && !centres.isEmpty)
+        precondition(weights.map { $0.count == centres.count && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                     "one finite positive weight per segment")
+        // Interpolation does not depend on the weights; use the existing spline so results are bit-identical.
+        if smoothing == 0 { return self.drift(at: frames, centres: centres, drift: drift) }
+        let (knots, values) = increasingKnots(centres, drift)
+        // Merged knots lose their separate weights: weigh them all alike then.
+        let w = knots.count == centres.count ? weights : nil
+        let splines = (0..<3).map { k in
+            SmoothingSpline(knots: knots, values: values.map { $0[k] }, weights: w, smoothing: smoothing)
+        }
+        return frames.map { f in
+            let t = Double(f)
+            return SIMD3(splines[0](t), splines[1](t), splines[2](t))
+        }
+    }
+}

@@ -1,0 +1,160 @@
+/// Refinement of a coarse drift to about 1 nm: the localisations are corrected by the current drift,
+/// all of them together form a fine reference density, and each short segment is aligned to that
+/// reference without its own localisations (mean-shift, `MeanShiftAligner`), which gives its residual
+/// drift at full localisation precision. Repeated until the update is below `convergenceNm`.
+///
+/// Pure: the sums and gathers across processes are the caller's closures, so DriftCore stays free of
+/// MPI. `sumCounts` must replace the counts by their sum over processes; `gather` must return every
+/// process's values concatenated in rank order. Each process passes only rows it owns.
+public enum Refinement {
+    /// Cuts frames `first ... last` (rows `rows` of frame-sorted `frames`) into nested fine segments:
+    /// the range is split evenly into as many parts as `minLocalisations` and `minFrames` allow.
+    public static func fineSegments(frames: [UInt32], rows: Range<Int>, firstFrame: Int, lastFrame: Int,
+                                    options: RefinementOptions) -> [FineSegment] {
+        let length = lastFrame - firstFrame + 1
+        let parts = max(1, min(length / max(options.minFrames, 1), rows.count / max(options.minLocalisations, 1)))
+        var out: [FineSegment] = []
+        var row = rows.lowerBound
+        for p in 0..<parts {
+            let a = firstFrame + p * length / parts
+            let b = firstFrame + (p + 1) * length / parts - 1
+            var end = row
+            while end < rows.upperBound && Int(frames[end]) <= b { end += 1 }
+            out.append(FineSegment(firstFrame: a, lastFrame: b, rows: row..<end))
+            row = end
+        }
+        return out
+    }
+
+    /// With `zRange` (nm, of all processes' z) and a z column, z is refined too, against a `ZReference`.
+    /// With `gatherBins` (every process's values concatenated), the reference is built from all
+    /// processes' bins instead of summing counts.
+    public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
+                           zRange: ClosedRange<Double>? = nil,
+                           baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
+                           sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double],
+                           gatherBins: (([Int32]) -> [Int32])? = nil,
+                           onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
+        // Every fine segment's frame range, centre and count, on every process.
+        var info: [Double] = []
+        for s in segments {
+            var sum = 0.0
+            for r in s.rows { sum += Double(locs.frame[r]) }
+            let centre = s.rows.isEmpty ? Double(s.firstFrame + s.lastFrame) / 2 : sum / Double(s.rows.count)
+            info += [Double(s.firstFrame), Double(s.lastFrame), centre, Double(s.rows.count)]
+        }
+        let all = gather(info)
+        let n = all.count / 4
+        var result = RefinementResult(centres: (0..<n).map { all[4 * $0 + 2] },
+                                      firstFrames: (0..<n).map { Int(all[4 * $0]) },
+                                      lastFrames: (0..<n).map { Int(all[4 * $0 + 1]) },
+                                      counts: (0..<n).map { Int(all[4 * $0 + 3]) },
+                                      correction: [SIMD3<Double>](repeating: .zero, count: n),
+                                      valid: (0..<n).map { all[4 * $0 + 3] > 0 },
+                                      passes: 0, lastUpdateNm: .infinity)
+        guard n > 1 else { return result }
+
+        // Splines are evaluated once per frame, not per localisation.
+        let firstFrame = Int(locs.frame.min() ?? 0), lastFrame = Int(locs.frame.max() ?? 0)
+        let frameRange = locs.count > 0 ? Array(firstFrame...lastFrame) : []
+        let basePerFrame = baseDrift(frameRange)
+        // The finest reference is reused from pass to pass.
+        var finest = ReferenceDensity(originX: -options.marginNm, originY: -options.marginNm,
+                                      widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
+                                      binNm: options.binNm(sigma: options.sigmasNm.last!))
+        var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
+        var shiftsZ = [Double](repeating: 0, count: segments.count)
+        var supported = [Bool](repeating: false, count: segments.count)
+        let refineZ = zRange != nil      // the same on every process, also one with no rows
+        let m = options.marginNm
+        let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
+        let rows = segments.map(\.rows)
+        while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
+            let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
+            result.passes += 1
+            // Corrected positions under the current drift.
+            let finePerFrame = result.spline(smoothing: options.smoothing)(frameRange)
+            var x = [Float](repeating: 0, count: locs.count), y = x, z = x
+            for k in 0..<locs.count {
+                let f = Int(locs.frame[k]) - firstFrame
+                let total = basePerFrame[f] + finePerFrame[f]
+                x[k] = locs.x[k] - Float(total.x)
+                y[k] = locs.y[k] - Float(total.y)
+                if refineZ, let lz = locs.z { z[k] = lz[k] - Float(total.z) }
+            }
+            // The reference: all localisations of all processes, finest level first.
+            let bins = finest.bins(x: x, y: y)
+            finest.reset()
+            if let gatherBins {
+                // Every process's bins (flat indices), which move fewer bytes than the counts when
+                // there are fewer localisations than bins; the counts come out the same.
+                let w = Int32(finest.width)
+                let mine = owned.filter { bins.ix[$0] >= 0 }.map { bins.iy[$0] * w + bins.ix[$0] }
+                finest.counts.withUnsafeMutableBufferPointer { c in
+                    for k in gatherBins(mine) { c[Int(k)] &+= 1 }
+                }
+            } else {
+                finest.add(bins, rows: owned)
+                sumCounts(&finest.counts)
+            }
+            for (level, sigma) in sigmas.enumerated() {
+                let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
+                // A capture level (all but the last) only has to bring the shift within reach of the
+                // next: it stops once a step is shorter than sigma / 5.
+                let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
+                let aligned = factor == 1
+                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma,
+                                           start: shifts, tolerance: tolerance)
+                    : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
+                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance)
+                for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
+                    if a.support > 0 { shifts[k] = a.shift }
+                    supported[k] = a.support > 0
+                }
+            }
+            if refineZ, let range = zRange {
+                // z: per x-y cell histograms of the corrected z of all localisations.
+                let margin = 2 * options.zSigmasNm.first!
+                var occupancy = [Int32](repeating: 0, count: ZReference.cellCount(widthNm: fieldWidthNm + 2 * m,
+                                                                                   heightNm: fieldHeightNm + 2 * m, cellNm: options.zCellNm))
+                ZReference.addOccupancy(&occupancy, x: x[owned], y: y[owned], originX: -m, originY: -m,
+                                        widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m, cellNm: options.zCellNm)
+                sumCounts(&occupancy)
+                let zSigmas = result.passes == 1 ? options.zSigmasNm : [options.zSigmasNm.last!]
+                for sigma in zSigmas {
+                    var reference = ZReference(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m,
+                                               cellNm: options.zCellNm, originZ: range.lowerBound - margin,
+                                               depthNm: range.upperBound - range.lowerBound + 2 * margin, binZNm: sigma / 2,
+                                               occupancy: occupancy)
+                    reference.add(x: x[owned], y: y[owned], z: z[owned])
+                    sumCounts(&reference.counts)
+                    for (k, s) in segments.enumerated() where !s.rows.isEmpty {
+                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: -1)
+                        let a = reference.alignZ(x: x[s.rows], y: y[s.rows], z: z[s.rows], sigmaNm: sigma, start: shiftsZ[k])
+                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: 1)
+                        if a.support > 0 { shiftsZ[k] = a.shift }
+                        supported[k] = supported[k] && a.support > 0
+                    }
+                }
+            }
+            // Residual drift of each segment = minus the shift that lays it onto the reference.
+            // Segments with no localisations or nothing to align to are left out of the mean and the spline.
+            let residual = gather(segments.indices.flatMap { [-shifts[$0].x, -shifts[$0].y, -shiftsZ[$0], supported[$0] ? 1 : 0] })
+            result.valid = (0..<n).map { residual[4 * $0 + 3] != 0 }
+            let validCount = result.valid.filter { $0 }.count
+            var mean = SIMD3<Double>.zero
+            for k in 0..<n where result.valid[k] { mean += SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) }
+            mean /= Double(max(validCount, 1))
+            var largest = 0.0
+            for k in 0..<n where result.valid[k] {
+                let r = SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) - mean
+                result.correction[k] += r
+                largest = max(largest, (r * r).sum().squareRoot())
+            }
+            result.lastUpdateNm = largest
+            onPass?(result.passes, largest)
+            for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0; supported[k] = false }
+        }
+        return result
+    }
+}

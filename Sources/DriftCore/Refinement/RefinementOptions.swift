@@ -1,0 +1,27 @@
+/// Settings of the refinement pass.
+public struct RefinementOptions: Sendable {
+    /// A fine segment holds at least this many localisations (where the data allow)...
+    public var minLocalisations: Int = 1000
+    /// ...and at least this many frames.
+    public var minFrames: Int = 50
+    /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
+    /// them (capture range); later passes use the last.
+    public var sigmasNm: [Double] = [16, 8]
+    /// z kernel widths (3D data), coarse to fine, nm; z bins are half of each.
+    public var zSigmasNm: [Double] = [50, 25]
+    /// Side of the x-y cells of the z reference, nm.
+    public var zCellNm: Double = 30
+    /// Passes stop when no fine segment moves by more than this, nm.
+    public var convergenceNm: Double = 0.2
+    public var maxPasses: Int = 6
+    /// Smoothing of the correction spline (see `SmoothingSpline`; 0 interpolates).
+    public var smoothing: Double = 0
+    /// Reference margin around the field, nm (room for drift).
+    public var marginNm: Double = 1000
+
+    public init() {}
+
+    /// Reference bin size at kernel width sigma: sigma itself (a Gaussian sampled at its own width
+    /// aliases by exp(-2 pi^2), about 3e-9).
+    func binNm(sigma: Double) -> Double { sigma }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// A Gaussian kernel of width sigma on a `ReferenceDensity`'s bins, cut at 2 sigma: a point sees the
+/// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis, at most 8 per axis (bins
+/// of at least 2/3 sigma). Holds its scratch memory, so one evaluator serves many points (not shared
+/// between threads).
+final class KernelEvaluator {
+    /// Bins per window row: one SIMD vector.
+    static let lanes = 8
+    let sigma: Double
+    let radius: Double
+    let inv2s2: Double
+    let binNm: Double, originX: Double, originY: Double
+    let width: Int, height: Int
+    /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< lanes.
+    private let q: SIMD8<Float>
+    private let qy: [Double]
+    /// Counts around the current point (row k, column l at k * lanes + l), and one spare slot after them.
+    let window: UnsafeMutablePointer<Int32>
+    /// The spare slot's index.
+    let spare = KernelEvaluator.lanes * KernelEvaluator.lanes
+
+    init(sigmaNm: Double, reference: ReferenceDensity) {
+        sigma = sigmaNm
+        radius = 2 * sigmaNm
+        inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
+        binNm = reference.binNm; originX = reference.originX; originY = reference.originY
+        width = reference.width; height = reference.height
+        precondition(Int((2 * radius / binNm).rounded(.up)) + 1 <= Self.lanes, "reference bins under 2/3 of the kernel width")
+        let b = binNm, c = inv2s2
+        qy = (0..<Self.lanes).map { exp(-Double($0 * $0) * b * b * c) }
+        q = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-Double($0 * $0) * b * b * c)) })
+        window = .allocate(capacity: Self.lanes * Self.lanes + 1)
+        window.initialize(repeating: 0, count: Self.lanes * Self.lanes + 1)
+    }
+
+    deinit {
+        window.deallocate()
+    }
+
+    /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
+    @inline(__always) func reach(_ px: Double, _ py: Double) -> (ix0: Int, iy0: Int, nx: Int, ny: Int)? {
+        let b = binNm
+        guard px > originX - radius, px < originX + Double(width) * b + radius,
+              py > originY - radius, py < originY + Double(height) * b + radius else { return nil }
+        // Int() truncates towards zero, which is the floor here: a negative first bin becomes 0 either
+        // way, and the last bins are positive (the point is inside the reference plus radius).
+        let ix0 = max(0, Int((px - radius - originX) / b))
+        let ix1 = min(width - 1, Int((px + radius - originX) / b))
+        let iy0 = max(0, Int((py - radius - originY) / b))
+        let iy1 = min(height - 1, Int((py + radius - originY) / b))
+        guard ix0 <= ix1, iy0 <= iy1 else { return nil }
+        return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
+    }
+
+    /// Copies the reference counts in reach into `window`.
+    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        for k in 0..<ny {
+            let row = counts + (iy0 + k) * width + ix0
+            let out = window + k * Self.lanes
+            for l in 0..<nx { out[l] = row[l] }
+        }
+    }
+
+    /// Adds the kernel terms of the point (px, py) against the counts in `window`.
+    @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
+                                      ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        let b = binNm
+        // Along one axis, with d0 the offset of the first bin's centre from the point, the kernel at
+        // bin k is exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * exp(-k^2 b^2 c): two
+        // exponentials per axis and a table (single precision: the row sums are single precision).
+        let d0x = originX + (Double(ix0) + 0.5) * b - px
+        let d0y = originY + (Double(iy0) + 0.5) * b - py
+        let rx = exp(Float(-2 * d0x * b * inv2s2))
+        var powers = SIMD8<Float>(repeating: 1)
+        var p: Float = 1
+        for l in 1..<Self.lanes { p *= rx; powers[l] = p }
+        let lane = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        // Bins beyond reach weigh 0, so whatever the window holds there does not count.
+        var wx = exp(Float(-d0x * d0x * inv2s2)) * powers * q
+        wx.replace(with: 0, where: lane .>= Float(nx))
+        let dx = Float(d0x) + lane * Float(b)
+        let wdx = wx * dx, wdxx = wdx * dx
+        let ey = exp(-d0y * d0y * inv2s2), ry = exp(-2 * d0y * b * inv2s2)
+        var power = 1.0
+        for k in 0..<ny {
+            let counts = SIMD8<Float>(UnsafeRawPointer(window + k * Self.lanes).loadUnaligned(as: SIMD8<Int32>.self))
+            let sum = Double((counts * wx).sum()), sumX = Double((counts * wdx).sum()), sumXX = Double((counts * wdxx).sum())
+            let d = d0y + Double(k) * b, wk = ey * power * qy[k]
+            power *= ry
+            sums.k0 += wk * sum
+            sums.kx += wk * sumX
+            sums.ky += wk * sum * d
+            sums.kxx += wk * sumXX
+            sums.kyy += wk * sum * d * d
+            sums.kxy += wk * sumX * d
+        }
+    }
+}

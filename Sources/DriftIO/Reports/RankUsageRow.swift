@@ -1,0 +1,32 @@
+/// What one rank did and used, as a report or a run summary shows it: the pairs it correlated, the
+/// bytes it sent, its CPU time (user plus system, s) and its peak resident memory (MiB). nil where
+/// not recorded (a result file's `rank_*` attributes may lack a list, or be short).
+public struct RankUsageRow: Equatable, Sendable {
+    /// The MPI rank (the row's place in rank order).
+    public var rank: Int
+    public var pairs: Int?
+    public var bytesSent: Int64?
+    public var cpuSeconds: Double?
+    public var peakMiB: Double?
+
+    public init(rank: Int = 0, pairs: Int? = nil, bytesSent: Int64? = nil, cpuSeconds: Double? = nil, peakMiB: Double? = nil) {
+        self.rank = rank
+        self.pairs = pairs
+        self.bytesSent = bytesSent
+        self.cpuSeconds = cpuSeconds
+        self.peakMiB = peakMiB
+    }
+
+    /// The rows as the `ranks` array of a report or summary: one object per rank, with `rank`,
+    /// `pairs`, `bytes_sent` and `mib_sent`, `cpu_s` (ms precision) and `peak_mib` where known.
+    static func json(_ ranks: [RankUsageRow]) -> JSONValue {
+        .array(ranks.map { r in
+            var o: [String: JSONValue] = ["rank": .number(r.rank)]
+            if let p = r.pairs { o["pairs"] = .number(p) }
+            if let b = r.bytesSent { o["bytes_sent"] = .int(b); o["mib_sent"] = .number(Double(b) / 1048576) }
+            if let c = r.cpuSeconds { o["cpu_s"] = .number((c * 1000).rounded() / 1000) }
+            if let m = r.peakMiB { o["peak_mib"] = .number(m) }
+            return .object(o)
+        })
+    }
+}
