@@ -46,8 +46,7 @@ final class EdgeCaseTests: XCTestCase {
         p.seed = 13
         let all = Simulator.run(p)
         try write(all.rows(all.frame.indices.filter { all.frame[$0] < 3000 || all.frame[$0] >= 4000 }), "gap.hdf5")
-        let r = try dir.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"],
-                            ranks: 2, timeout: 120)
+        let r = try dir.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"], ranks: 2, timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("segments too sparse to correlate (frames): 3000-3999"), r.stdout)
         let result = try dir.result("gap.h5")

@@ -125,8 +125,7 @@ final class EstimateEndToEndTests: XCTestCase {
             var drifts: [[SIMD3<Double>]] = []
             for ranks in [1, 3] {
                 let out = "m_\(name)_\(ranks).h5"
-                let r = try Self.data.run(["estimate", "sim.hdf5", "-o", out, "--no-refine", "--quiet"] + args,
-                                          ranks: ranks)
+                let r = try Self.data.run(["estimate", "sim.hdf5", "-o", out, "--no-refine", "--quiet"] + args, ranks: ranks)
                 XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
                 let result = try Self.data.result(out)
                 let rmse = DriftAccuracy.rmse(estimated: result.drift, truth: truth.drift)
@@ -175,8 +174,7 @@ final class EstimateEndToEndTests: XCTestCase {
 
     func testAllPairsWindow() throws {
         _ = try simulated()
-        let r = try Self.data.run(["estimate", "sim.hdf5", "-o", "wall.h5", "--window", "all", "--no-refine", "--quiet"],
-                                  ranks: 2)
+        let r = try Self.data.run(["estimate", "sim.hdf5", "-o", "wall.h5", "--window", "all", "--no-refine", "--quiet"], ranks: 2)
         XCTAssertEqual(r.status, 0, r.stderr)
         let result = try Self.data.result("wall.h5")
         XCTAssertEqual(result.pairI.count, 20 * 19 / 2)

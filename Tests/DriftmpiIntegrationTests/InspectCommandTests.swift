@@ -80,8 +80,7 @@ final class InspectCommandTests: XCTestCase {
                        "one source of truth for the parameters")
 
         // apply at 2 ranks with a summary.
-        let app = try dir.run(["apply", "d.h5", "sim.hdf5", "-o", "fixed.hdf5", "--summary", "apply.json", "--quiet"],
-                              ranks: 2)
+        let app = try dir.run(["apply", "d.h5", "sim.hdf5", "-o", "fixed.hdf5", "--summary", "apply.json", "--quiet"], ranks: 2)
         XCTAssertEqual(app.status, 0, app.stderr)
         let a = try jsonFile(dir.file("apply.json"))
         XCTAssertEqual(a["command"] as? String, "apply")
