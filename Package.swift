@@ -49,9 +49,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: temporary directories, the fixtures' paths, driftmpi as a child
+        // process (alone or under mpirun). Foundation and XCTest only; not a product. The fuzz drivers in
+        // Tests/Fuzz are no target: scripts/fuzz.sh builds them.
+        .target(name: "DriftTestSupport", path: "Tests/DriftTestSupport"),
+
         .testTarget(name: "DriftCoreTests", dependencies: ["DriftCore"]),
-        .testTarget(name: "DriftIOTests", dependencies: ["DriftIO", "DriftCore"]),
-        .testTarget(name: "DriftParallelTests", dependencies: ["DriftParallel", "DriftCore"]),
-        .testTarget(name: "DriftmpiIntegrationTests", dependencies: ["DriftIO", "DriftCore"]),
+        .testTarget(name: "DriftIOTests", dependencies: ["DriftIO", "DriftCore", "DriftTestSupport"]),
+        .testTarget(name: "DriftParallelTests", dependencies: ["DriftParallel", "DriftCore", "DriftTestSupport"]),
+        .testTarget(name: "DriftmpiIntegrationTests", dependencies: ["DriftIO", "DriftCore", "DriftTestSupport"]),
     ]
 )

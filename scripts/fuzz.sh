@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# Builds the fuzzers, replays every input in Fuzz/regressions/TARGET/ (inputs that once crashed a
-# reader; each must now give a clean error), then runs each TARGET for SECONDS (default 10) from its
+# Builds the fuzzers, replays every input in Tests/Fuzz/regressions/TARGET/ (inputs that once crashed
+# a reader; each must now give a clean error), then runs each TARGET for SECONDS (default 10) from its
 # seed corpus. TARGETs (default: all):
 #
 #   csv     CSV and ThunderSTORM localisation tables (CSVTable, read as .csv and .tsv)
@@ -17,7 +17,7 @@
 #
 # A crash, sanitizer report, timeout (-timeout=10 s per input) or memory blow-up (-rss_limit_mb=2048)
 # stops the run with a non-zero exit and the path of the reproducer. To keep a fixed crash as a
-# regression input: cp REPRODUCER Fuzz/regressions/TARGET/SHORT_NAME.
+# regression input: cp REPRODUCER Tests/Fuzz/regressions/TARGET/SHORT_NAME.
 #
 # Short run (scripts/test.sh):  bash scripts/fuzz.sh 5     (45 s once built; the first build ~5 min)
 # Long run (before a release):  scripts/fuzz.sh 3600                   (an hour per target)
@@ -27,10 +27,10 @@
 #
 # The build: SwiftPM builds the DriftIO library target (and DriftCore, Yams, CDriftShim) into
 # .build-fuzz with coverage instrumentation and ASan (-sanitize=fuzzer,address; C targets
-# -fsanitize=fuzzer-no-link,address); each Fuzz/FuzzTARGET.swift driver (with Fuzz/FuzzSupport.swift)
-# is then compiled by swiftc with -sanitize=fuzzer,address and linked against those objects. The
-# system libraries (libhdf5, libtiff, libzip) are not instrumented. Corpora grow in
-# .build-fuzz/corpus/TARGET; crash files land in .build-fuzz/artifacts/TARGET/.
+# -fsanitize=fuzzer-no-link,address); each Tests/Fuzz/FuzzTARGET.swift driver (with
+# Tests/Fuzz/FuzzSupport.swift) is then compiled by swiftc with -sanitize=fuzzer,address and linked
+# against those objects. The system libraries (libhdf5, libtiff, libzip) are not instrumented.
+# Corpora grow in .build-fuzz/corpus/TARGET; crash files land in .build-fuzz/artifacts/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -87,11 +87,11 @@ for t in "${targets[@]}"; do
     esac
     exe="$build/fuzzers/fuzz-$t"
     # Relink when the driver, the support file or any library object is newer than the fuzzer.
-    if [[ ! -x "$exe" || -n "$(find Fuzz/$src.swift Fuzz/FuzzSupport.swift "${objects[@]}" -newer "$exe" 2>/dev/null | head -1)" ]]; then
+    if [[ ! -x "$exe" || -n "$(find Tests/Fuzz/$src.swift Tests/Fuzz/FuzzSupport.swift "${objects[@]}" -newer "$exe" 2>/dev/null | head -1)" ]]; then
         echo "fuzz.sh: linking $exe"
         swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$src" -use-ld=lld \
             -module-cache-path "$build/ModuleCache" "${flags[@]}" \
-            Fuzz/FuzzSupport.swift "Fuzz/$src.swift" "${objects[@]}" "${libs[@]}" -o "$exe"
+            Tests/Fuzz/FuzzSupport.swift "Tests/Fuzz/$src.swift" "${objects[@]}" "${libs[@]}" -o "$exe"
     fi
 done
 built=$(date +%s)
@@ -106,10 +106,10 @@ common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=
 max_len() {
     case $1 in csv) echo 4096 ;; yaml) echo 4096 ;; tiff) echo 32768 ;; npz) echo 8192 ;; npy) echo 8192 ;; h5attr) echo 1024 ;; esac
 }
-# Seeds: Fuzz/corpus/TARGET (committed), and the test fixtures of the format.
+# Seeds: Tests/Fuzz/corpus/TARGET (committed), and the test fixtures of the format.
 seed() {
     local t=$1 corpus=$2
-    [[ -d "Fuzz/corpus/$t" ]] && cp -n Fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
+    [[ -d "Tests/Fuzz/corpus/$t" ]] && cp -n Tests/Fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
     case $t in
         csv) for f in Tests/Fixtures/localisations/bad/*.csv; do cp -n "$f" "$corpus/" || true; done ;;
         tiff) for f in Tests/Fixtures/images/*.tif; do cp -n "$f" "$corpus/" || true; done ;;
@@ -123,8 +123,8 @@ for t in "${targets[@]}"; do
     artifacts="$build/artifacts/$t"
     mkdir -p "$artifacts"
     regressions=()
-    if [[ -d "Fuzz/regressions/$t" ]]; then
-        while IFS= read -r f; do regressions+=("$f"); done < <(find "Fuzz/regressions/$t" -type f ! -name '*.md' | sort)
+    if [[ -d "Tests/Fuzz/regressions/$t" ]]; then
+        while IFS= read -r f; do regressions+=("$f"); done < <(find "Tests/Fuzz/regressions/$t" -type f ! -name '*.md' | sort)
     fi
     if [[ ${#regressions[@]} -gt 0 ]]; then
         echo "fuzz.sh: $t: replaying ${#regressions[@]} regression inputs"
@@ -140,7 +140,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus"
     seed "$t" "$corpus"
     dict=()
-    [[ -f "Fuzz/dict/$t.dict" ]] && dict=(-dict="Fuzz/dict/$t.dict")
+    [[ -f "Tests/Fuzz/dict/$t.dict" ]] && dict=(-dict="Tests/Fuzz/dict/$t.dict")
     echo "fuzz.sh: $t: fuzzing for $seconds s (corpus $corpus)"
     log="$artifacts/fuzz.log"
     if "$exe" "${common[@]}" "${dict[@]}" -max_len="$(max_len "$t")" -max_total_time="$seconds" \

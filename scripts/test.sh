@@ -12,7 +12,7 @@ swift build --build-tests
 swift build -c release
 export DRIFTMPI_BIN="$(swift build -c release --show-bin-path)/driftmpi"
 swift test --skip-build --disable-swift-testing   # XCTest only (Swift Testing has no tests here)
-# The file readers under libFuzzer + ASan: replays Fuzz/regressions, then 5 s per target
+# The file readers under libFuzzer + ASan: replays Tests/Fuzz/regressions, then 5 s per target
 # (docs/testing.md; the first build into .build-fuzz takes about 5 min on 2 cores, then under 1 min).
 bash scripts/fuzz.sh 5
 # Under AddressSanitizer when DRIFTMPI_SANITIZERS=1 (or =address, =undefined, =all): up to 16 min more

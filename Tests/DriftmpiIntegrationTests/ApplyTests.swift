@@ -1,5 +1,6 @@
 import DriftCore
 import DriftIO
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -7,16 +8,12 @@ import XCTest
 /// libraries (Tests/Fixtures/localisations): the drift found, the corrected files (the same at 1 and
 /// 3 ranks, every other column unchanged, the input untouched) and what re-estimation finds in them.
 final class ApplyTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/localisations").path
-    var dir: String!
+    static let fixtures = Fixtures.path("localisations")
+    var dir: TemporaryDirectory!
 
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "driftmpi-apply-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
+    override func setUp() { dir = TemporaryDirectory("apply") }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { dir.remove() }
 
     struct Case {
         var file: String
@@ -39,7 +36,7 @@ final class ApplyTests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String], ranks: Int = 0) throws -> DriftmpiProcess.Outcome {
-        let r = try DriftmpiProcess.run(args + ["--quiet"], ranks: ranks, in: dir, timeout: 300)
+        let r = try dir.run(args + ["--quiet"], ranks: ranks, timeout: 300)
         XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
         return r
     }
@@ -51,31 +48,31 @@ final class ApplyTests: XCTestCase {
             let before = try Data(contentsOf: URL(fileURLWithPath: input))
             try run(["estimate", input, "-o", "\(stem).h5", "--segment-frames", "200",
                      "--truth", Self.fixtures + "/\(stem)_truth.csv"] + c.options)
-            let result = try DriftResult.read(path: dir + "/\(stem).h5")
+            let result = try dir.result("\(stem).h5")
             guard case .double(let rmseX) = result.attributes["rmse_vs_truth_x_nm"]!,
                   case .double(let rmseY) = result.attributes["rmse_vs_truth_y_nm"]! else { return XCTFail("no RMSE") }
             XCTAssertLessThan(max(rmseX, rmseY), 2, c.file)
             for ranks in [1, 3] {
                 try run(["apply", "\(stem).h5", input, "-o", "\(stem)_\(ranks).\(ext)"] + c.options, ranks: ranks)
             }
-            let one = try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_1.\(ext)"))
-            XCTAssertEqual(one, try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_3.\(ext)")), "\(c.file): 1 and 3 ranks")
+            let one = try dir.contents(of: "\(stem)_1.\(ext)")
+            XCTAssertEqual(one, try dir.contents(of: "\(stem)_3.\(ext)"), "\(c.file): 1 and 3 ranks")
             XCTAssertEqual(before, try Data(contentsOf: URL(fileURLWithPath: input)), "\(c.file): input untouched")
             // estimate --write-corrected at 2 ranks (rows split by segments) writes the same file.
             try run(["estimate", input, "-o", "\(stem)_2.h5", "--segment-frames", "200", "--write-corrected", "\(stem)_w.\(ext)"] + c.options, ranks: 2)
             if ext == "csv" {
-                XCTAssertEqual(one, try Data(contentsOf: URL(fileURLWithPath: dir + "/\(stem)_w.\(ext)")), "\(c.file): --write-corrected")
+                XCTAssertEqual(one, try dir.contents(of: "\(stem)_w.\(ext)"), "\(c.file): --write-corrected")
             } else {
                 // The same table; the provenance attributes differ (estimate records its parameters).
-                let a = try LocalisationTables.open(dir + "/\(stem)_1.\(ext)") as! PYMETable
-                let w = try LocalisationTables.open(dir + "/\(stem)_w.\(ext)") as! PYMETable
+                let a = try LocalisationTables.open(dir.file("\(stem)_1.\(ext)")) as! PYMETable
+                let w = try LocalisationTables.open(dir.file("\(stem)_w.\(ext)")) as! PYMETable
                 XCTAssertEqual(try a.table.readRecords(rows: 0..<a.rowCount, type: a.table.fileType().native()),
                                try w.table.readRecords(rows: 0..<w.rowCount, type: w.table.fileType().native()), "\(c.file): --write-corrected")
             }
 
             // What is left: (corrected - true position) = truth - estimate, no worse than the estimate.
             let raw = try LocalisationTables.open(input, options: c.table)
-            let fixed = try LocalisationTables.open(dir + "/\(stem)_1.\(ext)", options: c.table)
+            let fixed = try LocalisationTables.open(dir.file("\(stem)_1.\(ext)"), options: c.table)
             XCTAssertEqual(fixed.rowCount, raw.rowCount)
             XCTAssertEqual(fixed.format, raw.format)
             let a = try raw.read(rows: 0..<raw.rowCount, threeD: true), b = try fixed.read(rows: 0..<raw.rowCount, threeD: true)
@@ -94,7 +91,7 @@ final class ApplyTests: XCTestCase {
 
             // Re-estimated, the corrected file has next to no drift.
             try run(["estimate", "\(stem)_1.\(ext)", "-o", "\(stem)_again.h5", "--segment-frames", "200"] + c.options)
-            let again = try DriftResult.read(path: dir + "/\(stem)_again.h5")
+            let again = try dir.result("\(stem)_again.h5")
             let largest = again.drift.map { max(abs($0.x), abs($0.y)) }.max()!
             XCTAssertLessThan(largest, 3, "\(c.file): drift left after correction")
         }
@@ -107,14 +104,14 @@ final class ApplyTests: XCTestCase {
             let out = "c_" + name
             try run(["apply", "ramp.h5", Self.fixtures + "/" + name, "-o", out], ranks: 2)
             let a = try LocalisationTables.open(Self.fixtures + "/" + name) as! PYMETable
-            let b = try LocalisationTables.open(dir + "/" + out) as! PYMETable
+            let b = try LocalisationTables.open(dir.file(out)) as! PYMETable
             let coordinates = Set((0..<3).compactMap { a.coordinateColumn(axis: $0)?.name })
             for m in a.table.leafMembers where !coordinates.contains(m.name) {
                 XCTAssertEqual(try a.table.readColumn(m.name, rows: 0..<a.rowCount, as: Double.self),
                                try b.table.readColumn(m.name, rows: 0..<b.rowCount, as: Double.self), "\(name): \(m.name)")
             }
-            let file = try HDF5File.openReadOnly(dir + "/" + out)
-            XCTAssertEqual(try file.stringAttribute("driftmpi_drift_file"), dir + "/ramp.h5")
+            let file = try HDF5File.openReadOnly(dir.file(out))
+            XCTAssertEqual(try file.stringAttribute("driftmpi_drift_file"), dir.file("ramp.h5"))
             XCTAssertTrue(file.exists("/MetaData"))
             // x = raw - frame / 10, y = raw + frame / 20, z = raw - 0.25 (3D tables only).
             let x = try a.read(rows: 0..<a.rowCount, threeD: true), y = try b.read(rows: 0..<b.rowCount, threeD: true)
@@ -128,7 +125,7 @@ final class ApplyTests: XCTestCase {
         // CSV: every other field byte for byte.
         try run(["apply", "ramp.h5", Self.fixtures + "/thunderstorm.csv", "-o", "c.csv"], ranks: 3)
         let a = try String(contentsOfFile: Self.fixtures + "/thunderstorm.csv", encoding: .utf8).split(separator: "\n")
-        let b = try String(contentsOfFile: dir + "/c.csv", encoding: .utf8).split(separator: "\n")
+        let b = try dir.text(of: "c.csv").split(separator: "\n")
         XCTAssertEqual(a.count, b.count)
         XCTAssertEqual(a[0], b[0])
         for k in 1..<a.count {
@@ -147,32 +144,32 @@ final class ApplyTests: XCTestCase {
         try writeDrift("short.h5", frames: 0...999, base: 0) { SIMD3(Double($0), 0, 0) }
         let input = Self.fixtures + "/pyme_fitresults.h5r"
         for ranks in [1, 3] {
-            let r = try DriftmpiProcess.run(["apply", "short.h5", input, "-o", "out.h5r"], ranks: ranks, in: dir, timeout: 30)
+            let r = try dir.run(["apply", "short.h5", input, "-o", "out.h5r"], ranks: ranks, timeout: 30)
             XCTAssertEqual(r.status, 1)
             XCTAssertEqual(r.errorLines.count, 1, r.stderr)
             XCTAssertTrue(r.errorLines.first?.contains("\(input): frame 1000 lies outside the drift in short.h5 (frames 0-999 in this file's numbering); use --extrapolate hold") ?? false, r.stderr)
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("out") }, [])
+            XCTAssertEqual(try dir.names().filter { $0.contains("out") }, [])
         }
         let r = try run(["apply", "short.h5", input, "-o", "out.h5r", "--extrapolate", "hold"], ranks: 2)
         XCTAssertTrue(r.stdout.contains("took its end values"), r.stdout)
         let a = try LocalisationTables.open(input).read(rows: 0..<13121, threeD: false)
-        let b = try LocalisationTables.open(dir + "/out.h5r").read(rows: 0..<13121, threeD: false)
+        let b = try LocalisationTables.open(dir.file("out.h5r")).read(rows: 0..<13121, threeD: false)
         for k in stride(from: 0, to: a.count, by: 613) {
             XCTAssertEqual(b.x[k], a.x[k] - Float(min(a.frame[k], 999)), accuracy: 2e-3)
         }
     }
 
     func testApplyMatchesWriteCorrectedOnPicasso() throws {
-        let sim = try simulatedDirectory("apply-picasso", seed: 8)
-        defer { try? FileManager.default.removeItem(atPath: sim) }
-        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "d.h5", "--write-corrected", "w.hdf5", "--quiet"], ranks: 2, in: sim)
+        let sim = try TemporaryDirectory.simulated("apply-picasso", seed: 8)
+        defer { sim.remove() }
+        let r = try sim.run(["estimate", "sim.hdf5", "-o", "d.h5", "--write-corrected", "w.hdf5", "--quiet"], ranks: 2)
         XCTAssertEqual(r.status, 0, r.stderr)
-        let a = try DriftmpiProcess.run(["apply", "d.h5", "sim.hdf5", "-o", "a.hdf5", "--quiet"], ranks: 3, in: sim)
+        let a = try sim.run(["apply", "d.h5", "sim.hdf5", "-o", "a.hdf5", "--quiet"], ranks: 3)
         XCTAssertEqual(a.status, 0, a.stderr)
-        let w = try PicassoFile(path: sim + "/w.hdf5"), c = try PicassoFile(path: sim + "/a.hdf5")
+        let w = try PicassoFile(path: sim.file("w.hdf5")), c = try PicassoFile(path: sim.file("a.hdf5"))
         XCTAssertEqual(try c.table.readRecords(rows: 0..<c.rowCount, type: c.table.fileType().native()),
                        try w.table.readRecords(rows: 0..<w.rowCount, type: w.table.fileType().native()))
-        let yaml = try String(contentsOfFile: sim + "/a.yaml", encoding: .utf8)
+        let yaml = try sim.text(of: "a.yaml")
         XCTAssertTrue(yaml.contains("Generated by: driftmpi \(DriftmpiVersion.string) apply"), yaml)
         XCTAssertEqual(c.metadata, w.metadata)
     }
@@ -192,12 +189,12 @@ final class ApplyTests: XCTestCase {
         for (name, problem) in cases {
             for ranks in [1, 3] {
                 for command in [["estimate", bad + "/" + name, "-o", "r.h5"], ["apply", "d.h5", bad + "/" + name, "-o", "r." + (name as NSString).pathExtension]] {
-                    let r = try DriftmpiProcess.run(command, ranks: ranks, in: dir, timeout: 30)
+                    let r = try dir.run(command, ranks: ranks, timeout: 30)
                     XCTAssertFalse(r.timedOut)
                     XCTAssertEqual(r.status, 1, "\(command) \(ranks)")
                     XCTAssertEqual(r.errorLines.count, 1, "\(command): \(r.stderr)")
                     XCTAssertTrue(r.errorLines.first?.hasPrefix("driftmpi: error: \(bad)/\(name): \(problem)") ?? false, "\(command): \(r.stderr)")
-                    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("r.") || $0.hasPrefix(".r.") }, [])
+                    XCTAssertEqual(try dir.names().filter { $0.hasPrefix("r.") || $0.hasPrefix(".r.") }, [])
                 }
             }
         }
@@ -209,6 +206,6 @@ final class ApplyTests: XCTestCase {
         part.frames = frames.map { Int64($0) }
         part.drift = frames.map(drift)
         try DriftResultWriter.write(part, attributes: [("frame_base", .int(Int64(base))), ("dims", .int(3))],
-                                    to: dir + "/" + name, access: .serial)
+                                    to: dir.file(name), access: .serial)
     }
 }

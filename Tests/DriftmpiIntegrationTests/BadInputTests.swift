@@ -1,29 +1,29 @@
 import DriftCore
 import DriftIO
+import DriftTestSupport
 import Foundation
 import XCTest
 
 /// Bad input: one clear line naming the file and the problem, a non-zero exit on every rank, no hang
 /// and no result file.
 final class BadInputTests: XCTestCase {
-    var dir: String!
+    var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "driftmpi-bad-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try "not an hdf5 file\n".write(toFile: dir + "/text.hdf5", atomically: true, encoding: .utf8)
-        let other = try HDF5File.create(dir + "/nolocs.hdf5")
+        dir = TemporaryDirectory("bad")
+        try "not an hdf5 file\n".write(toFile: dir.file("text.hdf5"), atomically: true, encoding: .utf8)
+        let other = try HDF5File.create(dir.file("nolocs.hdf5"))
         try other.createDataset("/x", scalar: .float64, shape: [2]).write([1.0, 2], rowOffset: 0)
-        try "Frames: 100\nWidth: 32\nHeight: 32\nPixelsize: 100\n".write(toFile: dir + "/nolocs.yaml", atomically: true, encoding: .utf8)
+        try "Frames: 100\nWidth: 32\nHeight: 32\nPixelsize: 100\n".write(toFile: dir.file("nolocs.yaml"), atomically: true, encoding: .utf8)
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { dir.remove() }
 
     func check(input: String, problem: String, ranks: Int, options: [String] = [], output: String = "result.h5",
                file: StaticString = #filePath, line: UInt = #line) throws {
-        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        let inputBytes = FileManager.default.contents(atPath: dir + "/" + input)
-        let r = try DriftmpiProcess.run(["estimate", input, "-o", output] + options, ranks: ranks, in: dir, timeout: 30)
+        let before = try dir.names()
+        let inputBytes = FileManager.default.contents(atPath: dir.file(input))
+        let r = try dir.run(["estimate", input, "-o", output] + options, ranks: ranks, timeout: 30)
         XCTAssertFalse(r.timedOut, "hung at \(ranks) ranks", file: file, line: line)
         // A liveness bound from the issue (every rank ends within 10 s), not a speed measurement.
         XCTAssertLessThan(r.seconds, DriftmpiProcess.livenessSeconds, file: file, line: line)
@@ -33,8 +33,8 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(r.errorLines.count, 1, "stderr: \(r.stderr)", file: file, line: line)
         XCTAssertTrue(r.errorLines.first?.hasPrefix(expected) ?? false, "\(r.errorLines) does not start with \(expected)", file: file, line: line)
         // Nothing written, nothing changed.
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), before, file: file, line: line)
-        XCTAssertEqual(FileManager.default.contents(atPath: dir + "/" + input), inputBytes, "the input changed", file: file, line: line)
+        XCTAssertEqual(try dir.names(), before, file: file, line: line)
+        XCTAssertEqual(FileManager.default.contents(atPath: dir.file(input)), inputBytes, "the input changed", file: file, line: line)
     }
 
     /// The catalogue of bad inputs and options, each at 1 and 3 ranks.
@@ -42,21 +42,21 @@ final class BadInputTests: XCTestCase {
         var p = SimulationParameters()
         p.frames = 3000
         p.sites = 800
-        try PicassoWriter.write(Simulator.run(p), to: dir + "/sim.hdf5", generator: [])
-        FileManager.default.createFile(atPath: dir + "/empty.hdf5", contents: Data())
-        for name in ["nopx", "badyaml"] { try FileManager.default.copyItem(atPath: dir + "/sim.hdf5", toPath: dir + "/\(name).hdf5") }
-        try "Frames: 3000\nWidth: 256\nHeight: 256\n".write(toFile: dir + "/nopx.yaml", atomically: true, encoding: .utf8)
-        try "Frames: [3000\nWidth: : 256\n".write(toFile: dir + "/badyaml.yaml", atomically: true, encoding: .utf8)
-        try "frame,x,y\n-1,100,100\n0,200,200\n".write(toFile: dir + "/negframe.csv", atomically: true, encoding: .utf8)
-        try "frame,x,y\n0,100,100\n1.5,200,200\n".write(toFile: dir + "/halfframe.csv", atomically: true, encoding: .utf8)
-        try "frame,x,y\n0,100,100\n1,nan,200\n".write(toFile: dir + "/nan.csv", atomically: true, encoding: .utf8)
-        try "frame,x,y\n0,100,100\n1,inf,200\n".write(toFile: dir + "/inf.csv", atomically: true, encoding: .utf8)
-        try "frame,x,y\n2000,100,100\n0,200,200\n1000,nan,300\n5,300,300\n".write(toFile: dir + "/unsortednan.csv", atomically: true, encoding: .utf8)
+        try PicassoWriter.write(Simulator.run(p), to: dir.file("sim.hdf5"), generator: [])
+        FileManager.default.createFile(atPath: dir.file("empty.hdf5"), contents: Data())
+        for name in ["nopx", "badyaml"] { try FileManager.default.copyItem(atPath: dir.file("sim.hdf5"), toPath: dir.file("\(name).hdf5")) }
+        try "Frames: 3000\nWidth: 256\nHeight: 256\n".write(toFile: dir.file("nopx.yaml"), atomically: true, encoding: .utf8)
+        try "Frames: [3000\nWidth: : 256\n".write(toFile: dir.file("badyaml.yaml"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n-1,100,100\n0,200,200\n".write(toFile: dir.file("negframe.csv"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1.5,200,200\n".write(toFile: dir.file("halfframe.csv"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1,nan,200\n".write(toFile: dir.file("nan.csv"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1,inf,200\n".write(toFile: dir.file("inf.csv"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n2000,100,100\n0,200,200\n1000,nan,300\n5,300,300\n".write(toFile: dir.file("unsortednan.csv"), atomically: true, encoding: .utf8)
         try ("frame,x,y\n" + (0..<3000).map { "5,\(($0 * 37) % 10000),\(($0 * 91) % 10000)" }.joined(separator: "\n") + "\n")
-            .write(toFile: dir + "/oneframe.csv", atomically: true, encoding: .utf8)
-        try "frame,x,y\n0,100,100\n1500,9000,9000\n2999,5000,5000\n".write(toFile: dir + "/few.csv", atomically: true, encoding: .utf8)
-        try Data([0x00, 0xff, 0x13, 0x37, 0x0a, 0x00]).write(to: URL(fileURLWithPath: dir + "/binary.csv"))
-        try "an earlier result\n".write(toFile: dir + "/existing.h5", atomically: true, encoding: .utf8)
+            .write(toFile: dir.file("oneframe.csv"), atomically: true, encoding: .utf8)
+        try "frame,x,y\n0,100,100\n1500,9000,9000\n2999,5000,5000\n".write(toFile: dir.file("few.csv"), atomically: true, encoding: .utf8)
+        try Data([0x00, 0xff, 0x13, 0x37, 0x0a, 0x00]).write(to: URL(fileURLWithPath: dir.file("binary.csv")))
+        try "an earlier result\n".write(toFile: dir.file("existing.h5"), atomically: true, encoding: .utf8)
         let cases: [(input: String, problem: String, options: [String], output: String)] = [
             ("empty.hdf5", "not an HDF5 file (driftmpi reads Picasso and PYME HDF5 files, and CSV files named .csv, .tsv or .txt)", [], "result.h5"),
             ("binary.csv", "no column 'frame' in the header", [], "result.h5"),
@@ -72,7 +72,7 @@ final class BadInputTests: XCTestCase {
             ("sim.hdf5", "3000 frames make fewer than 2 segments of 5000 frames; use a smaller --segment-frames", ["--segment-frames", "5000"], "result.h5"),
             ("sim.hdf5", "@sim.hdf5: the output would overwrite the input", [], "sim.hdf5"),
             ("sim.hdf5", "@sim.yaml: the output would overwrite the input", [], "sim.yaml"),
-            ("sim.hdf5", "@\(dir!)/nodir/result.h5: the output directory \(dir!)/nodir does not exist", [], "\(dir!)/nodir/result.h5"),
+            ("sim.hdf5", "@\(dir.path)/nodir/result.h5: the output directory \(dir.path)/nodir does not exist", [], "\(dir.path)/nodir/result.h5"),
             ("sim.hdf5", "@/proc/result.h5: the output directory /proc is not writable", [], "/proc/result.h5"),
             ("sim.hdf5", "@existing.h5: the output exists; give --force to replace it", [], "existing.h5"),
         ]
@@ -83,9 +83,9 @@ final class BadInputTests: XCTestCase {
         }
         // Options that cannot be right are usage errors (exit 64), found before any file is read.
         for options in [["--bin-nm", "0"], ["--bin-nm", "-5"], ["--window", "0"], ["--segment-frames", "0"]] {
-            let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "result.h5"] + options, ranks: 3, in: dir, timeout: 30)
+            let r = try dir.run(["estimate", "sim.hdf5", "-o", "result.h5"] + options, ranks: 3, timeout: 30)
             XCTAssertEqual(r.status, 64, "\(options)")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/result.h5"))
+            XCTAssertFalse(dir.exists("result.h5"))
         }
     }
 
@@ -104,7 +104,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testBadOptionIsAUsageError() throws {
-        let r = try DriftmpiProcess.run(["estimate", "x.hdf5", "-o", "r.h5", "--window", "0"], ranks: 2, in: dir, timeout: 30)
+        let r = try dir.run(["estimate", "x.hdf5", "-o", "r.h5", "--window", "0"], ranks: 2, timeout: 30)
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("--window must be a whole number >= 1 or 'all'"))
     }

@@ -1,3 +1,4 @@
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -33,13 +34,13 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testEstimatePlotsBesideTheResult() throws {
-        let dir = try simulatedDirectory("plot-beside", seed: 13)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "run1.h5", "--plot", "--quiet"], ranks: 2, in: dir)
+        let dir = try TemporaryDirectory.simulated("plot-beside", seed: 13)
+        defer { dir.remove() }
+        let r = try dir.run(["estimate", "sim.hdf5", "-o", "run1.h5", "--plot", "--quiet"], ranks: 2)
         XCTAssertEqual(r.status, 0, r.stderr)
-        let svg = try String(contentsOfFile: dir + "/run1.svg", encoding: .utf8)
+        let svg = try dir.text(of: "run1.svg")
         XCTAssertTrue(svg.contains("Drift of sim.hdf5"))
-        let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/run1.png"))
+        let png = try dir.contents(of: "run1.png")
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 }

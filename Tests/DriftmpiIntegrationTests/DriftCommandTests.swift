@@ -1,5 +1,6 @@
 import DriftCore
 import DriftIO
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -7,25 +8,24 @@ import XCTest
 /// mpirun with 2 ranks (rank 0 works, every rank exits with the same code).
 final class DriftCommandTests: XCTestCase {
     /// A scratch directory with sim.hdf5 and its estimate e.h5 (refined), made once for the class.
-    static let data: String = {
-        let dir = try! simulatedDirectory("drift-commands", seed: 21)
-        let r = try! DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet"], in: dir, timeout: 300)
+    static let data: TemporaryDirectory = {
+        let dir = try! TemporaryDirectory.simulated("drift-commands", seed: 21)
+        let r = try! dir.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet"], timeout: 300)
         XCTAssertEqual(r.status, 0, r.stderr)
         return dir
     }()
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pyme").path
+    static let fixtures = Fixtures.path("pyme")
 
-    override class func tearDown() { try? FileManager.default.removeItem(atPath: data) }
+    override class func tearDown() { data.remove() }
 
     func run(_ args: [String], ranks: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws -> DriftmpiProcess.Outcome {
-        let r = try DriftmpiProcess.run(args, ranks: ranks, in: Self.data, timeout: 120)
+        let r = try Self.data.run(args, ranks: ranks, timeout: 120)
         XCTAssertFalse(r.timedOut, "\(args) hung", file: file, line: line)
         return r
     }
 
-    func read(_ name: String) throws -> DriftResult { try DriftResult.read(path: Self.data + "/" + name) }
+    func read(_ name: String) throws -> DriftResult { try Self.data.result(name) }
 
     func string(_ r: DriftResult, _ name: String) -> String? {
         if case .string(let s)? = r.attributes[name] { return s }
@@ -41,7 +41,7 @@ final class DriftCommandTests: XCTestCase {
             part.drift = whole.drift.map { $0 * scale }
             part.attributes = ["command": .string("part"), "driftmpi_version": .string("0.0.test"),
                                "method": whole.attributes["method"]!, "frame_base": whole.attributes["frame_base"] ?? .int(0)]
-            try DriftFile.write(part, to: Self.data + "/" + name)
+            try DriftFile.write(part, to: Self.data.file(name))
         }
         let r = try run(["drift", "combine", "a.h5", "b.h5", "-o", "c.h5"], ranks: 2)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -56,7 +56,7 @@ final class DriftCommandTests: XCTestCase {
         }
         XCTAssertTrue(c.segmentCentreFrame.isEmpty && c.segmentDrift.isEmpty && c.pairI.isEmpty)
         XCTAssertEqual(string(c, "command"), "combine")
-        XCTAssertEqual(string(c, "sources"), ["a.h5", "b.h5"].map { Self.data + "/" + $0 }.joined(separator: "\n"))
+        XCTAssertEqual(string(c, "sources"), ["a.h5", "b.h5"].map { Self.data.file($0) }.joined(separator: "\n"))
         XCTAssertEqual(c.attributes["source_count"], .int(2))
         XCTAssertEqual(string(c, "source_1_command"), "part")
         XCTAssertEqual(string(c, "source_0_driftmpi_version"), "0.0.test")
@@ -111,7 +111,7 @@ final class DriftCommandTests: XCTestCase {
         XCTAssertEqual(s0.attributes["smoothing"], .double(0))
         XCTAssertEqual(s0.attributes["order"], .int(3))
         XCTAssertEqual(s0.attributes["source_refinement_ignored"], .int(1))
-        XCTAssertEqual(string(s0, "source"), Self.data + "/e.h5")
+        XCTAssertEqual(string(s0, "source"), Self.data.file("e.h5"))
         XCTAssertEqual(string(s0, "weights"), "1 / (sigma_x^2 + sigma_y^2 + sigma_z^2) from /segments/sigma")
         XCTAssertEqual(string(s0, "source_method"), string(e, "method"))
         for name in ["frame_base", "first_frame", "dims"] { XCTAssertEqual(s0.attributes[name], e.attributes[name], name) }
@@ -189,20 +189,20 @@ final class DriftCommandTests: XCTestCase {
         let e = try read("e.h5")
         let r = try run(["drift", "export-csv", "e.h5", "-o", "e.csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let csv = try TruthCSV.read(path: Self.data + "/e.csv")
+        let csv = try TruthCSV.read(path: Self.data.file("e.csv"))
         XCTAssertEqual(csv.frames, e.frames.map { Int($0) })
         for (a, b) in zip(csv.drift, e.drift) {
             XCTAssertEqual(a.x, b.x, accuracy: 1e-4)
             XCTAssertEqual(a.y, b.y, accuracy: 1e-4)
             XCTAssertEqual(a.z, b.z, accuracy: 1e-4)
         }
-        let text = try String(contentsOfFile: Self.data + "/e.csv", encoding: .utf8)
+        let text = try Self.data.text(of: "e.csv")
         XCTAssertTrue(text.hasPrefix("frame,dx_nm,dy_nm,dz_nm\n"))
     }
 
     func testBadInputIsOneLineAndExitOneOnEveryRank() throws {
-        try? FileManager.default.removeItem(atPath: Self.data + "/strings.npz")
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/strings.npz", toPath: Self.data + "/strings.npz")
+        try? FileManager.default.removeItem(atPath: Self.data.file("strings.npz"))
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/strings.npz", toPath: Self.data.file("strings.npz"))
         let cases: [([String], String)] = [
             (["drift", "smooth", "missing.h5", "-o", "bad.h5", "--smoothing", "1"], "missing.h5: no such file"),
             (["drift", "import-pyme", "strings.npz", "-o", "bad.h5"], "strings.npz: member 'tIndex.npy' has dtype '<U8', not numeric"),
@@ -214,7 +214,7 @@ final class DriftCommandTests: XCTestCase {
                 let r = try run(args, ranks: ranks)
                 XCTAssertEqual(r.status, 1, "\(args) at \(ranks) ranks: \(r.stderr)")
                 XCTAssertEqual(r.errorLines, ["driftmpi: error: \(problem)"], r.stderr)
-                let left = try FileManager.default.contentsOfDirectory(atPath: Self.data).filter { $0.contains("bad") }
+                let left = try Self.data.names().filter { $0.contains("bad") }
                 XCTAssertEqual(left, [])
             }
         }

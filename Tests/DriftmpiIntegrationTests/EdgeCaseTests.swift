@@ -1,22 +1,20 @@
 import DriftCore
 import DriftIO
+import DriftTestSupport
 import Foundation
 import XCTest
 
 /// Data and rank counts at the edges: idle ranks, gaps in the data.
 final class EdgeCaseTests: XCTestCase {
-    var dir: String!
+    var dir: TemporaryDirectory!
 
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "driftmpi-edge-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
+    override func setUp() { dir = TemporaryDirectory("edge") }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { dir.remove() }
 
     func write(_ acq: SimulatedAcquisition, _ name: String) throws {
-        try PicassoWriter.write(acq, to: dir + "/" + name, generator: [])
-        try AtomicOutput.write(text: TruthCSV.text(drift: acq.drift), to: dir + "/" + name.replacingOccurrences(of: ".hdf5", with: "_truth.csv"))
+        try PicassoWriter.write(acq, to: dir.file(name), generator: [])
+        try AtomicOutput.write(text: TruthCSV.text(drift: acq.drift), to: dir.file(name.replacingOccurrences(of: ".hdf5", with: "_truth.csv")))
     }
 
     /// More ranks than segments: the idle ranks join every collective call (3D with refinement too)
@@ -30,11 +28,11 @@ final class EdgeCaseTests: XCTestCase {
         try write(Simulator.run(p), "few.hdf5")
         var drifts: [[SIMD3<Double>]] = []
         for ranks in [1, 3] {
-            let r = try DriftmpiProcess.run(["estimate", "few.hdf5", "-o", "few\(ranks).h5", "--segment-frames", "2000", "--quiet"],
-                                            ranks: ranks, in: dir, timeout: 120)
+            let r = try dir.run(["estimate", "few.hdf5", "-o", "few\(ranks).h5", "--segment-frames", "2000", "--quiet"],
+                                ranks: ranks, timeout: 120)
             XCTAssertFalse(r.timedOut, "hung at \(ranks) ranks")
             XCTAssertEqual(r.status, 0, r.stderr)
-            drifts.append(try DriftResult.read(path: dir + "/few\(ranks).h5").drift)
+            drifts.append(try dir.result("few\(ranks).h5").drift)
         }
         XCTAssertEqual(drifts[0], drifts[1])
     }
@@ -48,15 +46,14 @@ final class EdgeCaseTests: XCTestCase {
         p.seed = 13
         let all = Simulator.run(p)
         try write(all.rows(all.frame.indices.filter { all.frame[$0] < 3000 || all.frame[$0] >= 4000 }), "gap.hdf5")
-        let r = try DriftmpiProcess.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"],
-                                        ranks: 2, in: dir, timeout: 120)
+        let r = try dir.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"], ranks: 2, timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("segments too sparse to correlate (frames): 3000-3999"), r.stdout)
-        let result = try DriftResult.read(path: dir + "/gap.h5")
+        let result = try dir.result("gap.h5")
         XCTAssertTrue(result.segmentDrift[3].x.isNaN, "the sparse segment has no drift of its own")
         XCTAssertTrue(result.drift.allSatisfy { $0.x.isFinite && $0.y.isFinite })
         XCTAssertEqual(result.attributes["sparse_segments"], .int(1))
-        let truth = try TruthCSV.read(path: dir + "/gap_truth.csv")
+        let truth = try TruthCSV.read(path: dir.file("gap_truth.csv"))
         // Where there are data the drift is measured as well as anywhere (the gap itself can only be interpolated).
         let seen = truth.frames.indices.filter { truth.frames[$0] < 3000 || truth.frames[$0] >= 4000 }
         let rmse = DriftAccuracy.rmse(estimated: seen.map { result.drift[$0] }, truth: seen.map { truth.drift[$0] })
@@ -64,7 +61,7 @@ final class EdgeCaseTests: XCTestCase {
     }
 
     func testOverlapNeedsAWindowThatLinksSegments() throws {
-        let r = try DriftmpiProcess.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-step", "500", "--method", "dcc"], in: dir, timeout: 30)
+        let r = try dir.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-step", "500", "--method", "dcc"], timeout: 30)
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("need --method rcc with --window 2 or more"), r.stderr)
     }
@@ -84,20 +81,20 @@ final class EdgeCaseTests: XCTestCase {
         try write(shuffled, "shuffled.hdf5")
         try write(sorted, "sorted.hdf5")
         for segments in [["--segment-frames", "500"], ["--segment-locs", "5000"]] {
-            let ref = try DriftmpiProcess.run(["estimate", "sorted.hdf5", "-o", "sorted.h5", "--write-corrected", "sorted_fixed.hdf5",
-                                               "--truth", "sorted_truth.csv", "--force"] + segments, in: dir)
+            let ref = try dir.run(["estimate", "sorted.hdf5", "-o", "sorted.h5", "--write-corrected", "sorted_fixed.hdf5",
+                                   "--truth", "sorted_truth.csv", "--force"] + segments)
             XCTAssertEqual(ref.status, 0, ref.stderr)
             XCTAssertFalse(ref.stderr.contains("not in frame order"))
-            let expected = try DriftResult.read(path: dir + "/sorted.h5").drift
-            let fixedSorted = try PicassoFile(path: dir + "/sorted_fixed.hdf5").read(rows: 0..<sorted.count, threeD: false)
+            let expected = try dir.result("sorted.h5").drift
+            let fixedSorted = try PicassoFile(path: dir.file("sorted_fixed.hdf5")).read(rows: 0..<sorted.count, threeD: false)
             for ranks in [1, 3] {
-                let r = try DriftmpiProcess.run(["estimate", "shuffled.hdf5", "-o", "shuffled.h5", "--write-corrected", "shuffled_fixed.hdf5",
-                                                 "--truth", "shuffled_truth.csv", "--force"] + segments, ranks: ranks, in: dir)
+                let r = try dir.run(["estimate", "shuffled.hdf5", "-o", "shuffled.h5", "--write-corrected", "shuffled_fixed.hdf5",
+                                     "--truth", "shuffled_truth.csv", "--force"] + segments, ranks: ranks)
                 XCTAssertEqual(r.status, 0, r.stderr)
                 XCTAssertTrue(r.stderr.contains("shuffled.hdf5: the localisations are not in frame order"), r.stderr)
-                XCTAssertEqual(try DriftResult.read(path: dir + "/shuffled.h5").drift, expected, "\(segments) at \(ranks) ranks")
+                XCTAssertEqual(try dir.result("shuffled.h5").drift, expected, "\(segments) at \(ranks) ranks")
                 // Row k of the corrected shuffled table is row order[k] of the corrected sorted one.
-                let fixed = try PicassoFile(path: dir + "/shuffled_fixed.hdf5").read(rows: 0..<shuffled.count, threeD: false)
+                let fixed = try PicassoFile(path: dir.file("shuffled_fixed.hdf5")).read(rows: 0..<shuffled.count, threeD: false)
                 XCTAssertEqual(fixed.frame, shuffled.frame)
                 let order = shuffled.frame.indices.sorted { (shuffled.frame[$0], $0) < (shuffled.frame[$1], $1) }
                 XCTAssertEqual(order.map { fixed.frame[$0] }, fixedSorted.frame)

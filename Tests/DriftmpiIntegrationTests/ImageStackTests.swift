@@ -1,5 +1,6 @@
 import DriftCore
 import DriftIO
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -7,30 +8,26 @@ import XCTest
 /// TIFF), the same result at 1 and 3 ranks, corrected stacks, and image drift applied to the
 /// localisations of the same simulated acquisition.
 final class ImageStackTests: XCTestCase {
-    static let data: String = {
-        let dir = NSTemporaryDirectory() + "driftmpi-images-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }()
+    static let data = TemporaryDirectory("images")
 
-    override class func tearDown() { try? FileManager.default.removeItem(atPath: data) }
+    override class func tearDown() { data.remove() }
 
     @discardableResult
     func run(_ args: [String], ranks: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws -> DriftmpiProcess.Outcome {
-        let r = try DriftmpiProcess.run(args + (["simulate", "drift"].contains(args.first ?? "") ? [] : ["--quiet"]), ranks: ranks, in: Self.data, timeout: 300)
+        let r = try Self.data.run(args + (["simulate", "drift"].contains(args.first ?? "") ? [] : ["--quiet"]), ranks: ranks, timeout: 300)
         XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)", file: file, line: line)
         return r
     }
 
     /// 200 frames of 256 x 256 pixels of 100 nm, and the localisations of the same acquisition.
     func simulated() throws {
-        guard !FileManager.default.fileExists(atPath: Self.data + "/stack.h5") else { return }
+        guard !Self.data.exists("stack.h5") else { return }
         try run(["simulate", "stack", "stack.h5", "--locs", "stack_locs.hdf5", "--seed", "4"])
     }
 
     /// RMSE (px) of a result's drift against the truth (nm), after removing the mean offset.
     func rmsePx(_ result: DriftResult, truth: String, pixelNm: Double = 100) throws -> SIMD3<Double> {
-        let t = try TruthCSV.read(path: Self.data + "/" + truth)
+        let t = try TruthCSV.read(path: Self.data.file(truth))
         let estimate = t.frames.map { result.drift[$0 - Int(result.frames[0])] * pixelNm }
         return DriftAccuracy.rmse(estimated: estimate, truth: t.drift) / pixelNm
     }
@@ -39,7 +36,7 @@ final class ImageStackTests: XCTestCase {
         try simulated()
         try run(["estimate", "stack.h5", "-o", "d1.h5", "--truth", "stack_truth.csv"])
         try run(["estimate", "stack.h5", "-o", "d3.h5"], ranks: 3)
-        let one = try DriftResult.read(path: Self.data + "/d1.h5"), three = try DriftResult.read(path: Self.data + "/d3.h5")
+        let one = try Self.data.result("d1.h5"), three = try Self.data.result("d3.h5")
         XCTAssertEqual(one.unit, "px")
         XCTAssertEqual(one.frames.count, 200)
         XCTAssertEqual(one.drift, three.drift, "the drift at 1 and 3 ranks")
@@ -57,7 +54,7 @@ final class ImageStackTests: XCTestCase {
         // Each segment against the sum of the others, and neighbours only.
         for method in ["mcc", "dcc"] {
             try run(["estimate", "stack.h5", "-o", "\(method).h5", "--method", method], ranks: 2)
-            let r = try DriftResult.read(path: Self.data + "/\(method).h5")
+            let r = try Self.data.result("\(method).h5")
             XCTAssertEqual(r.attributes["method"], .string(method))
             let e = try rmsePx(r, truth: "stack_truth.csv")
             XCTAssertLessThan(max(e.x, e.y), 0.01, "\(method): RMSE \(e) px")
@@ -68,7 +65,7 @@ final class ImageStackTests: XCTestCase {
         try simulated()
         try run(["estimate", "stack.h5", "-o", "binned.h5", "--bin-t", "4", "--bin-x", "2", "--bin-y", "2",
                  "--median", "3", "--clip-high", "p99.9"])
-        let r = try DriftResult.read(path: Self.data + "/binned.h5")
+        let r = try Self.data.result("binned.h5")
         XCTAssertEqual(r.frames, (0..<200).map { Int64($0) })
         XCTAssertEqual(r.segmentDrift.count, 50)
         XCTAssertEqual(r.segmentCount, [Int64](repeating: 4, count: 50))
@@ -83,31 +80,31 @@ final class ImageStackTests: XCTestCase {
         // PYME out at 1 and 2 ranks: the same images; re-estimated, next to no drift.
         try run(["apply", "d.h5", "stack.h5", "-o", "c1.h5"])
         try run(["apply", "d.h5", "stack.h5", "-o", "c2.h5"], ranks: 2)
-        let a = try PYMEImageStack(path: Self.data + "/c1.h5"), b = try PYMEImageStack(path: Self.data + "/c2.h5")
+        let a = try PYMEImageStack(path: Self.data.file("c1.h5")), b = try PYMEImageStack(path: Self.data.file("c2.h5"))
         XCTAssertEqual(try a.read(timePoints: 0..<200), try b.read(timePoints: 0..<200))
         XCTAssertEqual(a.voxelSizeNm, SIMD3(100, 100, 100))
         try run(["estimate", "c1.h5", "-o", "again.h5"])
-        let again = try DriftResult.read(path: Self.data + "/again.h5")
+        let again = try Self.data.result("again.h5")
         let left = again.segmentDrift.map { max(abs($0.x), abs($0.y)) }.max()!
         XCTAssertLessThan(left, 0.05, "drift left after correction, px")
 
         // A uint16 TIFF stays uint16 (rounded and clipped); written in rank order at 3 ranks.
-        let raw = try PYMEImageStack(path: Self.data + "/stack.h5")
-        let tiff = try TIFFStackWriter(path: Self.data + "/stack.tif", width: 256, height: 256, depth: 1, timePoints: 200,
+        let raw = try PYMEImageStack(path: Self.data.file("stack.h5"))
+        let tiff = try TIFFStackWriter(path: Self.data.file("stack.tif"), width: 256, height: 256, depth: 1, timePoints: 200,
                                        sampleType: .uint16, voxelSizeNm: SIMD3(100, 100, 0))
         for t in 0..<200 { try tiff.append(timePoint: try raw.read(timePoints: t..<(t + 1))) }
         try tiff.close()
         try run(["apply", "d.h5", "stack.tif", "-o", "c3.tif"], ranks: 3)
         try run(["apply", "d.h5", "stack.tif", "-o", "c1.tif"])
-        let t3 = try TIFFStack(path: Self.data + "/c3.tif"), t1 = try TIFFStack(path: Self.data + "/c1.tif")
+        let t3 = try TIFFStack(path: Self.data.file("c3.tif")), t1 = try TIFFStack(path: Self.data.file("c1.tif"))
         XCTAssertEqual(t3.sampleType, .uint16)
         XCTAssertEqual(t3.timePoints, 200)
         XCTAssertEqual(try t3.read(timePoints: 0..<200), try t1.read(timePoints: 0..<200))
         XCTAssertTrue(try t3.read(timePoints: 100..<101).allSatisfy { $0 == $0.rounded() && $0 >= 0 })
         try run(["apply", "d.h5", "stack.tif", "-o", "float.tif", "--float"])
-        XCTAssertEqual(try TIFFStack(path: Self.data + "/float.tif").sampleType, .float32)
+        XCTAssertEqual(try TIFFStack(path: Self.data.file("float.tif")).sampleType, .float32)
         try run(["estimate", "c3.tif", "-o", "again3.h5"])
-        let left3 = try DriftResult.read(path: Self.data + "/again3.h5").segmentDrift.map { max(abs($0.x), abs($0.y)) }.max()!
+        let left3 = try Self.data.result("again3.h5").segmentDrift.map { max(abs($0.x), abs($0.y)) }.max()!
         XCTAssertLessThan(left3, 0.05, "drift left in the uint16 TIFF, px")
     }
 
@@ -115,9 +112,9 @@ final class ImageStackTests: XCTestCase {
         try simulated()
         try run(["estimate", "stack.h5", "-o", "img.h5", "--bin-t", "2"])
         try run(["apply", "img.h5", "stack_locs.hdf5", "-o", "locs_fixed.hdf5"], ranks: 2)
-        let raw = try PicassoFile(path: Self.data + "/stack_locs.hdf5"), fixed = try PicassoFile(path: Self.data + "/locs_fixed.hdf5")
+        let raw = try PicassoFile(path: Self.data.file("stack_locs.hdf5")), fixed = try PicassoFile(path: Self.data.file("locs_fixed.hdf5"))
         let a = try raw.read(rows: 0..<raw.rowCount), b = try fixed.read(rows: 0..<raw.rowCount)
-        let truth = try TruthCSV.read(path: Self.data + "/stack_locs_truth.csv")
+        let truth = try TruthCSV.read(path: Self.data.file("stack_locs_truth.csv"))
         XCTAssertGreaterThan(a.count, 1000)
         // What each localisation lost is the image drift, in nm: close to the true drift at its frame.
         var residual: [SIMD2<Double>] = []
@@ -137,7 +134,7 @@ final class ImageStackTests: XCTestCase {
         try run(["drift", "smooth", "px.h5", "-o", "px_smooth.h5", "--smoothing", "10"])
         try run(["drift", "combine", "px.h5", "px_smooth.h5", "-o", "px_sum.h5"])
         for name in ["px_smooth.h5", "px_sum.h5"] {
-            let r = try DriftResult.read(path: Self.data + "/" + name)
+            let r = try Self.data.result(name)
             XCTAssertEqual(r.unit, "px", name)
             XCTAssertEqual(r.driftNm.count, r.drift.count, name)
             XCTAssertEqual(r.driftNm[120].y, r.drift[120].y * 100, accuracy: 1e-9, name)
@@ -149,35 +146,34 @@ final class ImageStackTests: XCTestCase {
         try run(["simulate", "stack", "z.h5", "--z-slices", "12", "--frames", "24", "--size", "64", "--sites", "300", "--seed", "2"])
         try run(["estimate", "z.h5", "-o", "z1.h5", "--max-drift-px", "8"])
         try run(["estimate", "z.h5", "-o", "z3.h5", "--max-drift-px", "8"], ranks: 3)
-        let one = try DriftResult.read(path: Self.data + "/z1.h5")
-        XCTAssertEqual(one.drift, try DriftResult.read(path: Self.data + "/z3.h5").drift)
+        let one = try Self.data.result("z1.h5")
+        XCTAssertEqual(one.drift, try Self.data.result("z3.h5").drift)
         XCTAssertEqual(one.attributes["dims"], .int(3))
         let e = try rmsePx(one, truth: "z_truth.csv")
         XCTAssertLessThan(max(e.x, e.y), 0.02, "RMSE \(e)")
         // z is limited by structure cut off at the ends of a 12-slice stack (0.14 slices measured).
         XCTAssertLessThan(e.z, 0.2, "z RMSE \(e.z) slices")
         // The same stack as an ImageJ hyperstack TIFF gives the same drift.
-        let pyme = try PYMEImageStack(path: Self.data + "/z.h5")
+        let pyme = try PYMEImageStack(path: Self.data.file("z.h5"))
         XCTAssertEqual(pyme.depth, 12)
-        let tiff = try TIFFStackWriter(path: Self.data + "/z.tif", width: 64, height: 64, depth: 12, timePoints: 24,
+        let tiff = try TIFFStackWriter(path: Self.data.file("z.tif"), width: 64, height: 64, depth: 12, timePoints: 24,
                                        sampleType: .float32, voxelSizeNm: pyme.voxelSizeNm)
         for t in 0..<24 { try tiff.append(timePoint: try pyme.read(timePoints: t..<(t + 1))) }
         try tiff.close()
-        XCTAssertEqual(try TIFFStack(path: Self.data + "/z.tif").depth, 12)
+        XCTAssertEqual(try TIFFStack(path: Self.data.file("z.tif")).depth, 12)
         try run(["estimate", "z.tif", "-o", "ztif.h5", "--max-drift-px", "8"], ranks: 2)
-        XCTAssertEqual(try DriftResult.read(path: Self.data + "/ztif.h5").drift, one.drift)
+        XCTAssertEqual(try Self.data.result("ztif.h5").drift, one.drift)
         // --dims 2 flattens each z-stack.
         try run(["estimate", "z.h5", "-o", "z2d.h5", "--max-drift-px", "8", "--dims", "2"])
-        XCTAssertEqual(try DriftResult.read(path: Self.data + "/z2d.h5").attributes["dims"], .int(2))
+        XCTAssertEqual(try Self.data.result("z2d.h5").attributes["dims"], .int(2))
     }
 
     /// The real PYME file from the plug-in's example: its drift, and the same from a plain
     /// FFT cross-correlation of the first and last images (numpy: (38, 48) px).
     func testThePYMESample() throws {
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pyme/wormlike_simulated_images_with_drift.h5").path
+        let sample = Fixtures.path("pyme/wormlike_simulated_images_with_drift.h5")
         try run(["estimate", sample, "-o", "pyme.h5"])
-        let r = try DriftResult.read(path: Self.data + "/pyme.h5")
+        let r = try Self.data.result("pyme.h5")
         XCTAssertEqual(r.frames.count, 10)
         XCTAssertEqual(r.attributes["voxel_size_nm"], .string("20.0,20.0,1000.0"))
         XCTAssertEqual(r.segmentDrift[9].x, 38, accuracy: 0.5)
@@ -187,13 +183,13 @@ final class ImageStackTests: XCTestCase {
     func testBadStacks() throws {
         try run(["simulate", "stack", "one.h5", "--frames", "1", "--size", "32", "--sites", "20"])
         for ranks in [1, 3] {
-            let r = try DriftmpiProcess.run(["estimate", "one.h5", "-o", "bad.h5"], ranks: ranks, in: Self.data, timeout: 30)
+            let r = try Self.data.run(["estimate", "one.h5", "-o", "bad.h5"], ranks: ranks, timeout: 30)
             XCTAssertEqual(r.status, 1)
             XCTAssertEqual(r.errorLines, ["driftmpi: error: one.h5: 1 time point binned by 1 make fewer than 2 segments; drift needs at least 2 time points"], r.stderr)
-            XCTAssertFalse(FileManager.default.fileExists(atPath: Self.data + "/bad.h5"))
+            XCTAssertFalse(Self.data.exists("bad.h5"))
         }
-        try "not a tiff".write(toFile: Self.data + "/text.tif", atomically: true, encoding: .utf8)
-        let r = try DriftmpiProcess.run(["estimate", "text.tif", "-o", "bad.h5"], ranks: 2, in: Self.data, timeout: 30)
+        try "not a tiff".write(toFile: Self.data.file("text.tif"), atomically: true, encoding: .utf8)
+        let r = try Self.data.run(["estimate", "text.tif", "-o", "bad.h5"], ranks: 2, timeout: 30)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.errorLines.count, 1, r.stderr)
         XCTAssertTrue(r.errorLines.first?.hasPrefix("driftmpi: error: text.tif: not a TIFF file") ?? false, r.stderr)

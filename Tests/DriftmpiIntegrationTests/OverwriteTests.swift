@@ -1,3 +1,4 @@
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -6,15 +7,14 @@ import XCTest
 /// --force the same command replaces it.
 final class OverwriteTests: XCTestCase {
     func testEveryWritingCommandRefusesAnExistingOutputUnlessForced() throws {
-        let dir = try simulatedDirectory("overwrite", seed: 23)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let e = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet", "--no-refine"], in: dir)
+        let dir = try TemporaryDirectory.simulated("overwrite", seed: 23)
+        defer { dir.remove() }
+        let e = try dir.run(["estimate", "sim.hdf5", "-o", "e.h5", "--quiet", "--no-refine"])
         XCTAssertEqual(e.status, 0, e.stderr)
         // A Picasso table named .h5: its corrected copy has a .yaml too, whatever the extension.
-        try FileManager.default.copyItem(atPath: dir + "/sim.hdf5", toPath: dir + "/pic.h5")
-        try FileManager.default.copyItem(atPath: dir + "/sim.yaml", toPath: dir + "/pic.yaml")
-        let npz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pyme/drift.npz").path
+        try FileManager.default.copyItem(atPath: dir.file("sim.hdf5"), toPath: dir.file("pic.h5"))
+        try FileManager.default.copyItem(atPath: dir.file("sim.yaml"), toPath: dir.file("pic.yaml"))
+        let npz = Fixtures.path("pyme/drift.npz")
         // Each command, and the one of its outputs that exists beforehand.
         let cases: [(args: [String], existing: String)] = [
             (["simulate", "locs", "s.hdf5", "--frames", "300", "--sites", "50"], "s_truth.csv"),
@@ -34,33 +34,33 @@ final class OverwriteTests: XCTestCase {
         ]
         let keep = Data("an earlier result\n".utf8)
         for c in cases {
-            let path = dir + "/" + c.existing
+            let path = dir.file(c.existing)
             try keep.write(to: URL(fileURLWithPath: path))
-            let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-            let refused = try DriftmpiProcess.run(c.args, ranks: 2, in: dir, timeout: 60)
+            let before = try dir.names()
+            let refused = try dir.run(c.args, ranks: 2, timeout: 60)
             XCTAssertEqual(refused.status, 1, "\(c.args)")
             XCTAssertEqual(refused.errorLines, ["driftmpi: error: \(c.existing): the output exists; give --force to replace it"],
                            "\(c.args): \(refused.stderr)")
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), keep, "\(c.args)")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), before, "\(c.args) wrote something")
-            let forced = try DriftmpiProcess.run(c.args + ["--force"], ranks: 2, in: dir, timeout: 120)
+            XCTAssertEqual(try dir.contents(of: c.existing), keep, "\(c.args)")
+            XCTAssertEqual(try dir.names(), before, "\(c.args) wrote something")
+            let forced = try dir.run(c.args + ["--force"], ranks: 2, timeout: 120)
             XCTAssertEqual(forced.status, 0, "\(c.args): \(forced.stderr)")
-            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: path)), keep, "\(c.args) --force did not replace \(c.existing)")
+            XCTAssertNotEqual(try dir.contents(of: c.existing), keep, "\(c.args) --force did not replace \(c.existing)")
         }
         // Two outputs of one command with the same name, and an output that is a directory.
-        let twice = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "t.h5", "--summary", "t.h5"], ranks: 2, in: dir, timeout: 60)
+        let twice = try dir.run(["estimate", "sim.hdf5", "-o", "t.h5", "--summary", "t.h5"], ranks: 2, timeout: 60)
         XCTAssertEqual(twice.errorLines, ["driftmpi: error: t.h5: named for two outputs of one command"], twice.stderr)
-        try FileManager.default.createDirectory(atPath: dir + "/folder.h5", withIntermediateDirectories: false)
-        let folder = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "folder.h5", "--force"], ranks: 2, in: dir, timeout: 60)
+        try FileManager.default.createDirectory(atPath: dir.file("folder.h5"), withIntermediateDirectories: false)
+        let folder = try dir.run(["estimate", "sim.hdf5", "-o", "folder.h5", "--force"], ranks: 2, timeout: 60)
         XCTAssertEqual(folder.errorLines, ["driftmpi: error: folder.h5: the output is a directory"], folder.stderr)
         // --force never replaces an input: a corrected copy over the input's own .yaml, a summary over the truth.
-        let yaml = try DriftmpiProcess.run(["apply", "e.h5", "pic.h5", "-o", "pic.hdf5", "--force"], ranks: 2, in: dir, timeout: 60)
+        let yaml = try dir.run(["apply", "e.h5", "pic.h5", "-o", "pic.hdf5", "--force"], ranks: 2, timeout: 60)
         XCTAssertEqual(yaml.errorLines, ["driftmpi: error: pic.yaml: the output would overwrite the input"], yaml.stderr)
-        let truth = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "e7.h5", "--truth", "sim_truth.csv", "--summary", "sim_truth.csv", "--force"],
-                                            ranks: 2, in: dir, timeout: 60)
+        let truth = try dir.run(["estimate", "sim.hdf5", "-o", "e7.h5", "--truth", "sim_truth.csv", "--summary", "sim_truth.csv", "--force"],
+                                ranks: 2, timeout: 60)
         XCTAssertEqual(truth.errorLines, ["driftmpi: error: sim_truth.csv: the output would overwrite the input"], truth.stderr)
         // A stack and its localisations with one stem would both write STEM_truth.csv: a usage error.
-        let stem = try DriftmpiProcess.run(["simulate", "stack", "same.h5", "--frames", "4", "--size", "32", "--locs", "same.hdf5"], in: dir)
+        let stem = try dir.run(["simulate", "stack", "same.h5", "--frames", "4", "--size", "32", "--locs", "same.hdf5"])
         XCTAssertEqual(stem.status, 64)
         XCTAssertTrue(stem.stderr.contains("--locs needs another name than the image output (each writes NAME_truth.csv)"), stem.stderr)
     }

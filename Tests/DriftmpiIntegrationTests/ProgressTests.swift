@@ -1,3 +1,4 @@
+import DriftTestSupport
 import Foundation
 import XCTest
 
@@ -5,10 +6,10 @@ import XCTest
 /// `--log-json`, nothing with `--quiet`, and only rank 0 speaks.
 final class ProgressTests: XCTestCase {
     func testLogLinesJSONLinesAndQuiet() throws {
-        let dir = try simulatedDirectory("progress", seed: 12)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TemporaryDirectory.simulated("progress", seed: 12)
+        defer { dir.remove() }
         // Batch log: every phase ends with a count line, once (rank 0 only), and refinement reports its passes.
-        let plain = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "a.h5"], ranks: 2, in: dir)
+        let plain = try dir.run(["estimate", "sim.hdf5", "-o", "a.h5"], ranks: 2)
         XCTAssertEqual(plain.status, 0, plain.stderr)
         let lines = plain.stderr.split(separator: "\n").map(String.init)
         let renderEnd = lines.filter { $0.contains("render and transform:") && $0.contains("done in") }
@@ -18,7 +19,7 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("driftmpi [") }, plain.stderr)
 
         // JSON lines: each parses; phases end at 100 %.
-        let json = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "b.h5", "--log-json"], ranks: 2, in: dir)
+        let json = try dir.run(["estimate", "sim.hdf5", "-o", "b.h5", "--log-json"], ranks: 2)
         XCTAssertEqual(json.status, 0, json.stderr)
         var phases: [String: (done: Double, total: Double)] = [:]
         var messages = 0
@@ -41,7 +42,7 @@ final class ProgressTests: XCTestCase {
             XCTAssertEqual(phases[name]?.done, phases[name]?.total, name)
         }
 
-        let quiet = try DriftmpiProcess.run(["estimate", "sim.hdf5", "-o", "c.h5", "--quiet"], ranks: 2, in: dir)
+        let quiet = try dir.run(["estimate", "sim.hdf5", "-o", "c.h5", "--quiet"], ranks: 2)
         XCTAssertEqual(quiet.status, 0)
         XCTAssertEqual(quiet.stderr, "")
     }

@@ -1,4 +1,4 @@
-// Shared by every fuzz driver in Fuzz/ (compiled into each fuzzer by scripts/fuzz.sh; not part of
+// Shared by every fuzz driver in Tests/Fuzz/ (compiled into each fuzzer by scripts/fuzz.sh; not part of
 // the SwiftPM build). The readers take file paths, so each driver writes the input to one temporary
 // file per process (reused) and calls the reader on it. Thrown errors are the expected outcome for
 // bad input; crashes, hangs and sanitizer reports are bugs.

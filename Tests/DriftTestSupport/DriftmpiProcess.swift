@@ -2,20 +2,22 @@ import Foundation
 import XCTest
 
 /// Runs the built `driftmpi` executable, alone or under `mpirun`, as a child process.
-struct DriftmpiProcess {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var seconds: Double
-        var timedOut: Bool
+public struct DriftmpiProcess {
+    /// How a run ended: exit status, captured output, wall time (s), and whether it was stopped at its timeout.
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        /// Wall-clock seconds from start to exit.
+        public var seconds: Double
+        public var timedOut: Bool
         /// Lines of standard error that are driftmpi's own error messages.
-        var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("driftmpi: error:") } }
+        public var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("driftmpi: error:") } }
     }
 
     /// The executable next to the test bundle (`swift build` puts both in the same folder), or
     /// `$DRIFTMPI_BIN`.
-    static var executable: String {
+    public static var executable: String {
         if let env = ProcessInfo.processInfo.environment["DRIFTMPI_BIN"] { return env }
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [Bundle.main.bundleURL, here, Bundle.main.bundleURL.deletingLastPathComponent()] {
@@ -25,14 +27,14 @@ struct DriftmpiProcess {
         return here.appendingPathComponent("driftmpi").path
     }
 
+    /// Seconds within which every rank must end after a failure (the 10 s;
+    /// `DRIFTMPI_TEST_LIVENESS_S` raises it for sanitizer builds, which run several times slower).
+    public static let livenessSeconds: Double = ProcessInfo.processInfo.environment["DRIFTMPI_TEST_LIVENESS_S"].flatMap(Double.init) ?? 10
+
     /// `driftmpi args` on `ranks` MPI processes (ranks 0: without mpirun), in `directory`, stopped
     /// after `timeout` seconds, with `environment` added to this process's; `whileRunning` is called
     /// with the child's process id once it has started (on another thread).
-    /// Seconds within which every rank must end after a failure (the 10 s;
-    /// `DRIFTMPI_TEST_LIVENESS_S` raises it for sanitizer builds, which run several times slower).
-    static let livenessSeconds: Double = ProcessInfo.processInfo.environment["DRIFTMPI_TEST_LIVENESS_S"].flatMap(Double.init) ?? 10
-
-    static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120,
+    public static func run(_ args: [String], ranks: Int = 0, in directory: String, timeout: Double = 120,
                     environment: [String: String] = [:], whileRunning: (@Sendable (pid_t) -> Void)? = nil) throws -> Outcome {
         let exe = executable
         guard FileManager.default.isExecutableFile(atPath: exe) else {
