@@ -48,7 +48,7 @@ public struct DriftCurve: Sendable {
         guard !frames.isEmpty, values.count == 3 * frames.count else {
             throw FileFormatError(path, "/drift/frame and /drift/xyz are empty or differ in length")
         }
-        // (A frame of Int64.max followed by any other overflowed `+ 1`: Fuzz/regressions/h5attr.)
+        // (A frame of Int64.max followed by any other overflowed `+ 1`: Tests/Fuzz/regressions/h5attr.)
         for k in frames.indices.dropFirst() where frames[k - 1] == .max || frames[k] != frames[k - 1] + 1 {
             throw FileFormatError(path, "/drift/frame is not a run of consecutive frames (at row \(k))")
         }

@@ -22,7 +22,7 @@ public enum PymeDriftFile {
         if let k = t.values.firstIndex(where: { !$0.isFinite }) {
             throw FileFormatError(path, "member '\(tMember)' has a value that is not finite (row \(k))")
         }
-        // Frame numbers beyond this made `result` trap converting them to Int (Fuzz/regressions/npz).
+        // Frame numbers beyond this made `result` trap converting them to Int (Tests/Fuzz/regressions/npz).
         if let k = t.values.firstIndex(where: { abs($0) > Double(UInt32.max) }) {
             throw FileFormatError(path, "member '\(tMember)' has frame \(t.values[k]) (row \(k)), beyond ±\(UInt32.max)")
         }

@@ -55,7 +55,7 @@ enum H5Attributes {
             defer { withExtendedLifetime(mtype) {} }
             H5Tset_size(mtype.id, driftshim_h5t_variable())
             // The file's character set: HDF5 converts no string between ASCII and UTF-8, so a UTF-8
-            // attribute (h5py writes str so) read as absent (found with Fuzz/FuzzH5Attr.swift).
+            // attribute (h5py writes str so) read as absent (found with Tests/Fuzz/FuzzH5Attr.swift).
             H5Tset_cset(mtype.id, H5Tget_cset(ftype.id))
             var p: UnsafeMutablePointer<CChar>? = nil
             guard H5Aread(a, mtype.id, &p) >= 0, let s = p else { return nil }
@@ -76,7 +76,7 @@ enum H5Attributes {
 
     /// Whether attribute `a` holds exactly one element (a scalar, or an array of one): H5Aread writes
     /// every element, so reading an array attribute into one value overran the stack (found by
-    /// Fuzz/FuzzH5Attr.swift). Attributes of any other shape are treated as absent.
+    /// Tests/Fuzz/FuzzH5Attr.swift). Attributes of any other shape are treated as absent.
     static func holdsOneElement(_ a: hid_t) -> Bool {
         let space = H5Handle(H5Aget_space(a), close: H5Sclose)
         defer { withExtendedLifetime(space) {} }

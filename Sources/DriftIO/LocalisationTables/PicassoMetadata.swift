@@ -38,7 +38,7 @@ public struct PicassoMetadata: Equatable, Sendable {
         }
         // The documents are composed into nodes and only their top-level entries (and `Camera`'s) are
         // read: Yams' conversion of whole documents to [String: Any] traps on a mapping key that is
-        // not a scalar (`? [a]: 1`) and expands aliases without bound (found by Fuzz/FuzzYAML.swift).
+        // not a scalar (`? [a]: 1`) and expands aliases without bound (found by Tests/Fuzz/FuzzYAML.swift).
         var merged: [String: Node] = [:]
         if let depth = nestingDepth(text, limit: maximumNesting), depth > maximumNesting {
             throw FileFormatError(yamlPath, "not Picasso metadata: collections nested more than \(maximumNesting) levels deep")
@@ -75,7 +75,7 @@ public struct PicassoMetadata: Equatable, Sendable {
     }
 
     /// Deeper nesting is refused before Yams sees the text: Yams builds its nodes recursively, and a
-    /// file of some thousands of `[` overflowed the stack (found by Fuzz/FuzzYAML.swift).
+    /// file of some thousands of `[` overflowed the stack (found by Tests/Fuzz/FuzzYAML.swift).
     static let maximumNesting = 100
 
     /// The deepest nesting of collections in `text`, from libyaml's events (libyaml parses without

@@ -65,7 +65,7 @@ public final class NumpyArchive {
         }
         defer { zip_fclose(file) }
         // The size is the archive's claim: memory grows with the bytes actually read, 1 MiB at a time,
-        // so a damaged size field cannot make us allocate gigabytes up front (found by Fuzz/FuzzNPZ.swift).
+        // so a damaged size field cannot make us allocate gigabytes up front (found by Tests/Fuzz/FuzzNPZ.swift).
         guard stat.size <= zip_uint64_t(Int.max / 2) else { throw FileFormatError(path, "member '\(member)' claims an impossible size") }
         let size = Int(stat.size)
         var out: [UInt8] = []
@@ -146,7 +146,7 @@ indirect enum PythonLiteral: Equatable, CustomStringConvertible {
         let chars: [Unicode.Scalar]
         var at = 0
         /// Nesting of the value being parsed; deeper than `maximumDepth` is a syntax error (a header of
-        /// thousands of `(` overflowed the stack; found by Fuzz/FuzzNPY.swift).
+        /// thousands of `(` overflowed the stack; found by Tests/Fuzz/FuzzNPY.swift).
         var depth = 0
         static let maximumDepth = 32
 

@@ -43,7 +43,7 @@ public final class PYMEImageStack: ImageStack {
         }
         let sizeZ = Int(try size("SizeZ") ?? 1)
         let sizeT = try size("SizeT")
-        // Checked product: SizeT = 2^62 with SizeZ = 2 trapped here (Fuzz/regressions/h5attr).
+        // Checked product: SizeT = 2^62 with SizeZ = 2 trapped here (Tests/Fuzz/regressions/h5attr).
         let sizesMatch = sizeT.map { t in
             let (product, overflow) = Int(t).multipliedReportingOverflow(by: sizeZ)
             return !overflow && product == planes

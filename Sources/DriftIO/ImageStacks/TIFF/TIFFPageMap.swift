@@ -83,7 +83,7 @@ struct TIFFPageMap {
         var stride: [Character: Int] = [:]
         var step = 1
         // Sizes are checked before any arithmetic or allocation depends on them: overflowing products
-        // trapped and SizeT = 2e9 allocated a table of 16 GB (inputs in Fuzz/regressions/tiff).
+        // trapped and SizeT = 2e9 allocated a table of 16 GB (inputs in Tests/Fuzz/regressions/tiff).
         for d in order.dropFirst(2) {
             stride[d] = step
             let (next, overflow) = step.multipliedReportingOverflow(by: d == "Z" ? sizeZ : d == "C" ? sizeC : sizeT)

@@ -151,7 +151,7 @@ public final class TIFFStack: ImageStack {
             }
             let tw = Int(tileWidth), th = Int(tileHeight)
             // A damaged tile size (4 billion rows) made the buffer below terabytes (found by
-            // Fuzz/FuzzTIFF.swift): tiles may overhang the image, but not hold more than 4 pages or 64 MiB.
+            // Tests/Fuzz/FuzzTIFF.swift): tiles may overhang the image, but not hold more than 4 pages or 64 MiB.
             let limit = max(4 * width * height * bytes, 64 << 20)
             let (tilePixels, overflow) = tw.multipliedReportingOverflow(by: th)
             guard !overflow, tilePixels <= limit / bytes, Int(TIFFTileSize(tif)) <= limit else {
