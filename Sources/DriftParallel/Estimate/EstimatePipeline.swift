@@ -37,7 +37,7 @@ public struct EstimatePipeline {
         var outputs = [o.output.path]
         if let c = o.output.writeCorrected {
             guard URL(fileURLWithPath: c).standardizedFileURL != URL(fileURLWithPath: o.output.path).standardizedFileURL else {
-                throw HDF5Error(c, "--write-corrected names the result file")
+                throw OptionError("\(c): --write-corrected names the result file")
             }
             outputs += OutputPaths.correctedFiles(c, input: o.input)
         }

@@ -123,7 +123,7 @@ struct LocalisationEstimate {
         let finalDrift: ([Int]) -> [SIMD3<Double>] = { driftAt($0).map { $0 - anchor } }
 
         // 6. Accuracy against a known drift (simulations), then one result file written by all ranks.
-        let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output, method: o.correlation.method)
+        let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output)
         let rmse = try builder.truthRMSE(finalDrift)
         var part = DriftResultPart(totalFrames: geometry.frameCount, totalSegments: s, totalPairs: pairTotal)
         if !owned.isEmpty {

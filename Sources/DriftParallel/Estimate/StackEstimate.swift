@@ -93,7 +93,7 @@ struct StackEstimate {
         let voxel = stack.voxelSizeNm.flatMap { $0.x > 0 && $0.y > 0 ? $0 : nil }
         let toNm: (SIMD3<Double>) -> SIMD3<Double> = { d in voxel.map { d * $0 } ?? d }
 
-        let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output, method: o.correlation.method)
+        let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output)
         if o.output.truth != nil && voxel == nil {
             throw CollectiveFailure(message: "\(o.input): --truth is in nm and this stack records no voxel size", rank: 0)
         }

@@ -9,7 +9,6 @@ struct EstimateResultBuilder {
     let communicator: Communicator
     let input: String
     let output: OutputOptions
-    let method: CorrelationMethod
 
     /// RMSE per axis of `drift` (nm at frames, relative to the first) against the truth file, after
     /// removing a constant offset; nil without one. Rank 0 reads the truth; collective.
@@ -44,7 +43,14 @@ struct EstimateResultBuilder {
     /// MCC's reference node as j = -1).
     func addSegmentsAndPairs(to part: inout DriftResultPart, owned: Range<Int>, segmentation: Segmentation,
                              correlation: CorrelationOutcome, solved: SolveOutcome, schedule: PairSchedule) {
-        let comm = communicator
+        Self.addSegmentsAndPairs(to: &part, rank: communicator.rank, ranks: communicator.size, owned: owned,
+                                 segmentation: segmentation, correlation: correlation, solved: solved, schedule: schedule)
+    }
+
+    /// Rank `rank` of `ranks`'s segments and pairs (see the instance method).
+    static func addSegmentsAndPairs(to part: inout DriftResultPart, rank: Int, ranks: Int, owned: Range<Int>,
+                                    segmentation: Segmentation, correlation: CorrelationOutcome, solved: SolveOutcome,
+                                    schedule: PairSchedule) {
         if !owned.isEmpty { part.segmentOffset = owned.lowerBound }
         for seg in owned {
             part.segmentFirstFrame.append(Int64(segmentation.segments[seg].firstFrame))
@@ -55,10 +61,10 @@ struct EstimateResultBuilder {
             part.segmentSigma.append(solved.sigma[seg])
         }
         let pairTotal = solved.pairs.count
-        part.pairOffset = comm.rank * pairTotal / comm.size
-        let mine = solved.pairs[part.pairOffset..<((comm.rank + 1) * pairTotal / comm.size)]
+        part.pairOffset = rank * pairTotal / ranks
+        let mine = solved.pairs[part.pairOffset..<((rank + 1) * pairTotal / ranks)]
         part.pairI = mine.map { Int64($0.i) }
-        part.pairJ = mine.map { Int64($0.j == schedule.referenceNode && method == .mcc ? -1 : $0.j) }
+        part.pairJ = mine.map { Int64($0.j == schedule.referenceNode && schedule.method == .mcc ? -1 : $0.j) }
         part.pairShift = mine.map(\.shift)
         part.pairWeight = mine.map(\.weight)
         part.pairUsed = mine.map { $0.used ? 1 : 0 }
