@@ -6,7 +6,7 @@ protocol DriftOutputHelp {
     static var output: String { get }
 }
 
-/// `-o FILE` and `--force`, shared by the `drift` subcommands (and `plot`, `inspect`'s relatives):
+/// `-o FILE` and `--force`, shared by the four `drift` subcommands (each gives its own help for `-o`):
 /// one output, checked before any work, written by rank 0 while the other ranks wait.
 struct DriftOutput<Help: DriftOutputHelp>: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp(Help.output))
