@@ -1,0 +1,53 @@
+import DriftCore
+
+/// The refinement of a coarse drift under MPI: each rank cuts its own segments' cores into short
+/// segments of about `minLocalisations` localisations, and all ranks align them together to a fine
+/// reference of all corrected localisations (`Refinement`).
+struct RefinementDriver {
+    let communicator: Communicator
+    let options: RefinementOptions
+
+    /// What the refinement found, and this rank's share of its fine segments.
+    struct Outcome {
+        var result: RefinementResult
+        /// Indices of this rank's fine segments among all ranks'.
+        var fineRange: Range<Int>
+    }
+
+    /// Refines `coarseDrift` with this rank's localisations `own` (rows of its segments `owned`, in
+    /// frame order); `totalRows` localisations over all ranks in a field of `field` nm; in 3D over the
+    /// z range of all ranks' own localisations. Collective.
+    func run(own: Localisations, owned: Range<Int>, segmentation: Segmentation, totalRows: Int64, field: SIMD2<Double>,
+             threeD: Bool, coarseDrift: @escaping ([Int]) -> [SIMD3<Double>],
+             timer: inout PhaseTimer, progress: Progress) throws -> Outcome {
+        let comm = communicator, o = options
+        try comm.collectively { try FaultInjection.check(.refine, rank: comm.rank) }
+        var fine: [FineSegment] = []
+        for seg in owned {
+            let core = segmentation.core(seg)
+            let rows = FrameSearch.rows(own.frame, frames: core.lowerBound, through: core.upperBound)
+            fine += Refinement.fineSegments(frames: own.frame, rows: rows, firstFrame: core.lowerBound,
+                                            lastFrame: core.upperBound, options: o)
+        }
+        let fineCounts = comm.allgather(Int64(fine.count))
+        let fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
+        let fineRange = fineOffset..<(fineOffset + fine.count)
+        // The reference is shared as every localisation's bin when they are fewer than its bins
+        // (less to move than summing the counts), else by summing the counts.
+        let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
+        let gatherBins = comm.size > 1 && Double(totalRows) < referenceBins
+        let result = timer.measure(.refine) {
+            Refinement.run(locs: own, segments: fine, fieldWidthNm: field.x, fieldHeightNm: field.y,
+                           zRange: threeD ? LocalisationGrids.zRange(of: own, communicator: comm) ?? 0...0 : nil, baseDrift: coarseDrift,
+                           options: o, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
+                           gatherBins: gatherBins ? { comm.allgatherv($0) } : nil,
+                           onPass: { pass, update in
+                               progress.say(String(format: "refinement pass %d of at most %d: largest update %.3f nm (stops below %.1f)",
+                                                   pass, o.maxPasses, update, o.convergenceNm))
+                           })
+        }
+        progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)",
+                            result.centres.count, result.passes, result.lastUpdateNm))
+        return Outcome(result: result, fineRange: fineRange)
+    }
+}
