@@ -56,7 +56,7 @@ let package = Package(
 
         .testTarget(name: "DriftCoreTests", dependencies: ["DriftCore"]),
         .testTarget(name: "DriftIOTests", dependencies: ["DriftIO", "DriftCore", "DriftTestSupport"]),
-        .testTarget(name: "DriftParallelTests", dependencies: ["DriftParallel", "DriftCore", "DriftTestSupport"]),
+        .testTarget(name: "DriftParallelTests", dependencies: ["DriftParallel", "DriftIO", "DriftCore", "DriftTestSupport"]),
         .testTarget(name: "DriftmpiIntegrationTests", dependencies: ["DriftIO", "DriftCore", "DriftTestSupport"]),
     ]
 )

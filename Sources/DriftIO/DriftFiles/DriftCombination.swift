@@ -50,7 +50,7 @@ public enum DriftCombination {
         r.frames = frames
         r.drift = drift
         r.unit = sources[0].result.unit
-        if r.unit == "px", sources.allSatisfy({ $0.result.driftNm.count == $0.result.frames.count }) {
+        if r.lengthUnit == .px, sources.allSatisfy({ $0.result.driftNm.count == $0.result.frames.count }) {
             r.driftNm = DriftCurveSum.sum(sources.map { ($0.result.frames, $0.result.driftNm) }, at: frames)
         }
         var a: [String: AttributeValue] = [

@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// The drift at every frame, as a drift file (`/drift/frame`, `/drift/xyz` in nm) gives it, for
@@ -23,20 +24,20 @@ public struct DriftCurve: Sendable {
             throw FileFormatError(path, "no dataset '\(name)' (not a driftmpi drift file)")
         }
         let xyz = try file.dataset("/drift/xyz")
-        let unit = try xyz.stringAttribute("unit") ?? "nm"
-        guard unit == "nm" || unit == "px" else { throw FileFormatError(path, "the drift is in '\(unit)', neither nm nor px") }
+        let name = try xyz.stringAttribute("unit") ?? LengthUnit.nm.rawValue
+        guard let unit = LengthUnit(rawValue: name) else { throw FileFormatError(path, "the drift is in '\(name)', neither nm nor px") }
         let frames = try file.dataset("/drift/frame").read(as: Int64.self)
         var values: [Double]
         var scale = SIMD3<Double>(1, 1, 1)
         if let stack {
             values = try xyz.read(as: Double.self)
-            if unit == "nm" {
+            if unit == .nm {
                 guard let v = stack.voxelSizeNm, v.x > 0, v.y > 0 else {
                     throw FileFormatError(stack.name, "the drift in \(path) is in nm and this stack records no voxel size")
                 }
                 scale = SIMD3(1 / v.x, 1 / v.y, v.z > 0 ? 1 / v.z : 0)
             }
-        } else if unit == "px" {
+        } else if unit == .px {
             guard file.exists("/drift/xyz_nm") else {
                 throw FileFormatError(path, "the drift is in pixels and the file records no voxel size to convert it to nm")
             }

@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// Whole result files written by one process (the `driftmpi drift` commands): a complete `DriftResult`
@@ -68,8 +69,8 @@ public enum DriftFile {
     /// `TruthCSV.text`; a gap in the frame numbers starts a new run. A drift in pixels (image stacks) is
     /// written in nm when the file has it (`/drift/xyz_nm`), else in pixels under `dx_px,dy_px,dz_px`.
     public static func csvText(_ r: DriftResult) -> String {
-        let inPixels = r.unit == "px" && r.driftNm.count != r.frames.count
-        let values = r.unit == "px" && !inPixels ? r.driftNm : r.drift
+        let inPixels = r.lengthUnit == .px && r.driftNm.count != r.frames.count
+        let values = r.lengthUnit == .px && !inPixels ? r.driftNm : r.drift
         var out = inPixels ? "frame,dx_px,dy_px,dz_px\n" : "frame,dx_nm,dy_nm,dz_nm\n"
         var start = 0
         while start < r.frames.count {

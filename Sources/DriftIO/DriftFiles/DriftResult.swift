@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// The result file layout (HDF5), fixed for all later work:
@@ -17,7 +18,9 @@ public struct DriftResult: Equatable, Sendable {
     public var frames: [Int64] = []
     public var drift: [SIMD3<Double>] = []
     /// Unit of `drift`, the segment drifts and the pair shifts: `nm`, or `px` for image stacks.
-    public var unit: String = "nm"
+    public var unit: String = LengthUnit.nm.rawValue
+    /// `unit` as a `LengthUnit`; nil for a file that names another unit (which readers refuse).
+    public var lengthUnit: LengthUnit? { LengthUnit(rawValue: unit) }
     /// The drift in nm when `unit` is `px` and the voxel size is known (`/drift/xyz_nm`); else empty.
     public var driftNm: [SIMD3<Double>] = []
     public var segmentFirstFrame: [Int64] = []
@@ -52,7 +55,7 @@ public struct DriftResult: Equatable, Sendable {
         r.frames = try file.dataset("/drift/frame").read(as: Int64.self)
         let xyz = try file.dataset("/drift/xyz")
         r.drift = unflatten(try xyz.read(as: Double.self))
-        r.unit = try xyz.stringAttribute("unit") ?? "nm"
+        r.unit = try xyz.stringAttribute("unit") ?? LengthUnit.nm.rawValue
         if file.exists("/drift/xyz_nm") { r.driftNm = unflatten(try file.dataset("/drift/xyz_nm").read(as: Double.self)) }
         if file.exists("/segments/drift") {
             r.segmentFirstFrame = try file.dataset("/segments/first_frame").read(as: Int64.self)

@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// One process's share of a result file: rows of each table starting at an offset. Every process of
@@ -12,7 +13,7 @@ public struct DriftResultPart: Sendable {
     public var frames: [Int64] = []
     public var drift: [SIMD3<Double>] = []
     /// Unit of every vector: `nm`, or `px` for image stacks (then `driftNm`, when given, is also written).
-    public var unit: String = "nm"
+    public var unit: String = LengthUnit.nm.rawValue
     public var driftNm: [SIMD3<Double>]?
     public var segmentOffset: Int = 0
     public var segmentFirstFrame: [Int64] = []

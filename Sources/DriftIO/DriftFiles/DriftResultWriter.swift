@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// Writes result files in the `DriftResult` layout.
@@ -25,7 +26,7 @@ public enum DriftResultWriter {
         if let nm = part.driftNm {
             let d = try file.createDataset("/drift/xyz_nm", scalar: .float64, shape: [part.totalFrames, 3])
             try d.write(flat(nm), rowOffset: part.frameOffset)
-            try d.setAttribute("unit", "nm")
+            try d.setAttribute("unit", LengthUnit.nm.rawValue)
         }
 
         let s = part.totalSegments, so = part.segmentOffset

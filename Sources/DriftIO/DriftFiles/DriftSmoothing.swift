@@ -67,7 +67,7 @@ public enum DriftSmoothing {
         r.attributes = a
         // A drift in pixels (image stacks) is given in nm too when the voxel size is known.
         r.driftNm = []
-        if r.unit == "px", case .string(let text)? = source.attributes["voxel_size_nm"] {
+        if r.lengthUnit == .px, case .string(let text)? = source.attributes["voxel_size_nm"] {
             let v = text.split(separator: ",").compactMap { Double($0) }
             if v.count == 3 { r.driftNm = drift.map { $0 * SIMD3(v[0], v[1], v[2]) } }
         }

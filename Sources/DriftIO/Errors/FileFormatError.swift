@@ -18,7 +18,3 @@ public struct FileFormatError: Error, CustomStringConvertible, Equatable, Sendab
     }
 }
 
-/// The error's former name, kept while DriftParallel, driftmpi, the fuzz drivers and the integration
-/// tests still say `HDF5Error`. The lead removes it after merging the refactor branches (and renames
-/// those uses to `FileFormatError`).
-public typealias HDF5Error = FileFormatError

@@ -81,7 +81,7 @@ public enum DriftPlot {
         let w = Double(max(width, minimumWidth))
         let h = Double(max(height ?? defaultHeight(panels: axes.count), minimumHeight))
         let scales = PlotSeries.nmScales(r)
-        let secondary = r.unit != "nm" && axes.contains { scales[$0] != nil }
+        let secondary = r.lengthUnit != .nm && axes.contains { scales[$0] != nil }
         let plotLeft = left, plotRight = w - (secondary ? rightSecondary : rightPlain)
         // Frame axis: the frames' own range, ticks inside it.
         var f0 = Double(r.frames.first!), f1 = Double(r.frames.last!)

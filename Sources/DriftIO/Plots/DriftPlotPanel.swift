@@ -126,7 +126,7 @@ struct DriftPlotPanel {
                  weight: "bold", anchor: "middle", rotate: true, cls: "axis-label")
 
         // Secondary nm axis for results in pixels.
-        if r.unit != "nm", let scale = scales[a] {
+        if r.lengthUnit != .nm, let scale = scales[a] {
             let nLo = axisLo * scale, nHi = axisHi * scale
             var nStep = PlotTicks.niceStep(abs(nHi - nLo), count: max(2, Int(panelHeight / 48)))
             while abs(nHi - nLo) / nStep * 17 > panelHeight, abs(nHi - nLo) / nStep > 1 { nStep = PlotTicks.coarser(nStep) }

@@ -7,14 +7,14 @@ import Foundation
 enum PlotSeries {
     /// The unit of an axis's values: the result's unit (slices for z in pixel results).
     static func axisUnit(_ r: DriftResult, axis: Int) -> String {
-        if r.unit == "px" && axis == 2 { return "slices" }
+        if r.lengthUnit == .px && axis == 2 { return "slices" }
         return r.unit
     }
 
     /// nm per result unit on each axis, for results not in nm: the root attribute `voxel_size_nm`
     /// ("x,y,z"), else the ratio of `/drift/xyz_nm` to `/drift/xyz` at the largest drift; nil when unknown.
     static func nmScales(_ r: DriftResult) -> [Double?] {
-        guard r.unit != "nm", !r.driftNm.isEmpty, r.driftNm.count == r.drift.count else { return [nil, nil, nil] }
+        guard r.lengthUnit != .nm, !r.driftNm.isEmpty, r.driftNm.count == r.drift.count else { return [nil, nil, nil] }
         var fromAttribute: [Double]?
         if case .string(let s)? = r.attributes["voxel_size_nm"] {
             let v = s.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }

@@ -1,3 +1,5 @@
+import DriftCore
+
 /// The text of a drift plot: the facts under the title, lines wrapped and cut to a width, axis
 /// labels, and how wide DejaVu Sans sets them (pixels).
 enum PlotText {
@@ -18,7 +20,7 @@ enum PlotText {
         if !r.fineCentreFrame.isEmpty { parts.append("refined on \(r.fineCentreFrame.count) short segments") }
         parts.append("frames \(r.frames.first!)\u{2013}\(r.frames.last!)")
         parts.append(axes.count == 3 ? "3D" : "2D")
-        parts.append(r.unit == "nm" ? "unit nm" : "unit \(r.unit)\(r.driftNm.isEmpty ? "" : " (and nm)")")
+        parts.append(r.lengthUnit == .nm ? "unit nm" : "unit \(r.unit)\(r.driftNm.isEmpty ? "" : " (and nm)")")
         if let name { parts.append("result \(name)") }
         return parts
     }

@@ -27,10 +27,6 @@ public struct ResultReport: Sendable {
     public var usedPairRows: Int
     public var refinementRows: Int
 
-    /// One rank's row of the usage table (`RankUsageRow`).
-    public typealias RankRow = RankUsageRow
-    /// One rank's usage in a run summary (`RankUsageRow`).
-    public typealias RankUsageRow = DriftIO.RankUsageRow
 
     public init(result r: DriftResult, path: String) {
         self.path = DriftFile.absolutePath(path)
@@ -105,7 +101,7 @@ public struct ResultReport: Sendable {
     func string(_ name: String) -> String? { attributes[name].map(\.description) }
 
     /// Whether the drift was measured on an image stack (pixels).
-    public var isImageResult: Bool { unit == "px" || attributes["unit"] == .string("px") }
+    public var isImageResult: Bool { LengthUnit(rawValue: unit) == .px || attributes["unit"] == .string(LengthUnit.px.rawValue) }
 
     /// The input: path, format, rows (localisations) or time points, frames and geometry, as recorded.
     public var input: [(key: String, value: JSONValue)] {
@@ -161,7 +157,7 @@ public struct ResultReport: Sendable {
     }
 
     /// Each rank's pairs, bytes sent, CPU time and peak memory (`rank_*`, comma-separated in rank order).
-    public var ranks: [RankRow] {
+    public var ranks: [RankUsage] {
         func list(_ name: String) -> [String] {
             guard case .string(let s)? = attributes[name], !s.isEmpty else { return [] }
             return s.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -170,7 +166,7 @@ public struct ResultReport: Sendable {
         let n = [pairs.count, bytes.count, cpu.count, peak.count].max() ?? 0
         func at(_ l: [String], _ k: Int) -> String? { k < l.count ? l[k] : nil }
         return (0..<n).map { k in
-            RankUsageRow(rank: k, pairs: at(pairs, k).flatMap { Int($0) }, bytesSent: at(bytes, k).flatMap { Int64($0) },
+            RankUsage(rank: k, pairs: at(pairs, k).flatMap { Int($0) }, bytesSent: at(bytes, k).flatMap { Int64($0) },
                     cpuSeconds: at(cpu, k).flatMap { Double($0) }, peakMiB: at(peak, k).flatMap { Double($0) })
         }
     }
@@ -185,7 +181,7 @@ public struct ResultReport: Sendable {
             "parameters": .object(parameters),
             "figures": .object(figures),
             "timings": .object(Dictionary(timings.map { ($0.phase, JSONValue.number($0.seconds)) }, uniquingKeysWith: { a, _ in a })),
-            "ranks": RankUsageRow.json(ranks),
+            "ranks": RankUsage.json(ranks),
         ]
         if let m = double("peak_resident_mib_max") { o["peak_resident_mib_max"] = .number(m) }
         return .object(o)
@@ -210,7 +206,7 @@ public struct ResultReport: Sendable {
     /// `peak_resident_mib_max`, `wall_s`, and any `extra` keys.
     public static func runSummary(command: String, created: String, input: [String: JSONValue], output: String,
                                   parameters: [String: JSONValue], figures: [String: JSONValue],
-                                  timings: [(phase: String, seconds: Double)], ranks: [RankUsageRow], wallSeconds: Double,
+                                  timings: [(phase: String, seconds: Double)], ranks: [RankUsage], wallSeconds: Double,
                                   extra: [String: JSONValue] = [:]) -> JSONValue {
         var o: [String: JSONValue] = [
             "command": .string(command),
@@ -221,7 +217,7 @@ public struct ResultReport: Sendable {
             "parameters": .object(parameters),
             "figures": .object(figures),
             "timings": .object(Dictionary(timings.map { ($0.phase, JSONValue.number($0.seconds)) }, uniquingKeysWith: { a, _ in a })),
-            "ranks": RankUsageRow.json(ranks.enumerated().map { k, row in
+            "ranks": RankUsage.json(ranks.enumerated().map { k, row in
                 var row = row
                 row.rank = k
                 return row
@@ -236,7 +232,7 @@ public struct ResultReport: Sendable {
     /// The summary of an `estimate` run whose result this report reads: input, parameters and
     /// figures as `inspect` gives them (one source of truth: the result file's attributes); the
     /// timings (all phases, the write included) and ranks as the run measured them.
-    public func estimateSummary(created: String, timings: [(phase: String, seconds: Double)], ranks: [RankUsageRow],
+    public func estimateSummary(created: String, timings: [(phase: String, seconds: Double)], ranks: [RankUsage],
                                 wallSeconds: Double, extra: [String: JSONValue] = [:]) -> JSONValue {
         Self.runSummary(command: "estimate", created: created,
                         input: Dictionary(input.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),

@@ -18,7 +18,7 @@ public struct ApplyPipeline {
         let comm = communicator, o = options
         let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
         try comm.collectively {
-            for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw HDF5Error(path, "no such file") }
+            for path in [o.drift, o.input] where !FileManager.default.fileExists(atPath: path) { throw FileFormatError(path, "no such file") }
             guard comm.isRoot else { return }   // the output check creates a probe file: once is enough
             try OutputPaths.check(OutputPaths.correctedFiles(o.output, input: o.input) + o.laterOutputs,
                                   inputs: OutputPaths.inputFiles(o.input) + [o.drift], replacing: o.replaceOutputs)
@@ -52,7 +52,7 @@ public struct ApplyPipeline {
         let o = options, shift = curve.frameBase - inputBase
         let numbering = what == "frame" ? "this file's" : "this stack's"
         return try curve.drift(at: frames.map { $0 + shift }, hold: o.holdOutside, outside: &outside) { frame in
-            HDF5Error(o.input, "\(what) \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in \(numbering) numbering); use --extrapolate hold to hold its first and last values")
+            FileFormatError(o.input, "\(what) \(frame - shift) lies outside the drift in \(o.drift) (frames \(curve.firstFrame - shift)-\(curve.lastFrame - shift) in \(numbering) numbering); use --extrapolate hold to hold its first and last values")
         }
     }
 }

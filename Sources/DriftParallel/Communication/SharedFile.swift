@@ -12,7 +12,7 @@ public enum SharedFile {
         let offset = sizes[..<comm.rank].reduce(0, +)
         var file: MPI_File?
         let opened = MPI_File_open(comm.comm, path, driftshim_mpi_mode_create_wronly(), driftshim_info_null(), &file)
-        try comm.agree(opened == driftshim_mpi_success() ? nil : HDF5Error(path, "cannot create the file"))
+        try comm.agree(opened == driftshim_mpi_success() ? nil : FileFormatError(path, "cannot create the file"))
         // Collective writes of at most 1 GiB each; every process makes the same number of calls.
         let chunk = 1 << 30
         let calls = Int(sizes.max()!) / chunk + 1
@@ -26,6 +26,6 @@ public enum SharedFile {
             }
         }
         MPI_File_close(&file)
-        try comm.agree(failed ? HDF5Error(path, "cannot write the file") : nil)
+        try comm.agree(failed ? FileFormatError(path, "cannot write the file") : nil)
     }
 }

@@ -33,7 +33,7 @@ public struct EstimatePipeline {
     func validate() throws {
         let o = options
         try o.validate()
-        guard FileManager.default.fileExists(atPath: o.input) else { throw HDF5Error(o.input, "no such file") }
+        guard FileManager.default.fileExists(atPath: o.input) else { throw FileFormatError(o.input, "no such file") }
         var outputs = [o.output.path]
         if let c = o.output.writeCorrected {
             guard URL(fileURLWithPath: c).standardizedFileURL != URL(fileURLWithPath: o.output.path).standardizedFileURL else {

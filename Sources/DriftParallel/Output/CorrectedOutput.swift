@@ -48,7 +48,7 @@ public struct CorrectedOutput {
             try CollectiveOutput(communicator: comm, path: path).write { tmp in
                 if comm.isRoot {
                     do { try FileManager.default.copyItem(atPath: pyme.path, toPath: tmp) } catch {
-                        throw HDF5Error(path, "cannot copy the input to the output's directory")
+                        throw FileFormatError(path, "cannot copy the input to the output's directory")
                     }
                 }
                 comm.barrier()

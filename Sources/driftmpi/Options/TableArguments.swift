@@ -1,3 +1,4 @@
+import DriftCore
 import ArgumentParser
 import DriftIO
 import DriftParallel
@@ -25,7 +26,7 @@ struct TableArguments: ParsableArguments {
     }
 
     private func parsed(_ text: String) throws -> [String: String] {
-        do { return try TableOptions.parseColumns(text) } catch let e as HDF5Error { throw ValidationError(e.problem) }
+        do { return try TableOptions.parseColumns(text) } catch let e as FileFormatError { throw ValidationError(e.problem) }
     }
 
     /// `--units`.

@@ -1,3 +1,4 @@
+import DriftCore
 import DriftIO
 import DriftParallel
 import Foundation
@@ -14,19 +15,15 @@ enum CommandSummary {
             if let corrected = c.writeCorrected { extra["corrected_output"] = .string(DriftFile.absolutePath(corrected)) }
             let value = report.estimateSummary(
                 created: DriftFile.now(), timings: s.timings.map { (phase: $0.phase.rawValue, seconds: $0.seconds) },
-                ranks: s.ranks.map { .init(pairs: $0.pairs, bytesSent: $0.bytesSent, cpuSeconds: $0.cpuSeconds, peakMiB: $0.peakMiB) },
+                ranks: s.ranks,
                 wallSeconds: wall, extra: extra)
             try AtomicOutput.write(text: value.text + "\n", to: path)
         }
     }
 
     static func write(apply s: ApplySummary, command c: Apply, to path: String, communicator comm: Communicator) throws {
-        // Every rank's bytes sent, CPU time and peak memory, in rank order.
-        let mine = [Double(comm.bytesSent), RankUsage.cpuSeconds(), Double(PeakMemory.residentMiB())]
-        let all = comm.allgatherv(mine)
-        let ranks = stride(from: 0, to: all.count, by: 3).map {
-            ResultReport.RankUsageRow(pairs: 0, bytesSent: Int64(all[$0]), cpuSeconds: all[$0 + 1], peakMiB: all[$0 + 2])
-        }
+        // Every rank's bytes sent, CPU time and peak memory, in rank order (apply correlates no pairs).
+        let ranks = RankUsage.gather(pairs: 0, communicator: comm)
         let wall = processWallSeconds() ?? 0
         try comm.collectively {
             guard comm.isRoot else { return }

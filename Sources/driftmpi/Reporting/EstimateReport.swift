@@ -44,7 +44,8 @@ struct EstimateReport {
             out.append(String(format: "peak resident memory: %.0f MiB (largest rank)", summary.peakMemoryMiB))
             out.append("rank  pairs  MiB sent  CPU s  peak MiB")
             for (r, u) in summary.ranks.enumerated() {
-                out.append(String(format: "%4d %6d %9.1f %6.2f %9.0f", r, u.pairs, Double(u.bytesSent) / 1048576, u.cpuSeconds, u.peakMiB))
+                out.append(String(format: "%4d %6d %9.1f %6.2f %9.0f", r, u.pairs ?? 0, Double(u.bytesSent ?? 0) / 1048576,
+                                  u.cpuSeconds ?? 0, u.peakMiB ?? 0))
             }
         }
         out.append("result: \(output)")

@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// Nanometres per `unit` (ImageJ's and OME's names for lengths), nil for units that are not lengths.

@@ -1,3 +1,4 @@
+import DriftCore
 import Foundation
 
 /// Time points, depth and the page of every plane.

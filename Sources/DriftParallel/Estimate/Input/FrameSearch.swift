@@ -1,13 +1,10 @@
-/// Binary search on a sorted frame column.
+import DriftCore
+
+/// Binary search on a sorted frame column (DriftCore's `partitioningIndex`).
 enum FrameSearch {
     /// The first index of sorted `frames` whose frame is >= `value`.
     static func lowerBound<F: BinaryInteger>(_ frames: [F], _ value: Int) -> Int {
-        var lo = 0, hi = frames.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int(frames[mid]) < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        frames.partitioningIndex { Int($0) >= value }
     }
 
     /// Indices of sorted `frames` with frames in `lo...hi`.

@@ -15,7 +15,7 @@ public enum ImageStacks {
 
     /// Opens a stack (under `.parallel` all processes call this together for HDF5 files).
     public static func open(_ path: String, access: H5Access) throws -> ImageStack {
-        guard FileManager.default.fileExists(atPath: path) else { throw HDF5Error(path, "no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FileFormatError(path, "no such file") }
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "tif" || ext == "tiff" { return try TIFFStack(path: path) }
         return try PYMEImageStack(path: path, access: access)

@@ -1,4 +1,5 @@
 import DriftCore
+import DriftIO
 
 /// What an estimate produced, as rank 0 reports it.
 public struct EstimateSummary: Sendable {

@@ -1,7 +1,9 @@
-/// What one rank did and used, as a report or a run summary shows it: the pairs it correlated, the
-/// bytes it sent, its CPU time (user plus system, s) and its peak resident memory (MiB). nil where
-/// not recorded (a result file's `rank_*` attributes may lack a list, or be short).
-public struct RankUsageRow: Equatable, Sendable {
+/// What one rank did and used: the pairs it correlated, the bytes it sent, its CPU time (user plus
+/// system, s) and its peak resident memory (MiB). The one type for it: measured during a run
+/// (`RankUsage.gather` in DriftParallel, every value set), written as the result's `rank_*`
+/// attributes, read back by `ResultReport` and shown in reports and run summaries. nil where not
+/// recorded (a result file's `rank_*` attributes may lack a list, or be short; `apply` has no pairs).
+public struct RankUsage: Equatable, Sendable {
     /// The MPI rank (the row's place in rank order).
     public var rank: Int
     public var pairs: Int?
@@ -19,7 +21,7 @@ public struct RankUsageRow: Equatable, Sendable {
 
     /// The rows as the `ranks` array of a report or summary: one object per rank, with `rank`,
     /// `pairs`, `bytes_sent` and `mib_sent`, `cpu_s` (ms precision) and `peak_mib` where known.
-    static func json(_ ranks: [RankUsageRow]) -> JSONValue {
+    static func json(_ ranks: [RankUsage]) -> JSONValue {
         .array(ranks.map { r in
             var o: [String: JSONValue] = ["rank": .number(r.rank)]
             if let p = r.pairs { o["pairs"] = .number(p) }
