@@ -51,8 +51,8 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertNil(s.residualLimitNm)
 
         var i = ImageStackOptions()
-        i.binX = 2
-        i.binY = 4
+        i.preparation.binX = 2
+        i.preparation.binY = 4
         i.maxDriftPx = 64
         i.maxResidualPx = 0
         XCTAssertEqual(i.maxDriftBinnedPx, 32)
@@ -89,8 +89,8 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertEqual(message { $0.correlation.maxDriftNm = 0 }, "--max-drift-nm must be positive")
         XCTAssertEqual(message { $0.refinement.localisations = 9 }, "--refine-locs must be at least 10")
         XCTAssertEqual(message { $0.refinement.sigmaNm = 201 }, "--refine-sigma-nm must be between 2 and 200")
-        XCTAssertEqual(message { $0.images.median = 16 }, "--median must be between 0 and 15")
-        XCTAssertEqual(message { $0.images.binT = 0 }, "--bin-x, --bin-y and --bin-t must be at least 1")
+        XCTAssertEqual(message { $0.images.preparation.median = 16 }, "--median must be between 0 and 15")
+        XCTAssertEqual(message { $0.images.preparation.binT = 0 }, "--bin-x, --bin-y and --bin-t must be at least 1")
         XCTAssertEqual(message { $0.images.maxDriftPx = -1 }, "--max-drift-px must be positive")
         XCTAssertEqual(message { $0.images.maxResidualPx = -1 }, "--max-residual-px must be 0 or positive")
         // Overlapping segments need RCC with a window of 2 or more.
@@ -142,7 +142,7 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertEqual(names(o.refinement.attributes(smoothing: 0)), ["refine"])
         XCTAssertEqual(names(o.images.attributes(tukeyAlpha: 0.25)),
                        ["bin_x", "bin_y", "bin_t", "clip_low", "clip_high", "clip_fill", "median", "tukey_alpha", "max_drift_px", "max_residual_px"])
-        o.images.clipLow = .percentile(1)
+        o.images.preparation.clipLow = .percentile(1)
         XCTAssertEqual(o.images.attributes(tukeyAlpha: 0.25)[3].1, AttributeValue.string("p1.0"))
     }
 }

@@ -40,13 +40,13 @@ struct ImageArguments: ParsableArguments {
         get throws {
             var o = ImageStackOptions()
             let message = { (name: String) in "\(name) must be a number or a percentile such as p99.5 or 99.5%" }
-            o.clipLow = try clipLow?.value(or: message("--clip-low"))
-            o.clipHigh = try clipHigh?.value(or: message("--clip-high"))
-            o.clipFill = clipFill
-            o.median = median
-            o.binX = binX
-            o.binY = binY
-            o.binT = binT
+            o.preparation.clipLow = try clipLow?.value(or: message("--clip-low"))
+            o.preparation.clipHigh = try clipHigh?.value(or: message("--clip-high"))
+            o.preparation.clipFill = clipFill
+            o.preparation.median = median
+            o.preparation.binX = binX
+            o.preparation.binY = binY
+            o.preparation.binT = binT
             o.maxDriftPx = maxDriftPx
             o.maxResidualPx = maxResidualPx
             try OptionError.asValidation { try o.validate() }

@@ -4,49 +4,35 @@ import DriftIO
 /// How an image stack is prepared and measured, in pixels (`--clip-low`, `--clip-high`,
 /// `--clip-fill`, `--median`, `--bin-x`, `--bin-y`, `--bin-t`, `--max-drift-px`, `--max-residual-px`).
 public struct ImageStackOptions: Equatable, Sendable {
-    /// Pixels below / above these bounds (values or percentiles of each plane) are clipped.
-    public var clipLow: ClipBound?
-    public var clipHigh: ClipBound?
-    /// Value given to clipped pixels; nil: the bound they crossed.
-    public var clipFill: Double?
-    /// Side of a square median filter on each plane, pixels (0: none).
-    public var median: Int = 0
-    /// Pixels averaged in x and y (remainder cropped), and time points averaged into one segment.
-    public var binX: Int = 1
-    public var binY: Int = 1
-    public var binT: Int = 1
+    /// Clipping, median filter and binning of each time point (raw pixels and time points). Its
+    /// `tukeyAlpha` is the stacks' default; `--tukey` replaces it (`preprocessing(tukeyAlpha:)`).
+    public var preparation = ImagePreprocessing()
     /// Largest drift between two segments that is searched for, raw pixels.
     public var maxDriftPx: Double = 64
     /// Pairs whose residual exceeds this are dropped, raw pixels (0 keeps all).
     public var maxResidualPx: Double = 1
 
     /// The Tukey window parameter for image stacks when `--tukey` is not given.
-    public static let defaultTukeyAlpha = 0.25
+    public static let defaultTukeyAlpha = ImagePreprocessing().tukeyAlpha
 
     public init() {}
 
     /// The residual limit for `RobustSolver`, raw pixels; nil keeps every pair.
     public var residualLimitPx: Double? { maxResidualPx > 0 ? maxResidualPx : nil }
     /// The largest drift searched, binned pixels.
-    public var maxDriftBinnedPx: Double { maxDriftPx / Double(min(binX, binY)) }
+    public var maxDriftBinnedPx: Double { maxDriftPx / Double(min(preparation.binX, preparation.binY)) }
 
     /// The preprocessing of each time point, with `tukeyAlpha` (nil: `defaultTukeyAlpha`).
     public func preprocessing(tukeyAlpha: Double?) -> ImagePreprocessing {
-        var p = ImagePreprocessing()
-        p.clipLow = clipLow
-        p.clipHigh = clipHigh
-        p.clipFill = clipFill
-        p.median = median
-        p.binX = binX
-        p.binY = binY
-        p.binT = binT
-        p.tukeyAlpha = tukeyAlpha ?? Self.defaultTukeyAlpha
+        var p = preparation
+        if let tukeyAlpha { p.tukeyAlpha = tukeyAlpha }
         return p
     }
 
     public func validate() throws {
-        guard median >= 0, median <= 15 else { throw OptionError("--median must be between 0 and 15") }
-        guard binX >= 1, binY >= 1, binT >= 1 else { throw OptionError("--bin-x, --bin-y and --bin-t must be at least 1") }
+        let p = preparation
+        guard p.median >= 0, p.median <= 15 else { throw OptionError("--median must be between 0 and 15") }
+        guard p.binX >= 1, p.binY >= 1, p.binT >= 1 else { throw OptionError("--bin-x, --bin-y and --bin-t must be at least 1") }
         guard maxDriftPx > 0, maxDriftPx.isFinite else { throw OptionError("--max-drift-px must be positive") }
         guard maxResidualPx >= 0, maxResidualPx.isFinite else { throw OptionError("--max-residual-px must be 0 or positive") }
     }
@@ -57,9 +43,10 @@ public struct ImageStackOptions: Equatable, Sendable {
         func clip(_ b: ClipBound?) -> String {
             switch b { case .none: return "none"; case .value(let v): return String(v); case .percentile(let p): return "p\(p)" }
         }
-        return [("bin_x", .int(Int64(binX))), ("bin_y", .int(Int64(binY))), ("bin_t", .int(Int64(binT))),
-                ("clip_low", .string(clip(clipLow))), ("clip_high", .string(clip(clipHigh))),
-                ("clip_fill", .string(clipFill.map { String($0) } ?? "bound")), ("median", .int(Int64(median))),
+        let p = preparation
+        return [("bin_x", .int(Int64(p.binX))), ("bin_y", .int(Int64(p.binY))), ("bin_t", .int(Int64(p.binT))),
+                ("clip_low", .string(clip(p.clipLow))), ("clip_high", .string(clip(p.clipHigh))),
+                ("clip_fill", .string(p.clipFill.map { String($0) } ?? "bound")), ("median", .int(Int64(p.median))),
                 ("tukey_alpha", .double(tukeyAlpha)), ("max_drift_px", .double(maxDriftPx)),
                 ("max_residual_px", .double(residualLimitPx ?? .infinity))]
     }
