@@ -1,11 +1,6 @@
 import ArgumentParser
 import DriftParallel
 
-/// The help of a `drift` subcommand's `-o`.
-protocol DriftOutputHelp {
-    static var output: String { get }
-}
-
 /// `-o FILE` and `--force`, shared by the four `drift` subcommands (each gives its own help for `-o`):
 /// one output, checked before any work, written by rank 0 while the other ranks wait.
 struct DriftOutput<Help: DriftOutputHelp>: ParsableArguments {

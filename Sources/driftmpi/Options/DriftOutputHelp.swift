@@ -1,0 +1,4 @@
+/// The help of a `drift` subcommand's `-o`.
+protocol DriftOutputHelp {
+    static var output: String { get }
+}
