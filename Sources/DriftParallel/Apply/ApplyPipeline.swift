@@ -26,7 +26,7 @@ public struct ApplyPipeline {
         if ImageStacks.isImageStack(o.input) { return try runImages() }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift) }
         let table = try comm.collectively {
-            try LocalisationTables.open(o.input, options: o.table, access: .parallel(communicator: comm.handle))
+            try LocalisationTables.open(o.input, options: o.table, access: comm.fileAccess)
         }
         progress.say("correcting \(table.rowCount) localisations (\(table.format.rawValue)) with \(o.drift): frames \(curve.firstFrame)-\(curve.lastFrame)")
         let n = table.rowCount

@@ -10,7 +10,7 @@ extension ApplyPipeline {
     func runImages() throws -> ApplySummary {
         let comm = communicator, o = options
         let progress = Progress(communicator: comm, quiet: o.quiet, json: o.logJSON)
-        let stack = try comm.collectively { try ImageStacks.open(o.input, access: .parallel(communicator: comm.handle)) }
+        let stack = try comm.collectively { try ImageStacks.open(o.input, access: comm.fileAccess) }
         let curve = try comm.collectively { try DriftCurve.read(path: o.drift, pixelsOf: (stack.voxelSizeNm, o.input)) }
         let ext = (o.output as NSString).pathExtension.lowercased()
         let toTIFF = ext == "tif" || ext == "tiff"
@@ -77,7 +77,7 @@ extension ApplyPipeline {
                                                     sampleType: outType, voxelSizeNm: stack.voxelSizeNm, attributes: provenance)
                 }
                 comm.barrier()
-                let file = try PYMEImageWriter.openForWriting(tmp, access: .parallel(communicator: comm.handle))
+                let file = try PYMEImageWriter.openForWriting(tmp, access: comm.fileAccess)
                 for b in 0..<batches {
                     let part = (own.lowerBound + b * batch)..<max(own.lowerBound + b * batch, min(own.lowerBound + (b + 1) * batch, own.upperBound))
                     let raw = part.isEmpty ? [] : try stack.read(timePoints: part)

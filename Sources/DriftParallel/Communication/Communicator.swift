@@ -1,32 +1,56 @@
 import CDriftShim
 import CFFTWMPI
 import CMPI
+import DriftIO
 import Foundation
 
 /// The processes of one MPI job (MPI_COMM_WORLD). Every MPI call the program makes goes through here.
+///
+/// A process started without a launcher (no `mpirun`, `srun` or other MPI rank variables in its
+/// environment, `launched(in:)`) is one rank of one, and starts without MPI: MPI_Init alone costs
+/// about 0.3 s as an Open MPI singleton. Its collectives are then local (a broadcast returns its
+/// values, a sum its own), files are opened with HDF5's default driver, and MPI starts only if
+/// something needs it (a distributed transform, a point-to-point message). The results are the same
+/// bit for bit as under `mpirun -n 1`.
 public final class Communicator: @unchecked Sendable {
     public let rank: Int
     public let size: Int
-    let comm: MPI_Comm
-    private static var started = false
+    /// MPI_COMM_WORLD once MPI runs; nil in a process started without a launcher, until MPI starts.
+    private var world: MPI_Comm?
+    nonisolated(unsafe) private static var started = false
     /// Bytes this process has sent with `isend` so far.
     public internal(set) var bytesSent: Int64 = 0
 
-    /// Starts MPI (once per process) and returns the world communicator.
-    public static func world() -> Communicator {
-        if !started {
-            var flag: Int32 = 0
-            MPI_Initialized(&flag)
-            if flag == 0 { MPI_Init(nil, nil) }
-            // FFTW's MPI interface (distributed transforms of renders too large for one rank).
-            fftwf_mpi_init()
-            started = true
-        }
+    /// The world communicator: with a launcher MPI starts now; without one, a rank of one without MPI.
+    public static func world(environment: [String: String] = ProcessInfo.processInfo.environment) -> Communicator {
+        guard launched(in: environment) else { return Communicator(serial: ()) }
+        startMPI()
         return Communicator(comm: driftshim_comm_world())
     }
 
+    /// Whether a launcher started this process: Open MPI's `mpirun` (`OMPI_COMM_WORLD_*`), a PMI or
+    /// PMIx launcher (MPICH's and Intel MPI's `mpiexec`, `srun --mpi=...`: `PMI_*`, `PMIX_*`), or
+    /// Slurm (`SLURM_PROCID`, set in every task of a job). `DRIFTMPI_MPI=1` asks for MPI regardless.
+    public static func launched(in environment: [String: String]) -> Bool {
+        if environment["DRIFTMPI_MPI"] == "1" { return true }
+        return environment.keys.contains {
+            $0.hasPrefix("OMPI_COMM_WORLD_") || $0.hasPrefix("PMI_") || $0.hasPrefix("PMIX_") || $0 == "SLURM_PROCID"
+        }
+    }
+
+    /// Starts MPI and FFTW's MPI interface, once per process.
+    private static func startMPI() {
+        guard !started else { return }
+        var flag: Int32 = 0
+        MPI_Initialized(&flag)
+        if flag == 0 { MPI_Init(nil, nil) }
+        // FFTW's MPI interface (distributed transforms of renders too large for one rank).
+        fftwf_mpi_init()
+        started = true
+    }
+
     init(comm: MPI_Comm) {
-        self.comm = comm
+        world = comm
         var r: Int32 = 0, s: Int32 = 0
         MPI_Comm_rank(comm, &r)
         MPI_Comm_size(comm, &s)
@@ -34,13 +58,35 @@ public final class Communicator: @unchecked Sendable {
         size = Int(s)
     }
 
+    private init(serial: Void) {
+        rank = 0
+        size = 1
+    }
+
+    /// Whether this process runs without MPI (started without a launcher, and nothing needed MPI yet).
+    public var isSerial: Bool { world == nil }
+
+    /// The MPI communicator; in a process started without a launcher, MPI starts here.
+    var comm: MPI_Comm {
+        if let world { return world }
+        Self.startMPI()
+        let c = driftshim_comm_world()
+        world = c
+        return c
+    }
+
     /// The MPI_Comm handle, for parallel HDF5 (MPI-IO) in DriftIO.
     public var handle: OpaquePointer { comm }
 
+    /// How this process opens files with the others: HDF5's MPI-IO driver, or its default driver
+    /// in a process without MPI.
+    public var fileAccess: H5Access { isSerial ? .serial : .parallel(communicator: comm) }
+
     public var isRoot: Bool { rank == 0 }
 
-    /// Ends MPI; call once before the process exits.
+    /// Ends MPI, if it was started; call once before the process exits.
     public func finalize() {
+        guard Self.started else { return }
         var flag: Int32 = 0
         MPI_Finalized(&flag)
         if flag == 0 {
@@ -51,16 +97,20 @@ public final class Communicator: @unchecked Sendable {
 
     /// Ends every process of the job at once with `code` (for failures that cannot be agreed on).
     public func abort(code: Int32) -> Never {
-        MPI_Abort(comm, code)
+        if let world { MPI_Abort(world, code) }
         exit(code)
     }
 
-    public func barrier() { MPI_Barrier(comm) }
+    public func barrier() {
+        guard let comm = world else { return }
+        MPI_Barrier(comm)
+    }
 
     // MARK: broadcast
 
     /// `values` from `root` on every process (its count too).
     public func broadcast(_ values: [Double], root: Int = 0) -> [Double] {
+        guard let comm = world else { return values }
         var n = Int64(values.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
         var out = rank == root ? values : [Double](repeating: 0, count: Int(n))
@@ -69,6 +119,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     public func broadcast(_ values: [Int64], root: Int = 0) -> [Int64] {
+        guard let comm = world else { return values }
         var n = Int64(values.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
         var out = rank == root ? values : [Int64](repeating: 0, count: Int(n))
@@ -77,6 +128,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     public func broadcast(_ values: [Float], root: Int = 0) -> [Float] {
+        guard let comm = world else { return values }
         var n = Int64(values.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
         var out = rank == root ? values : [Float](repeating: 0, count: Int(n))
@@ -92,6 +144,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     public func broadcast(_ text: String, root: Int = 0) -> String {
+        guard let comm = world else { return text }
         var n = Int64(text.utf8.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
         var bytes = rank == root ? Array(text.utf8) : [UInt8](repeating: 0, count: Int(n))
@@ -102,12 +155,14 @@ public final class Communicator: @unchecked Sendable {
     // MARK: reductions
 
     public func allreduce(_ value: Int64, _ op: ReduceOp) -> Int64 {
+        guard let comm = world else { return value }
         var v = value, out: Int64 = 0
         MPI_Allreduce(&v, &out, 1, driftshim_mpi_int64(), op.mpi, comm)
         return out
     }
 
     public func allreduce(_ value: Double, _ op: ReduceOp) -> Double {
+        guard let comm = world else { return value }
         var v = value, out = 0.0
         MPI_Allreduce(&v, &out, 1, driftshim_mpi_double(), op.mpi, comm)
         return out
@@ -126,6 +181,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// In-place MPI_SUM in chunks (MPI counts are Int32).
     private func sumInPlace<T>(_ values: inout [T], _ type: MPI_Datatype) {
+        guard let comm = world else { return }
         var offset = 0
         while offset < values.count {
             let n = min(values.count - offset, 1 << 27)
@@ -138,6 +194,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Every process's value, in rank order, on every process.
     public func allgather(_ value: Int64) -> [Int64] {
+        guard let comm = world else { return [value] }
         var v = value
         var out = [Int64](repeating: 0, count: size)
         MPI_Allgather(&v, 1, driftshim_mpi_int64(), &out, 1, driftshim_mpi_int64(), comm)
@@ -148,6 +205,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Concatenation of every process's `values` in rank order, on `root` only (empty elsewhere).
     public func gatherv(_ values: [Double], root: Int = 0) -> [Double] {
+        guard let comm = world else { return values }
         let counts = allgather(Int64(values.count))
         var displs = [Int32](repeating: 0, count: size)
         for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + Int32(counts[r - 1]) }
@@ -163,6 +221,7 @@ public final class Communicator: @unchecked Sendable {
     /// Concatenation of every process's `values` in rank order, on every process (at most 2^31 - 1
     /// values in all).
     public func allgatherv(_ values: [Int32]) -> [Int32] {
+        guard let comm = world else { return values }
         let counts = allgather(Int64(values.count))
         let total = Int(counts.reduce(0, +))
         precondition(total < Int(Int32.max), "gathering \(total) values")
@@ -194,6 +253,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     private func exchange<T: BitwiseCopyable>(_ values: [T], counts: [Int], type: MPI_Datatype) -> [T] {
+        guard let comm = world else { precondition(counts == [values.count]); return values }
         precondition(counts.count == size && counts.reduce(0, +) == values.count)
         precondition(values.count < Int(Int32.max), "sending \(values.count) values")
         var sendCounts = counts.map { Int32($0) }

@@ -8,6 +8,14 @@ import Foundation
 public enum SharedFile {
     /// Creates `path` and writes every process's `bytes` one after another in rank order. Collective.
     public static func write(_ bytes: [UInt8], to path: String, communicator comm: Communicator) throws {
+        if comm.isSerial {
+            // One process without MPI: the same bytes, written with POSIX calls.
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: path) else { throw FileFormatError(path, "cannot create the file") }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: bytes) } catch { throw FileFormatError(path, "cannot write the file") }
+            return
+        }
         let sizes = comm.allgather(Int64(bytes.count))
         let offset = sizes[..<comm.rank].reduce(0, +)
         var file: MPI_File?

@@ -27,7 +27,7 @@ struct LocalisationEstimate {
         // Open and look at the input together (parallel HDF5).
         progress.say("reading \(o.input)")
         let file = try comm.collectively {
-            try LocalisationTables.open(o.input, options: o.table, access: .parallel(communicator: comm.handle))
+            try LocalisationTables.open(o.input, options: o.table, access: comm.fileAccess)
         }
         let threeD = (o.rendering.dims ?? (file.hasZ ? .three : .two)) == .three
         if threeD && !file.hasZ {

@@ -17,7 +17,7 @@ struct StackEstimate {
         let pre = images.preprocessing(tukeyAlpha: o.rendering.tukeyAlpha)
         var timer = PhaseTimer()
         progress.say("reading \(o.input)")
-        let stack = try comm.collectively { try ImageStacks.open(o.input, access: .parallel(communicator: comm.handle)) }
+        let stack = try comm.collectively { try ImageStacks.open(o.input, access: comm.fileAccess) }
         let t = stack.timePoints
         let (bw, bh) = pre.binnedSize(width: stack.width, height: stack.height)
         let threeD = stack.depth > 1 && (o.rendering.dims ?? .three) == .three

@@ -81,7 +81,7 @@ struct EstimateResultBuilder {
         }
         try timer.measure(.write) {
             try CollectiveOutput(communicator: comm, path: path).write { tmp in
-                try DriftResultWriter.write(part, attributes: all, to: tmp, access: .parallel(communicator: comm.handle))
+                try DriftResultWriter.write(part, attributes: all, to: tmp, access: comm.fileAccess)
             }
         }
         progress.say("wrote \(path)")
