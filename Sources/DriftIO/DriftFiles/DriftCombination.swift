@@ -10,11 +10,6 @@ import Foundation
 /// has empty segment and pair tables. The sources must number frames alike (`frame_base`), which the
 /// result keeps; its `dims` is 3 when a source's is or the sum has a z component.
 public enum DriftCombination {
-    /// A curve's drift at `frame` (`DriftCurveSum.value`). `frames` strictly increasing.
-    public static func value(frames: [Int64], drift: [SIMD3<Double>], at frame: Int64) -> SIMD3<Double> {
-        DriftCurveSum.value(frames: frames, drift: drift, at: frame)
-    }
-
     /// Checks that a source has frames in strictly increasing order.
     static func check(_ r: DriftResult, path: String) throws {
         guard !r.frames.isEmpty else { throw FileFormatError(path, "no frames in /drift/frame") }

@@ -18,9 +18,8 @@ public enum DriftSmoothing {
 
     /// The smoothed drift at every frame of `r` (already shifted to 0 at the first frame), and
     /// whether the knots were weighted by their uncertainties. Errors name `path`.
-    public static func drift(_ r: DriftResult, path: String, smoothing: Double, order: Int) throws -> (drift: [SIMD3<Double>], weighted: Bool) {
-        guard let curve = SmoothingOrder(rawValue: order) else { throw FileFormatError(path, "order \(order) is not available (1 or 3)") }
-        guard smoothing >= 0, smoothing.isFinite else { throw FileFormatError(path, "smoothing must be finite and >= 0") }
+    public static func drift(_ r: DriftResult, path: String, smoothing: Double, order curve: SmoothingOrder) throws -> (drift: [SIMD3<Double>], weighted: Bool) {
+        guard smoothing >= 0, smoothing.isFinite else { throw OptionError("--smoothing must be 0 or positive") }
         guard !r.frames.isEmpty else { throw FileFormatError(path, "no frames in /drift/frame") }
         guard !r.segmentCentreFrame.isEmpty, r.segmentDrift.count == r.segmentCentreFrame.count else {
             throw FileFormatError(path, "no segments (/segments/centre_frame, /segments/drift) to smooth through")
@@ -36,7 +35,7 @@ public enum DriftSmoothing {
 
     /// The smoothed result file's contents: the input's frames, segments and pairs, `/drift` replaced,
     /// no refinement, and attributes for the smoothing and the source.
-    public static func smoothed(_ source: DriftResult, path: String, smoothing: Double, order: Int,
+    public static func smoothed(_ source: DriftResult, path: String, smoothing: Double, order: SmoothingOrder,
                                 created: String = DriftFile.now()) throws -> DriftResult {
         let (drift, weighted) = try self.drift(source, path: path, smoothing: smoothing, order: order)
         var r = source
@@ -50,9 +49,9 @@ public enum DriftSmoothing {
             "drift_sign": .string(DriftFile.driftSign),
             "source": .string(DriftFile.absolutePath(path)),
             "smoothing": .double(smoothing),
-            "order": .int(Int64(order)),
+            "order": .int(Int64(order.rawValue)),
             "weights": .string(weighted ? "1 / (sigma_x^2 + sigma_y^2 + sigma_z^2) from /segments/sigma" : "equal"),
-            "interpolation": .string(order == 3
+            "interpolation": .string(order == .cubic
                 ? "cubic smoothing spline through the segment drifts (smoothing 0: interpolating), held beyond the ends, 0 at the first frame"
                 : "straight lines through the cubic smoothing spline's values at the segment centres, held beyond the ends, 0 at the first frame"),
             "source_refinement_ignored": .int(source.fineCorrection.isEmpty ? 0 : 1),

@@ -21,7 +21,7 @@ public struct TableOptions: Sendable, Equatable {
         for item in text.split(separator: ",") {
             let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, ["x", "y", "z", "frame"].contains(kv[0]), !kv[1].isEmpty else {
-                throw FileFormatError("--columns", "'\(item)' is not x=NAME, y=NAME, z=NAME or frame=NAME")
+                throw OptionError("'\(item)' is not x=NAME, y=NAME, z=NAME or frame=NAME")
             }
             out[kv[0]] = kv[1]
         }

@@ -150,7 +150,7 @@ public struct ResultReport: Sendable {
 
     /// The phases timed (`timing_<phase>_s`, maximum over ranks), in the pipeline's order.
     public var timings: [(phase: String, seconds: Double)] {
-        let order = ["read", "render", "fft", "correlate", "exchange", "peaks", "solve", "refine", "write"]
+        let order = Phase.allCases.map(\.rawValue)
         let phases = attributes.keys.filter(ReportAttributes.isTiming).map { String($0.dropFirst(7).dropLast(2)) }
         let sorted = order.filter(phases.contains) + phases.filter { !order.contains($0) }.sorted()
         return sorted.compactMap { p in double("timing_\(p)_s").map { (p, $0) } }

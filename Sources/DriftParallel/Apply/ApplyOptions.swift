@@ -12,7 +12,9 @@ public struct ApplyOptions: Sendable {
     /// Frames outside the drift file's hold its first or last drift, instead of being an error.
     public var holdOutside = false
     /// Image stacks: padding of the Fourier shift (multiple of the size), and float output.
-    public var pad: Double = 2
+    public var pad: Double = ApplyOptions.defaultPad
+    /// The default of `pad`.
+    public static let defaultPad = 2.0
     public var floatOutput = false
     public var quiet = false
     /// Progress as JSON lines on standard error (see `Progress`).

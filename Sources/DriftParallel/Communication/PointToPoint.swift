@@ -1,12 +1,6 @@
 import CDriftShim
 import CMPI
 
-/// A non-blocking send or receive in flight; `Communicator.waitAll` completes it. The buffer it
-/// names must stay alive and (for a send) unchanged until then.
-public struct PendingMessage {
-    var request: MPI_Request?
-}
-
 extension Communicator {
     /// Starts sending `count` floats at `buffer` to `destination`.
     public func isend(_ buffer: UnsafePointer<Float>, count: Int, to destination: Int, tag: Int) -> PendingMessage {

@@ -1,3 +1,5 @@
+import DriftCore
+import DriftIO
 import Foundation
 
 /// A test hook for failures on one rank: `DRIFTMPI_FAULT=RANK:PHASE` makes rank RANK fail in PHASE

@@ -1,3 +1,5 @@
+import DriftIO
+
 /// The failure `FaultInjection` throws on the planned rank, as a real failure in that phase would.
 public struct InjectedFailure: Error, CustomStringConvertible, Equatable {
     public var rank: Int

@@ -1,3 +1,5 @@
+import DriftCore
+import DriftIO
 import Foundation
 
 /// Wall time spent in each phase of a run (`Phase`), seconds, and the time spent inside FFTW.

@@ -13,7 +13,8 @@ import Foundation
 /// 4. rank 0 solves for the segment drifts (`RootSolve`) and every rank receives them;
 /// 5. the drift is refined with short segments aligned to a fine reference (`RefinementDriver`);
 /// 6. every rank evaluates the drift at its own frames and all write one result file together
-///    (`EstimateResultBuilder`), and the corrected localisations when asked.
+///    (`EstimateResultBuilder`; with the RMSE against a known drift when one is given);
+/// 7. when asked, the corrected localisations, each rank writing its own rows (`CorrectedOutput`).
 ///
 /// Every step depends only on the data, never on the rank count, so the result is the same at any
 /// number of ranks.

@@ -47,7 +47,7 @@ struct Apply: DriftCommand {
     var table: TableArguments
 
     @Option(help: "Image stacks: zero padding of the Fourier shift, as a multiple of the image size (>= 1).")
-    var pad: Double = 2
+    var pad: Double = ApplyOptions.defaultPad
 
     @Flag(name: .customLong("float"), help: "Image stacks: write float32 samples instead of the input's type.")
     var floatOutput = false

@@ -41,23 +41,23 @@ struct DriftSmooth: DriftCommand {
     var smoothing: Double
 
     @Option(help: "3: cubic smoothing spline; 1: straight lines through its values at the segment centres.")
-    var order = Typed<SplineOrder>("3")
+    var order = Typed<SmoothingOrder>("3")
 
     /// `--order`.
-    var splineOrder: SplineOrder { get throws { try order.value(or: "--order must be 3 (cubic) or 1 (linear)") } }
+    var smoothingOrder: SmoothingOrder { get throws { try order.value(or: "--order must be 3 (cubic) or 1 (linear)") } }
 
     func validate() throws {
         guard smoothing >= 0, smoothing.isFinite else { throw ValidationError("--smoothing must be 0 or positive") }
-        _ = try splineOrder
+        _ = try smoothingOrder
     }
 
     func run(on comm: Communicator) throws {
-        let output = file.output, order = try splineOrder.rawValue
+        let output = file.output, order = try smoothingOrder
         try file.write(inputs: [input], on: comm) {
             let source = try DriftResult.read(path: input)
             let r = try DriftSmoothing.smoothed(source, path: input, smoothing: smoothing, order: order)
             try DriftFile.write(r, to: output)
-            return "smoothed the drift through \(source.segmentCentreFrame.count) segments (smoothing \(smoothing), order \(order)) at \(r.frames.count) frames: \(output)"
+            return "smoothed the drift through \(source.segmentCentreFrame.count) segments (smoothing \(smoothing), order \(order.rawValue)) at \(r.frames.count) frames: \(output)"
         }
     }
 }

@@ -49,7 +49,7 @@ struct Estimate: DriftCommand {
     var output: String
 
     @Option(help: "rcc: each segment with the next --window ones (or all); mcc: each with the sum of all others; dcc: each with the next one.")
-    var method = Typed<CorrelationMethod>("rcc")
+    var method = Typed<CorrelationMethod>(CorrelationOptions().method.rawValue)
 
     @OptionGroup
     var segmentation: SegmentationArguments
@@ -60,13 +60,13 @@ struct Estimate: DriftCommand {
 
     @Option(name: .customLong("max-render-mb"),
             help: "Renders larger than this (MiB, one segment's histogram) are transformed by all ranks together, each holding a slab of rows (FFTW MPI; 2D RCC or DCC).")
-    var maxRenderMB: Double = 2048
+    var maxRenderMB: Double = CorrelationOptions().maxRenderMB ?? .infinity
 
     @OptionGroup
     var rendering: RenderingArguments
 
     @Option(help: "Correlate each segment with the next K segments, or 'all' for every pair.")
-    var window = Typed<PairWindow>("5")
+    var window = Typed<PairWindow>(CorrelationOptions().window.text)
 
     @Option(name: .customLong("max-drift-nm"), help: "Largest drift between two segments that is searched for, nm.")
     var maxDriftNm: Double = CorrelationOptions().maxDriftNm

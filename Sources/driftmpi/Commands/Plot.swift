@@ -57,7 +57,7 @@ struct Plot: DriftCommand {
             throw ValidationError("-o writes an SVG; give the PNG with --png (e.g. -o drift.svg --png drift.png)")
         }
         let paths = [input, output] + (png.map { [$0] } ?? [])
-        let resolved = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let resolved = paths.map(DriftFile.absolutePath)
         guard Set(resolved).count == resolved.count else {
             throw ValidationError("the input, -o and --png must be different files")
         }

@@ -4,7 +4,7 @@ import DriftIO
 import DriftParallel
 import Foundation
 
-struct SimulateLocs: DriftCommand, SimulatedAcquisition {
+struct SimulateLocs: DriftCommand, AcquisitionArguments {
     static let configuration = CommandConfiguration(
         commandName: "locs",
         abstract: "Simulate an SMLM acquisition with known drift as a Picasso file pair.",

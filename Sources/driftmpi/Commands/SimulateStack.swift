@@ -4,7 +4,7 @@ import DriftIO
 import DriftParallel
 import Foundation
 
-struct SimulateStack: DriftCommand, SimulatedAcquisition {
+struct SimulateStack: DriftCommand, AcquisitionArguments {
     static let configuration = CommandConfiguration(
         commandName: "stack",
         abstract: "Simulate an image stack with known drift as a PYME image file (.h5).",

@@ -14,22 +14,22 @@ struct ImageArguments: ParsableArguments {
     var clipFill: Double?
 
     @Option(help: "Image stacks: side of a square median filter on each plane, pixels (0: none).")
-    var median: Int = 0
+    var median: Int = ImagePreprocessing().median
 
     @Option(name: .customLong("bin-x"), help: "Image stacks: pixels averaged in x (remainder cropped).")
-    var binX: Int = 1
+    var binX: Int = ImagePreprocessing().binX
 
     @Option(name: .customLong("bin-y"), help: "Image stacks: pixels averaged in y (remainder cropped).")
-    var binY: Int = 1
+    var binY: Int = ImagePreprocessing().binY
 
     @Option(name: .customLong("bin-t"), help: "Image stacks: time points averaged into one segment (the drift is still given at every time point).")
-    var binT: Int = 1
+    var binT: Int = ImagePreprocessing().binT
 
     @Option(name: .customLong("max-drift-px"), help: "Image stacks: largest drift between two segments that is searched for, raw pixels.")
-    var maxDriftPx: Double = 64
+    var maxDriftPx: Double = ImageStackOptions().maxDriftPx
 
     @Option(name: .customLong("max-residual-px"), help: "Image stacks: drop pairs whose residual exceeds this, raw pixels (0 = keep all).")
-    var maxResidualPx: Double = 1
+    var maxResidualPx: Double = ImageStackOptions().maxResidualPx
 
     func validate() throws {
         _ = try options

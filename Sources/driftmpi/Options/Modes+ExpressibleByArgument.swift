@@ -8,7 +8,7 @@ extension CorrelationMethod: ExpressibleByArgument, CommandLineMode {}
 extension LengthUnit: ExpressibleByArgument, CommandLineMode {}
 extension Dimensionality: ExpressibleByArgument, CommandLineMode {}
 extension Extrapolation: ExpressibleByArgument, CommandLineMode {}
-extension SplineOrder: ExpressibleByArgument, CommandLineMode {}
+extension SmoothingOrder: ExpressibleByArgument, CommandLineMode {}
 extension FrameBase: ExpressibleByArgument, CommandLineMode {}
 
 extension PairWindow: ExpressibleByArgument, CommandLineMode {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DriftParallel
+import DriftCore
 
 extension OptionError {
     /// Runs `body`, reporting an option out of its range as ArgumentParser's `ValidationError`

@@ -10,7 +10,7 @@ struct TableArguments: ParsableArguments {
     var columns: String?
 
     @Option(help: "Unit of x and y in a plain CSV: nm or px (px needs --pixel-size-nm). z is always nm.")
-    var units = Typed<LengthUnit>("nm")
+    var units = Typed<LengthUnit>(LengthUnit.nm.rawValue)
 
     @Option(name: .customLong("pixel-size-nm"), help: "Camera pixel size, nm (CSV in pixels).")
     var pixelSizeNm: Double?
@@ -26,7 +26,7 @@ struct TableArguments: ParsableArguments {
     }
 
     private func parsed(_ text: String) throws -> [String: String] {
-        do { return try TableOptions.parseColumns(text) } catch let e as FileFormatError { throw ValidationError(e.problem) }
+        try OptionError.asValidation { try TableOptions.parseColumns(text) }
     }
 
     /// `--units`.

@@ -13,7 +13,7 @@ enum FrameExchange {
         var send: [Int] = [], counts = [Int](repeating: 0, count: comm.size)
         for (rank, frames) in wanted.enumerated() {
             guard let frames else { continue }
-            let slice = FrameSearch.lowerBound(sortedFrames, frames.lowerBound)..<FrameSearch.lowerBound(sortedFrames, frames.upperBound + 1)
+            let slice = FrameSearch.rows(sortedFrames, frames: frames.lowerBound, through: frames.upperBound)
             send += mine[slice]
             counts[rank] = slice.count
         }

@@ -6,7 +6,7 @@ enum SegmentRows {
     static func rows(of segs: Range<Int>, in locs: Localisations, _ segmentation: Segmentation) -> Range<Int> {
         let lo = segmentation.segments[segs.lowerBound].firstFrame
         let hi = segmentation.segments[segs.upperBound - 1].lastFrame
-        return FrameSearch.lowerBound(locs.frame, lo)..<FrameSearch.lowerBound(locs.frame, hi + 1)
+        return FrameSearch.rows(locs.frame, frames: lo, through: hi)
     }
 
     /// Mean frame of segment `seg`'s localisations (rows `r` of `locs`); its middle frame when empty.

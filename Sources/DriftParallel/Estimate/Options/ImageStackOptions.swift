@@ -12,9 +12,6 @@ public struct ImageStackOptions: Equatable, Sendable {
     /// Pairs whose residual exceeds this are dropped, raw pixels (0 keeps all).
     public var maxResidualPx: Double = 1
 
-    /// The Tukey window parameter for image stacks when `--tukey` is not given.
-    public static let defaultTukeyAlpha = ImagePreprocessing().tukeyAlpha
-
     public init() {}
 
     /// The residual limit for `RobustSolver`, raw pixels; nil keeps every pair.
@@ -22,7 +19,7 @@ public struct ImageStackOptions: Equatable, Sendable {
     /// The largest drift searched, binned pixels.
     public var maxDriftBinnedPx: Double { maxDriftPx / Double(min(preparation.binX, preparation.binY)) }
 
-    /// The preprocessing of each time point, with `tukeyAlpha` (nil: `defaultTukeyAlpha`).
+    /// The preprocessing of each time point, with `tukeyAlpha` (nil: the stacks' default, `ImagePreprocessing().tukeyAlpha`).
     public func preprocessing(tukeyAlpha: Double?) -> ImagePreprocessing {
         var p = preparation
         if let tukeyAlpha { p.tukeyAlpha = tukeyAlpha }

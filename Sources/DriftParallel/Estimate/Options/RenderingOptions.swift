@@ -1,3 +1,4 @@
+import DriftCore
 import DriftIO
 
 /// How segments of localisations are rendered into histograms (`--dims`, `--bin-nm`, `--bin-z-nm`,
@@ -10,7 +11,7 @@ public struct RenderingOptions: Equatable, Sendable {
     /// Histogram bin size in z, nm (3D).
     public var binZNm: Double = 50
     /// Tukey window parameter on the field's edges (0 = none, 1 = Hann); nil: `defaultTukeyAlpha`
-    /// for localisations (`ImageStackOptions.defaultTukeyAlpha` for image stacks).
+    /// for localisations (`ImagePreprocessing().tukeyAlpha`, 0.25, for image stacks).
     public var tukeyAlpha: Double?
 
     /// The bin size when none is given, nm.

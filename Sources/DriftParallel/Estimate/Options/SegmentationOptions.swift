@@ -1,3 +1,4 @@
+import DriftCore
 import DriftIO
 
 /// How the acquisition is cut into time segments (`--segment-frames`, `--segment-step`,

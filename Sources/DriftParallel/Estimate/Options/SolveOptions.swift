@@ -1,3 +1,4 @@
+import DriftCore
 import DriftIO
 
 /// How the pair shifts become segment drifts and a drift at every frame (`--max-residual-nm`,

@@ -28,7 +28,7 @@ struct EstimateResultBuilder {
     /// `truth` and `rmse_vs_truth_{x,y,z}_nm`, when a truth was given.
     func truthAttributes(_ rmse: SIMD3<Double>?) -> [(String, AttributeValue)] {
         guard let r = rmse, let path = output.truth else { return [] }
-        return [("truth", .string(URL(fileURLWithPath: path).standardizedFileURL.path)),
+        return [("truth", .string(DriftFile.absolutePath(path))),
                 ("rmse_vs_truth_x_nm", .double(r.x)), ("rmse_vs_truth_y_nm", .double(r.y)), ("rmse_vs_truth_z_nm", .double(r.z))]
     }
 
@@ -36,7 +36,7 @@ struct EstimateResultBuilder {
     func provenance() -> [(String, AttributeValue)] {
         let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
         return [("driftmpi_version", .string(DriftmpiVersion.string)), ("created", .string(created)), ("command", .string("estimate")),
-                ("input", .string(URL(fileURLWithPath: input).standardizedFileURL.path))]
+                ("input", .string(DriftFile.absolutePath(input)))]
     }
 
     /// Adds this rank's segments (`owned`) and its equal share of all the pairs (in (i, j) order;

@@ -40,8 +40,8 @@ extension ApplyPipeline {
         }
         let provenance: [(String, String)] = [
             ("driftmpi_generated_by", "driftmpi \(DriftmpiVersion.string) apply"),
-            ("driftmpi_drift_file", URL(fileURLWithPath: o.drift).standardizedFileURL.path),
-            ("driftmpi_source", URL(fileURLWithPath: o.input).standardizedFileURL.path),
+            ("driftmpi_drift_file", DriftFile.absolutePath(o.drift)),
+            ("driftmpi_source", DriftFile.absolutePath(o.input)),
             ("driftmpi_pad", String(o.pad)), ("driftmpi_sample_type", outType.rawValue),
             ("driftmpi_drift_sign", "corrected = raw moved by -drift (Fourier shift)"),
         ]

@@ -1,5 +1,4 @@
 import DriftCore
-import DriftIO
 import Foundation
 
 /// Image stacks driftmpi reads: PYME image files and TIFF stacks.

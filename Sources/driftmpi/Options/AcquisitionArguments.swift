@@ -5,7 +5,7 @@ import Foundation
 
 /// The options `simulate locs` and `simulate stack` share (each declares them, with its own defaults,
 /// help and order in --help), and the checks, paths and provenance they share.
-protocol SimulatedAcquisition {
+protocol AcquisitionArguments {
     /// Frames (time points).
     var frames: Int { get }
     var sites: Int { get }
@@ -18,7 +18,7 @@ protocol SimulatedAcquisition {
     var seed: UInt64 { get }
 }
 
-extension SimulatedAcquisition {
+extension AcquisitionArguments {
     /// The checks of the shared options.
     func validateAcquisition() throws {
         guard frames >= 1 else { throw ValidationError("--frames must be at least 1") }
