@@ -70,7 +70,7 @@ public final class Communicator: @unchecked Sendable {
     var comm: MPI_Comm {
         if let world { return world }
         Self.startMPI()
-        let c = driftshim_comm_world()
+        let c: MPI_Comm = driftshim_comm_world()
         world = c
         return c
     }
