@@ -17,8 +17,13 @@ public struct SimulatedAcquisition: Sendable {
     public var precision: [Float] = []
     /// Fitted PSF width, nm.
     public var psfSigma: [Float] = []
-    /// True drift at every frame, nm (zero at frame 0).
+    /// True drift at every frame, nm (zero at frame 0), vibration included.
     public var drift: [SIMD3<Double>] = []
+    /// True positions of the fiducial beads, nm (empty without fiducials).
+    public var fiducials: [SIMD3<Double>] = []
+    /// Frame at which each binding site bleaches (it emits only in earlier frames), with
+    /// `bleachToFraction` set; empty otherwise.
+    public var bleachFrames: [Double] = []
 
     public var count: Int { frame.count }
 

@@ -2,25 +2,44 @@ import Foundation
 
 /// Simulates DNA-PAINT-like data: origami grids (3 x 4 sites, 20 nm apart) and worm-like filaments,
 /// emitters that bind and unbind (exponential on and off times) and bleach, photon counts from a
-/// log-normal distribution, Mortensen localisation precision (about 5 to 15 nm), a small share of
-/// unstructured background localisations, and a smooth drift (see `DriftTrajectory`).
+/// log-normal distribution, Mortensen localisation precision (about 5 to 15 nm), a share of
+/// unstructured background localisations, and a smooth drift (see `DriftTrajectory`). Optionally a
+/// fast vibration on the drift (`Vibration`), bleaching to a given surviving fraction by the last
+/// frame, and fiducial beads (`FiducialBeads`). An option that is off draws no random numbers, so
+/// the data without it are the same bit for bit.
 public enum Simulator {
     public static func run(_ p: SimulationParameters) -> SimulatedAcquisition {
         var rng = RandomSource(seed: p.seed)
-        let drift = DriftTrajectory.make(frames: p.frames, magnitudeNm: p.driftNm, threeD: p.threeD, rng: &rng)
+        var drift = DriftTrajectory.make(frames: p.frames, magnitudeNm: p.driftNm, threeD: p.threeD, rng: &rng)
         let sites = makeSites(p, rng: &rng)
+        // The options draw after the sites, so that `simulate stack` keeps the same drift and sites.
+        if p.vibrationNm > 0 {
+            Vibration.add(to: &drift, amplitudeNm: p.vibrationNm, periodFrames: p.vibrationPeriodFrames, rng: &rng)
+        }
+        let beads = p.fiducials > 0 ? FiducialBeads.make(p, rng: &rng) : FiducialBeads(positions: [], photons: [], missing: [])
+        // Mean lifetime (frames) that leaves `bleachToFraction` of the sites active at the last frame.
+        let lifetime = p.bleachToFraction.map { Double(max(p.frames - 1, 1)) / -log($0) }
 
         var out = SimulatedAcquisition(parameters: p)
         out.drift = drift
-        var raw: [(frame: UInt32, pos: SIMD3<Double>)] = []
-        raw.reserveCapacity(Int(Double(p.sites) * Double(p.frames) * p.meanOnFrames / p.meanOffFrames * 1.2))
+        out.fiducials = beads.positions
+        var raw: [(frame: UInt32, bead: Int32, pos: SIMD3<Double>)] = []
+        raw.reserveCapacity(Int(Double(p.sites) * Double(p.frames) * p.meanOnFrames / p.meanOffFrames * 1.2)
+                            + p.fiducials * p.frames)
         for site in sites {
+            // A site emits in frame f only if f < its bleaching frame; `end` is the first frame it does not.
+            var end = p.frames
+            if let lifetime {
+                let death = rng.exponential(mean: lifetime)
+                out.bleachFrames.append(death)
+                if death < Double(p.frames) { end = Int(death.rounded(.up)) }
+            }
             var t = rng.exponential(mean: p.meanOffFrames)
-            while t < Double(p.frames) {
+            while t < Double(end) {
                 let on = max(1, Int(rng.exponential(mean: p.meanOnFrames).rounded(.up)))
                 let start = Int(t)
-                for f in start..<min(start + on, p.frames) { raw.append((UInt32(f), site)) }
-                if rng.uniform() < p.bleachPerEvent { break }
+                for f in start..<min(start + on, end) { raw.append((UInt32(f), -1, site)) }
+                if lifetime == nil && rng.uniform() < p.bleachPerEvent { break }
                 t += Double(on) + rng.exponential(mean: p.meanOffFrames)
             }
         }
@@ -29,7 +48,16 @@ public enum Simulator {
         let backgroundCount = Int(Double(raw.count) * p.backgroundFraction / (1 - p.backgroundFraction))
         for _ in 0..<backgroundCount {
             let pos = SIMD3(rng.uniform(0, fieldW), rng.uniform(0, fieldH), p.threeD ? rng.uniform(-400, 400) : 0)
-            raw.append((UInt32(rng.uniform(0, Double(p.frames))), pos))
+            raw.append((UInt32(rng.uniform(0, Double(p.frames))), -1, pos))
+        }
+        // Fiducial beads: one localisation per bead and frame, but for the frames it misses.
+        if !beads.positions.isEmpty {
+            for f in 0..<p.frames {
+                for (b, pos) in beads.positions.enumerated() {
+                    if beads.missing[b] > 0 && rng.uniform() < beads.missing[b] { continue }
+                    raw.append((UInt32(f), Int32(b), pos))
+                }
+            }
         }
         // Stable counting sort by frame, as localisation software writes them.
         var perFrame = [Int](repeating: 0, count: p.frames + 1)
@@ -47,7 +75,8 @@ public enum Simulator {
         let sa2 = s * s + a * a / 12
         for k in order {
             let r = raw[k]
-            let photons = max(150, exp(log(700) + 0.6 * rng.normal()))
+            let photons = r.bead >= 0 ? max(1000, beads.photons[Int(r.bead)] * (1 + 0.05 * rng.normal()))
+                : max(150, exp(log(700) + 0.6 * rng.normal()))
             let bg = max(1, 20 + 5 * rng.normal())
             // Mortensen et al. (2010), EMCCD-free form.
             let lp = (sa2 / photons * (16.0 / 9 + 8 * Double.pi * sa2 * bg / (photons * a * a))).squareRoot()
