@@ -17,6 +17,7 @@ enum ReportAttributes {
         "unit", "segments", "pairs", "pairs_used", "rms_residual_nm", "rms_residual_px", "sparse_segments",
         "refine_segments", "refine_passes", "refine_last_update_nm", "truth",
         "rmse_vs_truth_x_nm", "rmse_vs_truth_y_nm", "rmse_vs_truth_z_nm", "peak_resident_mib_max",
+        "expected_error_x_nm", "expected_error_y_nm", "expected_error_z_nm", "accuracy_half_rows",
     ]
     /// Parameter groups in report order, with their members in order; other names go to the group
     /// their prefix names, or to `other`, in natural order.
@@ -28,13 +29,14 @@ enum ReportAttributes {
         ("solve", ["max_residual_nm", "max_residual_px"]),
         ("curve", ["smoothing", "order", "weights", "interpolation", "combination", "drift_sign"]),
         ("refinement", ["refine", "refine_min_localisations", "refine_min_frames", "refine_sigmas_nm", "refine_convergence_nm"]),
+        ("accuracy", ["accuracy", "accuracy_cell_nm", "accuracy_max_passes"]),
         ("sources", ["source_count", "points", "frames_option", "source_refinement_ignored"]),
         ("other", []),
     ]
     /// String attributes whose text is a number or a comma-separated list of numbers.
     static let numericStrings: Set<String> = [
         "window", "clip_low", "clip_high", "clip_fill", "refine_sigmas_nm", "field_origin_nm", "field_size_nm",
-        "image_size_px", "voxel_size_nm", "binned_voxel_size_nm",
+        "image_size_px", "voxel_size_nm", "binned_voxel_size_nm", "accuracy_half_rows",
     ]
 
     static func isTiming(_ name: String) -> Bool { name.hasPrefix("timing_") && name.hasSuffix("_s") && name.count > 9 }
@@ -44,6 +46,7 @@ enum ReportAttributes {
         for g in parameterGroups where g.members.contains(name) { return g.name }
         if name.hasPrefix("source_") { return "sources" }
         if name.hasPrefix("refine_") { return "refinement" }
+        if name.hasPrefix("accuracy_") { return "accuracy" }
         if name.hasPrefix("clip_") || name.hasPrefix("bin_") { return name == "bin_nm" || name == "bin_z_nm" ? "correlation" : "image preparation" }
         return "other"
     }

@@ -96,6 +96,17 @@ enum ReportText {
             if case .double(let d)? = f["refine_last_update_nm"] { text += String(format: ", last update %.3f nm", d) }
             out.append(row("refinement", text))
         }
+        if case .object(let e)? = f["expected_error_nm"] {
+            let v = ["x", "y", "z"].map { axis -> String in
+                if case .double(let d)? = e[axis] { return String(format: "%.3f", d) }
+                return e[axis].map(format) ?? "?"
+            }
+            var text = "x \(v[0]), y \(v[1]), z \(v[2]) nm"
+            if let h = f["accuracy_half_rows"] { text += " (halves of \(format(h)) localisations)" }
+            out.append(row("expected error (halves)", text))
+        } else if report.attributes["accuracy"] != nil {
+            out.append(row("expected error (halves)", "not estimated"))
+        }
         if case .object(let e)? = f["rmse_vs_truth_nm"] {
             let v = ["x", "y", "z"].map { axis -> String in
                 if case .double(let d)? = e[axis] { return String(format: "%.3f", d) }

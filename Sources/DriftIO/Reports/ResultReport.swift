@@ -118,7 +118,8 @@ public struct ResultReport: Sendable {
         ReportAttributes.provenanceKeys.compactMap { k in attributes[k].map { (k, ReportAttributes.json($0, name: k)) } }
     }
 
-    /// Segments, pairs (used, dropped), residual, drift range, refinement, RMSE against a truth.
+    /// Segments, pairs (used, dropped), residual, drift range, refinement, expected error from split
+    /// halves (nm), RMSE against a truth.
     /// Counts come from the attributes where recorded, else from the tables.
     public var figures: [String: JSONValue] {
         var f: [String: JSONValue] = [
@@ -145,6 +146,10 @@ public struct ResultReport: Sendable {
             f["rmse_vs_truth_nm"] = .object(["x": .number(x), "y": .number(y), "z": .number(double("rmse_vs_truth_z_nm") ?? 0)])
         }
         if let t = string("truth") { f["truth"] = .string(t) }
+        if let x = double("expected_error_x_nm"), let y = double("expected_error_y_nm") {
+            f["expected_error_nm"] = .object(["x": .number(x), "y": .number(y), "z": .number(double("expected_error_z_nm") ?? 0)])
+        }
+        if let h = attributes["accuracy_half_rows"] { f["accuracy_half_rows"] = ReportAttributes.json(h, name: "accuracy_half_rows") }
         return f
     }
 

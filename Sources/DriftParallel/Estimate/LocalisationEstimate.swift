@@ -11,7 +11,8 @@ import Foundation
 /// 3. renders and transforms them (`LocalisationGrids`, `SpectrumCorrelation`, or
 ///    `DistributedCorrelation` for very large renders) and correlates its pairs (`CorrelationSchedule`);
 /// 4. rank 0 solves for the segment drifts (`RootSolve`) and every rank receives them;
-/// 5. the drift is refined with short segments aligned to a fine reference (`RefinementDriver`);
+/// 5. the drift is refined with short segments aligned to a fine reference (`RefinementDriver`), and
+///    its expected error estimated from two independent halves of the localisations (`AccuracyEstimate`);
 /// 6. every rank evaluates the drift at its own frames and all write one result file together
 ///    (`EstimateResultBuilder`; with the RMSE against a known drift when one is given);
 /// 7. when asked, the corrected localisations, each rank writing its own rows (`CorrectedOutput`).
@@ -108,9 +109,10 @@ struct LocalisationEstimate {
                                      weights: smoothing > 0 ? knotWeights : nil)
         }
         var refined: RefinementDriver.Outcome?
+        let refinedLocs = o.refinement.enabled ? locs.rows(ownRows) : Localisations()
         if o.refinement.enabled {
             refined = try RefinementDriver(communicator: comm, options: refinement)
-                .run(own: locs.rows(ownRows), owned: owned, segmentation: segmentation, totalRows: totalRows,
+                .run(own: refinedLocs, owned: owned, segmentation: segmentation, totalRows: totalRows,
                      field: geometry.field, threeD: grids.count > 1, coarseDrift: coarseDrift, timer: &timer, progress: progress)
         }
         let fineDrift = refined?.result.spline(smoothing: refinement.smoothing)
@@ -122,6 +124,14 @@ struct LocalisationEstimate {
         // Drift is relative to the first frame.
         let anchor = driftAt([segmentation.firstFrame])[0]
         let finalDrift: ([Int]) -> [SIMD3<Double>] = { driftAt($0).map { $0 - anchor } }
+
+        // 5b. The expected error from two independent halves, each refined from the final drift.
+        var accuracy: AccuracyEstimate.Outcome?
+        if o.accuracy.enabled, let r = refined {
+            accuracy = AccuracyEstimate(communicator: comm, refinement: refinement, accuracy: o.accuracy)
+                .run(own: refinedLocs, segments: r.segments, full: r.result, field: geometry.field, threeD: grids.count > 1,
+                     drift: finalDrift, timer: &timer, progress: progress)
+        }
 
         // 6. Accuracy against a known drift (simulations), then one result file written by all ranks.
         let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output)
@@ -166,6 +176,7 @@ struct LocalisationEstimate {
         ]
         attributes += o.segmentation.attributes + o.rendering.attributes(binNm: binNm) + o.correlation.attributes
             + o.solve.attributes + o.refinement.attributes(smoothing: o.solve.smoothing)
+            + o.accuracy.attributes(ran: accuracy != nil) + EstimateResultBuilder.accuracyAttributes(accuracy)
         attributes += [("pairs_used", .int(Int64(usedPairs))), ("rms_residual_nm", .double(solved.rmsResidualNm)),
                        ("sparse_segments", .int(Int64(sparse.count)))]
         if let r = refined?.result {
@@ -198,7 +209,8 @@ struct LocalisationEstimate {
         }
 
         return builder.summary(segments: s, solved: solved, rows: Int(totalRows), dims: threeD ? 3 : 2, rmse: rmse,
-                               driftRange: EstimateResultBuilder.range(of: knotDrift), sparse: sparse, ranks: usage, timer: timer)
+                               expectedError: accuracy?.expectedErrorNm, driftRange: EstimateResultBuilder.range(of: knotDrift),
+                               sparse: sparse, ranks: usage, timer: timer)
     }
 
     /// Renders, transforms and correlates (`SpectrumCorrelation`); renders over `--max-render-mb` are

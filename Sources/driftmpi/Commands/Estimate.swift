@@ -15,7 +15,13 @@ struct Estimate: DriftCommand {
         system for the drift of every segment, dropping pairs whose residual exceeds --max-residual-nm \
         while every segment stays linked. A cubic spline through the segment centres gives the drift at \
         every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
-        localisations to all the other data and repeats until the update is below 0.2 nm.
+        localisations to all the other data and repeats until the update is below 0.2 nm. Then (unless \
+        --no-accuracy or --no-refine) the localisations are split into two independent halves by molecule \
+        (by the 64 nm cell of each corrected position), each half is refined from the final drift in at most \
+        --accuracy-passes (2) passes, and the RMS of half their difference (after removing its mean) is reported \
+        as the expected error per axis (expected_error_{x,y,z}_nm; not estimated for image stacks). It measures \
+        the error from localisation noise; drift faster than the short segments resolve is missed by both \
+        halves alike (see docs/algorithm.md).
 
         Image stacks (PYME .h5 with /ImageData, or TIFF) are recognised by their contents: each segment is --bin-t time points, cleaned (--clip-low/--clip-high, --median), binned (--bin-x, --bin-y), windowed and correlated (3D for z-stacks), each peak refined on the continuous correlation; the drift is given in pixels at every time point, and in nm when the stack records its voxel size. Refinement and the localisation options do not apply.
 
@@ -124,6 +130,7 @@ struct Estimate: DriftCommand {
             o.solve.maxResidualNm = maxResidualNm
             o.solve.smoothing = smoothing
             o.refinement = refinement.options
+            o.accuracy = refinement.accuracy
             o.table = try table.options
             o.images = try imageArgs.options
             o.output.writeCorrected = writeCorrected

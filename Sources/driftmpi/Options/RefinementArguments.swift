@@ -2,7 +2,7 @@ import ArgumentParser
 import DriftParallel
 
 /// `--no-refine`, `--refine-locs`, `--refine-sigma-nm`: the refinement pass of `estimate`
-/// (`RefinementSettings`).
+/// (`RefinementSettings`), and `--no-accuracy`, `--accuracy-passes`: its split-halves accuracy estimate (`AccuracyOptions`).
 struct RefinementArguments: ParsableArguments {
     @Flag(name: .customLong("no-refine"), help: "Skip the refinement pass (coarse RCC only).")
     var noRefine = false
@@ -12,6 +12,20 @@ struct RefinementArguments: ParsableArguments {
 
     @Option(name: .customLong("refine-sigma-nm"), help: "Refinement: width of the final alignment kernel, nm (about the localisation precision).")
     var refineSigmaNm: Double = RefinementSettings().sigmaNm
+
+    @Flag(name: .customLong("no-accuracy"), help: "Skip the expected-error estimate from two independent halves of the localisations (split by molecule, each refined in at most --accuracy-passes more passes; it takes about half to once the refinement's time).")
+    var noAccuracy = false
+
+    @Option(name: .customLong("accuracy-passes"), help: "Split halves: most refinement passes of each half (at least 1; more is slower and follows each half further from the whole's drift).")
+    var accuracyPasses: Int = AccuracyOptions().maxPasses
+
+    /// The split-halves estimate: on unless --no-accuracy (it needs the refinement).
+    var accuracy: AccuracyOptions {
+        var a = AccuracyOptions()
+        a.enabled = !noAccuracy
+        a.maxPasses = accuracyPasses
+        return a
+    }
 
     var options: RefinementSettings {
         var r = RefinementSettings()

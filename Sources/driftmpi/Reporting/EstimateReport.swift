@@ -2,7 +2,7 @@ import DriftParallel
 import Foundation
 
 /// What `estimate` prints on rank 0 after the run: the figures of the result (nm, or px for image
-/// stacks), the sparse segments, the accuracy against a truth, and with `--timings` the phases and
+/// stacks), the sparse segments, the expected error from split halves, the accuracy against a truth, and with `--timings` the phases and
 /// each rank's usage.
 struct EstimateReport {
     let summary: EstimateSummary
@@ -28,6 +28,13 @@ struct EstimateReport {
         if !summary.sparseSegments.isEmpty {
             out.append("segments too sparse to correlate (frames): " + summary.sparseSegments.prefix(10).map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
                        + (summary.sparseSegments.count > 10 ? ", ..." : ""))
+        }
+        if let e = summary.expectedError {
+            let z = summary.dims == 3 ? String(format: ", z %.2f nm", e.z) : ""
+            out.append(String(format: "expected error from split halves: x %.2f nm, y %.2f nm", e.x, e.y) + z)
+        } else {
+            // --no-accuracy, --no-refine, too few short segments, or an image stack.
+            out.append("expected error from split halves: not estimated" + (summary.unit == .px ? " (image stack)" : ""))
         }
         if let e = summary.rmse {
             let z = summary.dims == 3 ? String(format: ", z %.2f nm", e.z) : ""

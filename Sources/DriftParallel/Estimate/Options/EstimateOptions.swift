@@ -15,6 +15,8 @@ public struct EstimateOptions: Equatable, Sendable {
     public var correlation = CorrelationOptions()
     public var solve = SolveOptions()
     public var refinement = RefinementSettings()
+    /// The split-halves accuracy estimate after the refinement.
+    public var accuracy = AccuracyOptions()
     public var output: OutputOptions
     public var images = ImageStackOptions()
 
@@ -40,6 +42,7 @@ public struct EstimateOptions: Equatable, Sendable {
         try rendering.validate()
         try solve.validate()
         try refinement.validate()
+        try accuracy.validate()
         try images.validate()
     }
 }

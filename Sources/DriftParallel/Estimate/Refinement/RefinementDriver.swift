@@ -12,6 +12,8 @@ struct RefinementDriver {
         var result: RefinementResult
         /// Indices of this rank's fine segments among all ranks'.
         var fineRange: Range<Int>
+        /// This rank's fine segments (rows of its `own` localisations), for `AccuracyEstimate`.
+        var segments: [FineSegment]
     }
 
     /// Refines `coarseDrift` with this rank's localisations `own` (rows of its segments `owned`, in
@@ -48,6 +50,6 @@ struct RefinementDriver {
         }
         progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm)",
                             result.centres.count, result.passes, result.lastUpdateNm))
-        return Outcome(result: result, fineRange: fineRange)
+        return Outcome(result: result, fineRange: fineRange, segments: fine)
     }
 }

@@ -32,6 +32,17 @@ struct EstimateResultBuilder {
                 ("rmse_vs_truth_x_nm", .double(r.x)), ("rmse_vs_truth_y_nm", .double(r.y)), ("rmse_vs_truth_z_nm", .double(r.z))]
     }
 
+    /// `expected_error_{x,y,z}_nm` (nm) and `accuracy_half_rows` ("A,B"), when the split halves ran
+    /// and could be compared (`AccuracyEstimate`).
+    static func accuracyAttributes(_ outcome: AccuracyEstimate.Outcome?) -> [(String, AttributeValue)] {
+        guard let a = outcome else { return [] }
+        var out: [(String, AttributeValue)] = [("accuracy_half_rows", .string(a.halfRows.map { String($0) }.joined(separator: ",")))]
+        if let e = a.expectedErrorNm {
+            out += [("expected_error_x_nm", .double(e.x)), ("expected_error_y_nm", .double(e.y)), ("expected_error_z_nm", .double(e.z))]
+        }
+        return out
+    }
+
     /// `driftmpi_version`, `created` (rank 0's clock; collective), `command` and `input`.
     func provenance() -> [(String, AttributeValue)] {
         let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
@@ -90,14 +101,14 @@ struct EstimateResultBuilder {
     /// The summary, with the phase timings, the FFTW share and the peak memory (maximum over ranks;
     /// collective).
     func summary(segments: Int, solved: SolveOutcome, rows: Int, dims: Int, rmse: SIMD3<Double>?,
-                 driftRange: SIMD3<Double>, sparse: [ClosedRange<Int>], ranks: [RankUsage], timer: PhaseTimer,
+                 expectedError: SIMD3<Double>? = nil, driftRange: SIMD3<Double>, sparse: [ClosedRange<Int>], ranks: [RankUsage], timer: PhaseTimer,
                  unit: LengthUnit = .nm, voxelSizeNm: SIMD3<Double>? = nil) -> EstimateSummary {
         let comm = communicator
         let timings = Phase.allCases.map { (phase: $0, seconds: comm.allreduce(timer.seconds($0), .max)) }
         let fftw = fftwShare(timer)
         let peak = comm.allreduce(Double(PeakMemory.residentMiB()), .max)
         return EstimateSummary(segments: segments, pairs: solved.pairs.count, usedPairs: solved.pairs.filter(\.used).count,
-                               rows: rows, dims: dims, timings: timings, rmse: rmse, driftRange: driftRange,
+                               rows: rows, dims: dims, timings: timings, rmse: rmse, expectedError: expectedError, driftRange: driftRange,
                                rmsResidual: solved.rmsResidualNm, sparseSegments: sparse, fftwShare: fftw,
                                peakMemoryMiB: peak, ranks: ranks, unit: unit, voxelSizeNm: voxelSizeNm)
     }

@@ -13,6 +13,9 @@ public struct EstimateSummary: Sendable {
     public var timings: [(phase: Phase, seconds: Double)]
     /// RMSE against the truth per axis, nm, when a truth file was given.
     public var rmse: SIMD3<Double>?
+    /// Expected RMS error per axis from two independent halves (`SplitHalves`), nm; nil when not
+    /// estimated (`--no-accuracy`, `--no-refine`, image stacks, too few short segments).
+    public var expectedError: SIMD3<Double>?
     /// Largest absolute segment drift per axis, in `unit`.
     public var driftRange: SIMD3<Double>
     /// RMS residual of the used pairs, in `unit`.

@@ -1,0 +1,71 @@
+import DriftCore
+import Foundation
+
+/// The expected error of a refined drift from two independent halves of the localisations
+/// (`SplitHalves`): every rank splits its own rows by their corrected x-y cell, and all ranks refine
+/// each half together (`Refinement.run`, the same collectives as `RefinementDriver`) on the same fine
+/// segment frame boundaries, started from the whole's final drift with at most
+/// `AccuracyOptions.maxPasses` passes. The halves' corrections are compared at every frame of the
+/// refined range. Nothing depends on the rank count: the split looks only at each localisation, and
+/// the refinement's sums are exact, so the figure is the same bit for bit at any number of ranks.
+struct AccuracyEstimate {
+    let communicator: Communicator
+    /// The refinement's options (kernels, smoothing, convergence); the passes are `accuracy`'s.
+    let refinement: RefinementOptions
+    let accuracy: AccuracyOptions
+
+    struct Outcome {
+        /// Expected RMS error of the whole's drift per axis, nm (z = 0 in 2D); nil when a half has fewer
+        /// than two fine segments with something to align to.
+        var expectedErrorNm: SIMD3<Double>?
+        /// Localisations in half A and half B, all ranks.
+        var halfRows: [Int64]
+        /// Refinement passes each half took.
+        var passes: [Int]
+    }
+
+    /// Splits this rank's `own` localisations (the refinement's; frame order) with their fine segments
+    /// `segments` (rows of `own`) into halves and refines each from `drift` (nm at frames; the whole's
+    /// final drift) in a field of `field` nm, z too when `threeD`. `full` is the whole's refinement
+    /// (every rank's fine segments): the halves are compared over its frames. Collective.
+    func run(own: Localisations, segments: [FineSegment], full: RefinementResult, field: SIMD2<Double>, threeD: Bool,
+             drift: @escaping ([Int]) -> [SIMD3<Double>], timer: inout PhaseTimer, progress: Progress) -> Outcome {
+        let comm = communicator
+        var o = refinement
+        o.maxPasses = accuracy.maxPasses
+        return timer.measure(.accuracy) {
+            let first = Int(own.frame.min() ?? 0), last = Int(own.frame.max() ?? 0)
+            let ownDrift = own.count > 0 ? drift(Array(first...last)) : []
+            let inB = SplitHalves.halfB(of: own, drift: ownDrift, firstFrame: first, cellNm: accuracy.cellNm)
+            var results: [RefinementResult] = [], rows: [Int64] = []
+            for (name, keep) in [("A", inB.map { !$0 }), ("B", inB)] {
+                let (half, carried) = SplitHalves.select(own, keep: keep, segments: segments)
+                let total = comm.allreduce(Int64(half.count), .sum)
+                // The reference is shared as bins or as summed counts by the same rule as the whole's.
+                let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
+                let gatherBins = comm.size > 1 && Double(total) < referenceBins
+                let zRange = threeD ? LocalisationGrids.zRange(of: half, communicator: comm) ?? 0...0 : nil
+                let r = Refinement.run(locs: half, segments: carried, fieldWidthNm: field.x, fieldHeightNm: field.y,
+                                       zRange: zRange, baseDrift: drift, options: o,
+                                       sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
+                                       gatherBins: gatherBins ? { comm.allgatherv($0) } : nil)
+                progress.say("split half \(name): \(total) localisations refined in \(r.passes) passes"
+                             + String(format: " (last update %.3f nm)", r.lastUpdateNm))
+                results.append(r)
+                rows.append(total)
+            }
+            let passes = results.map(\.passes)
+            guard results.allSatisfy({ $0.valid.filter { $0 }.count >= 2 }),
+                  let a = full.firstFrames.first, let b = full.lastFrames.last, a <= b else {
+                progress.say("split halves: too few short segments to compare; expected error not estimated")
+                return Outcome(expectedErrorNm: nil, halfRows: rows, passes: passes)
+            }
+            // Both halves start from the same drift, so their drifts differ by their corrections.
+            let frames = Array(a...b)
+            let error = SplitHalves.expectedError(a: results[0].spline(smoothing: o.smoothing)(frames),
+                                                  b: results[1].spline(smoothing: o.smoothing)(frames))
+            progress.say(String(format: "expected error from split halves: x %.2f nm, y %.2f nm, z %.2f nm", error.x, error.y, error.z))
+            return Outcome(expectedErrorNm: error, halfRows: rows, passes: passes)
+        }
+    }
+}
