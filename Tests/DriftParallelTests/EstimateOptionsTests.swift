@@ -28,7 +28,8 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertEqual(o.solve.residualLimitNm, 10)
         XCTAssertEqual(o.solve.smoothing, 0)
         XCTAssertTrue(o.refinement.enabled)
-        XCTAssertEqual(o.refinement.localisations, 1000)
+        XCTAssertEqual(o.refinement.localisations, 150)
+        XCTAssertEqual(o.refinement.smoothing, .automatic)
         XCTAssertEqual(o.refinement.sigmaNm, 8)
         XCTAssertEqual(o.images.maxDriftPx, 64)
         XCTAssertEqual(o.images.maxResidualPx, 1)
@@ -63,10 +64,12 @@ final class EstimateOptionsTests: XCTestCase {
         var f = RefinementSettings()
         f.sigmaNm = 6
         f.localisations = 400
-        let engine = f.engineOptions(smoothing: 16)
+        XCTAssertEqual(f.engineOptions().smoothing, .automatic)
+        f.smoothing = .fixed(16)
+        let engine = f.engineOptions()
         XCTAssertEqual(engine.sigmasNm, [12, 6])
         XCTAssertEqual(engine.minLocalisations, 400)
-        XCTAssertEqual(engine.smoothing, 16)
+        XCTAssertEqual(engine.smoothing, .fixed(16))
     }
 
     func testChecksGiveTheCommandsMessages() {
@@ -135,11 +138,13 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertEqual(names(o.rendering.attributes(binNm: 60)), ["bin_nm", "bin_z_nm", "tukey_alpha"])
         XCTAssertEqual(names(o.correlation.attributes), ["method", "window", "min_peak_quality", "correlation_smoothing_bins"])
         XCTAssertEqual(names(o.solve.attributes), ["smoothing", "interpolation"])
-        XCTAssertEqual(names(o.refinement.attributes(smoothing: 0)),
-                       ["refine", "refine_min_localisations", "refine_min_frames", "refine_sigmas_nm", "refine_convergence_nm"])
-        XCTAssertEqual(o.refinement.attributes(smoothing: 0)[3].1, AttributeValue.string("10.0,5.0"))
+        XCTAssertEqual(names(o.refinement.attributes()),
+                       ["refine", "refine_min_localisations", "refine_min_frames", "refine_sigmas_nm", "refine_convergence_nm",
+                        "refine_smoothing"])
+        XCTAssertEqual(o.refinement.attributes()[3].1, AttributeValue.string("10.0,5.0"))
+        XCTAssertEqual(o.refinement.attributes()[5].1, AttributeValue.string("auto"))
         o.refinement.enabled = false
-        XCTAssertEqual(names(o.refinement.attributes(smoothing: 0)), ["refine"])
+        XCTAssertEqual(names(o.refinement.attributes()), ["refine"])
         XCTAssertEqual(names(o.images.attributes(tukeyAlpha: 0.25)),
                        ["bin_x", "bin_y", "bin_t", "clip_low", "clip_high", "clip_fill", "median", "tukey_alpha", "max_drift_px", "max_residual_px"])
         o.images.preparation.clipLow = .percentile(1)

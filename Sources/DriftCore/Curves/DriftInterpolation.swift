@@ -52,4 +52,20 @@ public enum DriftInterpolation {
             return SIMD3(splines[0](t), splines[1](t), splines[2](t))
         }
     }
+
+    /// The same curve as `drift(at:centres:drift:smoothing:weights:)`, at any time t (frames).
+    public static func curve(centres: [Double], drift: [SIMD3<Double>], smoothing: Double,
+                             weights: [Double]? = nil) -> (Double) -> SIMD3<Double> {
+        precondition(centres.count == drift.count && !centres.isEmpty)
+        let (knots, values) = increasingKnots(centres, drift)
+        if smoothing == 0 {
+            let splines = (0..<3).map { k in CubicSpline(knots: knots, values: values.map { $0[k] }) }
+            return { t in SIMD3(splines[0](t), splines[1](t), splines[2](t)) }
+        }
+        let w = knots.count == centres.count ? weights : nil
+        let splines = (0..<3).map { k in
+            SmoothingSpline(knots: knots, values: values.map { $0[k] }, weights: w, smoothing: smoothing)
+        }
+        return { t in SIMD3(splines[0](t), splines[1](t), splines[2](t)) }
+    }
 }

@@ -72,8 +72,11 @@ public enum Refinement {
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
             let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
-            // Corrected positions under the current drift.
-            let finePerFrame = result.spline(smoothing: options.smoothing)(frameRange)
+            // Corrected positions under the current drift: the correction spline through the short
+            // segments, smoothed as the data allow (`chooseSmoothing`).
+            if result.passes == 1 { result.chooseSmoothing(options.smoothing) }
+            let finePerFrame = result.spline()(frameRange)
+            let applied = result.fittedCorrections()
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x
             for k in 0..<locs.count {
                 let f = Int(locs.frame[k]) - firstFrame
@@ -145,11 +148,20 @@ public enum Refinement {
             var mean = SIMD3<Double>.zero
             for k in 0..<n where result.valid[k] { mean += SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) }
             mean /= Double(max(validCount, 1))
+            // Each segment's correction becomes where it was laid (the spline's value at its centre)
+            // plus its residual: its own estimate, which the next pass's spline smooths again. (Adding
+            // the residual to the previous raw correction would pile up what the smoothing leaves out.)
+            for k in 0..<n where result.valid[k] {
+                result.correction[k] = applied[k] + SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) - mean
+            }
+            // The update is how far the (smoothed) correction curve moved at the segments: each noisy
+            // segment's own estimate may wander by its noise from pass to pass, the curve settles.
+            result.chooseSmoothing(options.smoothing)
+            let fitted = result.fittedCorrections()
             var largest = 0.0
             for k in 0..<n where result.valid[k] {
-                let r = SIMD3(residual[4 * k], residual[4 * k + 1], residual[4 * k + 2]) - mean
-                result.correction[k] += r
-                largest = max(largest, (r * r).sum().squareRoot())
+                let move = fitted[k] - applied[k]
+                largest = max(largest, (move * move).sum().squareRoot())
             }
             result.lastUpdateNm = largest
             onPass?(result.passes, largest)

@@ -1,9 +1,9 @@
 /// Settings of the refinement pass.
 public struct RefinementOptions: Sendable {
     /// A fine segment holds at least this many localisations (where the data allow)...
-    public var minLocalisations: Int = 1000
+    public var minLocalisations: Int = 150
     /// ...and at least this many frames.
-    public var minFrames: Int = 50
+    public var minFrames: Int = 20
     /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
     /// them (capture range); later passes use the last.
     public var sigmasNm: [Double] = [16, 8]
@@ -14,8 +14,9 @@ public struct RefinementOptions: Sendable {
     /// Passes stop when no fine segment moves by more than this, nm.
     public var convergenceNm: Double = 0.2
     public var maxPasses: Int = 6
-    /// Smoothing of the correction spline (see `SmoothingSpline`; 0 interpolates).
-    public var smoothing: Double = 0
+    /// Smoothing of the correction spline through the short segments: chosen from the data each
+    /// pass by default (see `RefinementSmoothing`).
+    public var smoothing: RefinementSmoothing = .automatic
     /// Reference margin around the field, nm (room for drift).
     public var marginNm: Double = 1000
 

@@ -14,13 +14,46 @@ public struct RefinementResult: Sendable {
     public var passes: Int
     /// Largest move of any fine segment in the last pass, nm.
     public var lastUpdateNm: Double
+    /// The dimensionless smoothing of the correction spline (`SmoothingSpline`) in the last pass, and
+    /// its effective number of parameters (the segments' count when it interpolates).
+    public var smoothing: Double = 0
+    public var effectiveParameters: Double = 0
 
-    /// The correction at frames: a cubic spline through the fine segments (smoothing 0: interpolating),
-    /// held at the ends.
-    public func spline(smoothing: Double = 0) -> ([Int]) -> [SIMD3<Double>] {
+    /// The correction at frames: a cubic smoothing spline through the valid fine segments, weighted by
+    /// their localisations (`smoothing`, 0: interpolating), held at the ends.
+    public func spline() -> ([Int]) -> [SIMD3<Double>] {
         let keep = centres.indices.filter { valid[$0] }
         let c = keep.map { centres[$0] }, v = keep.map { correction[$0] }
+        let w = keep.map { Double(max(counts[$0], 1)) }
         guard !keep.isEmpty else { return { frames in [SIMD3<Double>](repeating: .zero, count: frames.count) } }
-        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v, smoothing: smoothing) }
+        let s = smoothing
+        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v, smoothing: s, weights: s > 0 ? w : nil) }
+    }
+
+    /// Chooses `smoothing` for the current corrections: `setting`'s value, or by generalised
+    /// cross-validation over the valid segments (x, y and z together).
+    public mutating func chooseSmoothing(_ setting: RefinementSmoothing) {
+        let keep = centres.indices.filter { valid[$0] }
+        switch setting {
+        case .fixed(let v):
+            smoothing = v
+            effectiveParameters = Double(keep.count)
+        case .automatic:
+            let (knots, values) = DriftInterpolation.increasingKnots(keep.map { centres[$0] }, keep.map { correction[$0] })
+            let w = knots.count == keep.count ? keep.map { Double(max(counts[$0], 1)) } : nil
+            let choice = SmoothingSelection.choose(knots: knots, values: (0..<3).map { k in values.map { $0[k] } }, weights: w)
+            smoothing = choice.smoothing
+            effectiveParameters = choice.effectiveParameters
+        }
+    }
+
+    /// The correction spline's values at each fine segment's centre (zero where none is valid).
+    public func fittedCorrections() -> [SIMD3<Double>] {
+        let keep = centres.indices.filter { valid[$0] }
+        guard !keep.isEmpty else { return [SIMD3<Double>](repeating: .zero, count: centres.count) }
+        let w = keep.map { Double(max(counts[$0], 1)) }
+        let curve = DriftInterpolation.curve(centres: keep.map { centres[$0] }, drift: keep.map { correction[$0] },
+                                             smoothing: smoothing, weights: smoothing > 0 ? w : nil)
+        return centres.map(curve)
     }
 }

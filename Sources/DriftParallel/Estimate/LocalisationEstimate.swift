@@ -49,7 +49,7 @@ struct LocalisationEstimate {
         let binNm = o.rendering.binNm(field: geometry.field)
         let layout = LocalisationGrids(input: o.input, field: geometry.field, binNm: binNm, rendering: o.rendering,
                                        maxDriftNm: o.correlation.maxDriftNm)
-        let refinement = o.refinement.engineOptions(smoothing: o.solve.smoothing)
+        let refinement = o.refinement.engineOptions()
         try layout.checkSizes(refinement: o.refinement.enabled ? refinement : nil)
 
         // 1. Segments, pairs and ownership.
@@ -115,7 +115,7 @@ struct LocalisationEstimate {
                 .run(own: refinedLocs, owned: owned, segmentation: segmentation, totalRows: totalRows,
                      field: geometry.field, threeD: grids.count > 1, coarseDrift: coarseDrift, timer: &timer, progress: progress)
         }
-        let fineDrift = refined?.result.spline(smoothing: refinement.smoothing)
+        let fineDrift = refined?.result.spline()
         let driftAt: ([Int]) -> [SIMD3<Double>] = { frames in
             let c = coarseDrift(frames)
             guard let f = fineDrift?(frames) else { return c }
@@ -175,13 +175,15 @@ struct LocalisationEstimate {
             ("drift_sign", .string(DriftFile.driftSign)),
         ]
         attributes += o.segmentation.attributes + o.rendering.attributes(binNm: binNm) + o.correlation.attributes
-            + o.solve.attributes + o.refinement.attributes(smoothing: o.solve.smoothing)
+            + o.solve.attributes + o.refinement.attributes()
             + o.accuracy.attributes(ran: accuracy != nil) + EstimateResultBuilder.accuracyAttributes(accuracy)
         attributes += [("pairs_used", .int(Int64(usedPairs))), ("rms_residual_nm", .double(solved.rmsResidualNm)),
                        ("sparse_segments", .int(Int64(sparse.count)))]
         if let r = refined?.result {
             attributes += [("refine_segments", .int(Int64(r.centres.count))), ("refine_passes", .int(Int64(r.passes))),
-                           ("refine_last_update_nm", .double(r.lastUpdateNm))]
+                           ("refine_last_update_nm", .double(r.lastUpdateNm)),
+                           ("refine_smoothing_chosen", .double(r.smoothing)),
+                           ("refine_effective_parameters", .double(r.effectiveParameters))]
         }
         attributes += builder.truthAttributes(rmse)
         attributes.append(("peak_resident_mib_max", .double(comm.allreduce(Double(PeakMemory.residentMiB()), .max))))

@@ -1,7 +1,8 @@
 import ArgumentParser
+import DriftCore
 import DriftParallel
 
-/// `--no-refine`, `--refine-locs`, `--refine-sigma-nm`: the refinement pass of `estimate`
+/// `--no-refine`, `--refine-locs`, `--refine-sigma-nm`, `--refine-smoothing`: the refinement pass of `estimate`
 /// (`RefinementSettings`), and `--no-accuracy`, `--accuracy-passes`: its split-halves accuracy estimate (`AccuracyOptions`).
 struct RefinementArguments: ParsableArguments {
     @Flag(name: .customLong("no-refine"), help: "Skip the refinement pass (coarse RCC only).")
@@ -12,6 +13,9 @@ struct RefinementArguments: ParsableArguments {
 
     @Option(name: .customLong("refine-sigma-nm"), help: "Refinement: width of the final alignment kernel, nm (about the localisation precision).")
     var refineSigmaNm: Double = RefinementSettings().sigmaNm
+
+    @Option(name: .customLong("refine-smoothing"), help: "Refinement: smoothing of the correction spline through the short segments: auto (chosen from the data by generalised cross-validation: little for dense data, more for sparse) or a dimensionless value as for --smoothing (0 interpolates).")
+    var refineSmoothing: RefinementSmoothing = RefinementSettings().smoothing
 
     @Flag(name: .customLong("no-accuracy"), help: "Skip the expected-error estimate from two independent halves of the localisations (split by molecule, each refined in at most --accuracy-passes more passes; it takes about half to once the refinement's time).")
     var noAccuracy = false
@@ -32,6 +36,7 @@ struct RefinementArguments: ParsableArguments {
         r.enabled = !noRefine
         r.localisations = refineLocs
         r.sigmaNm = refineSigmaNm
+        r.smoothing = refineSmoothing
         return r
     }
 }

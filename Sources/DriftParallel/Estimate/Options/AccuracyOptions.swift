@@ -10,7 +10,7 @@ public struct AccuracyOptions: Equatable, Sendable {
     /// Side of the x-y cells that assign localisations to halves, nm.
     public var cellNm: Double = SplitHalves.defaultCellNm
     /// Most refinement passes of each half (started from the whole's final drift, they are short).
-    public var maxPasses: Int = 2
+    public var maxPasses: Int = 1
 
     public init() {}
 

@@ -33,6 +33,8 @@ struct AccuracyEstimate {
         let comm = communicator
         var o = refinement
         o.maxPasses = accuracy.maxPasses
+        // The halves keep the whole's smoothing: (A - B) / 2 then has the noise of the whole's drift.
+        o.smoothing = .fixed(full.smoothing)
         return timer.measure(.accuracy) {
             let first = Int(own.frame.min() ?? 0), last = Int(own.frame.max() ?? 0)
             let ownDrift = own.count > 0 ? drift(Array(first...last)) : []
@@ -62,8 +64,8 @@ struct AccuracyEstimate {
             }
             // Both halves start from the same drift, so their drifts differ by their corrections.
             let frames = Array(a...b)
-            let error = SplitHalves.expectedError(a: results[0].spline(smoothing: o.smoothing)(frames),
-                                                  b: results[1].spline(smoothing: o.smoothing)(frames))
+            let error = SplitHalves.expectedError(a: results[0].spline()(frames),
+                                                  b: results[1].spline()(frames))
             progress.say(String(format: "expected error from split halves: x %.2f nm, y %.2f nm, z %.2f nm", error.x, error.y, error.z))
             return Outcome(expectedErrorNm: error, halfRows: rows, passes: passes)
         }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Chooses the smoothing of a `SmoothingSpline` through noisy values from the values themselves, by
+/// generalised cross-validation (Craven & Wahba 1979): the smoothing s among `candidates` that
+/// minimises
+///
+///     GCV(s) = (1/n) sum_i w_i (y_i - f_s(t_i))^2 / (1 - tr(A_s) / n)^2
+///
+/// summed over the axes, where A_s is the linear map from values to fitted values (so tr(A_s) is the
+/// spline's effective number of parameters). GCV needs no noise level: it estimates the error of
+/// predicting a left-out value. Dense data with precise values get little smoothing, sparse data with
+/// noisy values a lot. tr(A_s) is exact (n unit vectors) for up to `exactTraceLimit` knots, else
+/// Hutchinson's estimate with `probes` fixed random sign vectors (deterministic).
+public enum SmoothingSelection {
+    /// Candidate smoothings (dimensionless, see `SmoothingSpline`): 10^-2 ... 10^6 in half decades.
+    public static let candidates: [Double] = (-4...12).map { pow(10, Double($0) / 2) }
+    static let exactTraceLimit = 48
+    static let probes = 24
+
+    /// The choice and its score.
+    public struct Choice: Equatable, Sendable {
+        /// The chosen dimensionless smoothing (0 when there are too few knots to choose).
+        public var smoothing: Double
+        /// The spline's effective number of parameters at that smoothing.
+        public var effectiveParameters: Double
+    }
+
+    /// `knots` in frames, strictly increasing; `values[axis][i]` in nm; `weights` positive (nil: equal).
+    public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil) -> Choice {
+        let n = knots.count
+        guard n > 3, !values.isEmpty else { return Choice(smoothing: 0, effectiveParameters: Double(n)) }
+        let w = normalised(weights, n)
+        // Axes without variation (e.g. z in 2D) add nothing.
+        let axes = values.filter { v in v.contains { $0 != v[0] } }
+        guard !axes.isEmpty else { return Choice(smoothing: candidates.last!, effectiveParameters: 2) }
+        var best = Choice(smoothing: candidates[0], effectiveParameters: Double(n))
+        var bestScore = Double.infinity
+        for s in candidates {
+            let trace = Self.trace(knots: knots, weights: w, smoothing: s)
+            var rss = 0.0
+            for v in axes {
+                let fitted = SmoothingSpline(knots: knots, values: v, weights: w, smoothing: s).fittedValues
+                for i in 0..<n { rss += w[i] * (v[i] - fitted[i]) * (v[i] - fitted[i]) }
+            }
+            let denominator = 1 - trace / Double(n)
+            guard denominator > 1e-9 else { continue }
+            let score = rss / Double(n) / (denominator * denominator)
+            if score < bestScore { bestScore = score; best = Choice(smoothing: s, effectiveParameters: trace) }
+        }
+        return best
+    }
+
+    /// tr(A_s): exact for few knots, else Hutchinson's estimate with fixed random sign vectors.
+    static func trace(knots: [Double], weights: [Double], smoothing: Double) -> Double {
+        let n = knots.count
+        if n <= exactTraceLimit {
+            var t = 0.0
+            for i in 0..<n {
+                var e = [Double](repeating: 0, count: n)
+                e[i] = 1
+                t += SmoothingSpline(knots: knots, values: e, weights: weights, smoothing: smoothing).fittedValues[i]
+            }
+            return t
+        }
+        var rng = RandomSource(seed: 0x5EED)
+        var t = 0.0
+        for _ in 0..<probes {
+            let z = (0..<n).map { _ in rng.next() & 1 == 0 ? -1.0 : 1.0 }
+            let fitted = SmoothingSpline(knots: knots, values: z, weights: weights, smoothing: smoothing).fittedValues
+            for i in 0..<n { t += z[i] * fitted[i] }
+        }
+        return t / Double(probes)
+    }
+
+    static func normalised(_ weights: [Double]?, _ n: Int) -> [Double] {
+        guard let weights else { return [Double](repeating: 1, count: n) }
+        let mean = weights.reduce(0, +) / Double(n)
+        return weights.map { $0 / mean }
+    }
+}
