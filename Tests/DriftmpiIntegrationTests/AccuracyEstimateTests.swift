@@ -57,7 +57,14 @@ final class AccuracyEstimateTests: XCTestCase {
         // The summary and inspect (text and JSON) show it.
         let summary = try JSONSerialization.jsonObject(with: try Self.data.contents(of: "acc3.json")) as? [String: Any]
         let figures = try XCTUnwrap(summary?["figures"] as? [String: Any])
-        XCTAssertEqual(figures["expected_error_nm"] as? [String: Double], ["x": expected[0], "y": expected[1], "z": 0])
+        // JSONSerialization may parse the last digit differently: compare to 1e-12.
+        func close(_ value: Any?, _ message: String) {
+            let v = value as? [String: Double]
+            XCTAssertEqual(v?["x"] ?? .nan, expected[0], accuracy: 1e-12 * expected[0], message)
+            XCTAssertEqual(v?["y"] ?? .nan, expected[1], accuracy: 1e-12 * expected[1], message)
+            XCTAssertEqual(v?["z"], 0, message)
+        }
+        close(figures["expected_error_nm"], "summary")
         let text = try Self.data.run(["inspect", "acc1.h5"])
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("expected error (halves)"), text.stdout)
@@ -65,9 +72,9 @@ final class AccuracyEstimateTests: XCTestCase {
         let json = try Self.data.run(["inspect", "acc1.h5", "--json"])
         let j = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let jf = try XCTUnwrap(j?["figures"] as? [String: Any])
-        XCTAssertEqual(jf["expected_error_nm"] as? [String: Double], ["x": expected[0], "y": expected[1], "z": 0])
+        close(jf["expected_error_nm"], "inspect --json")
         XCTAssertEqual(jf["accuracy_half_rows"] as? [Int], rows.map { Int($0) })
-        XCTAssertEqual((j?["parameters"] as? [String: Any])?["accuracy_max_passes"] as? Int, 2)
+        XCTAssertEqual((j?["parameters"] as? [String: Any])?["accuracy_max_passes"] as? Int, 1)
     }
 
     func testNoAccuracyLeavesTheDriftAndSaysNotEstimated() throws {

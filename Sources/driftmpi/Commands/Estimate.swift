@@ -14,8 +14,10 @@ struct Estimate: DriftCommand {
         each with the next), fits each peak to sub-bin precision, and solves the weighted least-squares \
         system for the drift of every segment, dropping pairs whose residual exceeds --max-residual-nm \
         while every segment stays linked. A cubic spline through the segment centres gives the drift at \
-        every frame. Refinement (on unless --no-refine) then aligns short segments of about --refine-locs \
-        localisations to all the other data and repeats until the update is below 0.2 nm. Then (unless \
+        every frame. Refinement (on unless --no-refine) then aligns short segments of at least --refine-locs \
+        localisations to all the other data, smooths their estimates as much as the data call for \
+        (generalised cross-validation; --refine-smoothing) and repeats until the curve moves by less \
+        than 0.2 nm. Then (unless \
         --no-accuracy or --no-refine) the localisations are split into two independent halves by molecule \
         (by the 64 nm cell of each corrected position), each half is refined from the final drift in at most \
         --accuracy-passes (2) passes, and the RMS of half their difference (after removing its mean) is reported \

@@ -38,8 +38,14 @@ struct LocalisationGrids {
 
     /// The grids: x-y at `binNm`; in 3D also a grid over the z range of all localisations (agreed
     /// with exact min/max reductions) plus the largest drift searched, in `binZNm` bins, with x and y
-    /// bins coarse enough for at most 256 a side (x and y come from the 2D grid; refinement then
-    /// sharpens all three). Collective.
+    /// bins coarse enough for at most `maxZGridSide` a side (x and y come from the 2D grid; refinement
+    /// then sharpens all three). Collective.
+    /// The largest x-y side of the 3D grid, bins. It only has to give a coarse z drift that the
+    /// refinement's z pass can capture: measured on 527,237 simulated 3D localisations (35 um field),
+    /// 64 instead of 256 a side gave the same refined drift to 0.01 nm, the coarse z 5.7 nm either way,
+    /// and cut the 3D transforms and correlations from 2.7 to about 0.3 s.
+    static let maxZGridSide = 64
+
     func grids(threeD: Bool, locs: Localisations, ownRows: Range<Int>, communicator comm: Communicator) throws -> [RenderGrid] {
         let fieldW = field.x, fieldH = field.y, binZNm = rendering.binZNm
         let xy = RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: binNm)
@@ -53,7 +59,7 @@ struct LocalisationGrids {
         guard depth / binZNm <= Self.maxZBins else {
             throw CollectiveFailure(message: "\(input): z spans \(Int(lo)) to \(Int(hi)) nm, over 512 bins of \(binZNm) nm; use a larger --bin-z-nm or --dims 2", rank: 0)
         }
-        let coarse = max(binNm, max(fieldW, fieldH) / 256)
+        let coarse = max(binNm, max(fieldW, fieldH) / Double(Self.maxZGridSide))
         return [xy, RenderGrid(widthNm: fieldW, heightNm: fieldH, binNm: coarse, originZ: lo - margin, depthNm: depth, binZNm: binZNm)]
     }
 
