@@ -26,13 +26,14 @@ public enum SmoothingSelection {
     }
 
     /// `knots` in frames, strictly increasing; `values[axis][i]` in nm; `weights` positive (nil: equal).
-    public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil) -> Choice {
+    public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil,
+                              candidates: [Double] = SmoothingSelection.candidates) -> Choice {
         let n = knots.count
         guard n > 3, !values.isEmpty else { return Choice(smoothing: 0, effectiveParameters: Double(n)) }
         let w = normalised(weights, n)
         // Axes without variation (e.g. z in 2D) add nothing.
         let axes = values.filter { v in v.contains { $0 != v[0] } }
-        guard !axes.isEmpty else { return Choice(smoothing: candidates.last!, effectiveParameters: 2) }
+        guard !axes.isEmpty else { return Choice(smoothing: Self.candidates.last!, effectiveParameters: 2) }
         var best = Choice(smoothing: candidates[0], effectiveParameters: Double(n))
         var bestScore = Double.infinity
         for s in candidates {

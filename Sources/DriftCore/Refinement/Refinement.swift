@@ -70,11 +70,12 @@ public enum Refinement {
         let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
         let rows = segments.map(\.rows)
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
-            let sigmas = result.passes == 0 ? options.sigmasNm : [options.sigmasNm.last!]
+            let capture = result.passes == 0 && options.captureFirstPass
+            let sigmas = capture ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift: the correction spline through the short
             // segments, smoothed as the data allow (`chooseSmoothing`).
-            if result.passes == 1 { result.chooseSmoothing(options.smoothing) }
+            if result.passes == 1 { result.chooseSmoothing(options.smoothing, near: nil) }
             let finePerFrame = result.spline()(frameRange)
             let applied = result.fittedCorrections()
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x
@@ -123,7 +124,7 @@ public enum Refinement {
                 ZReference.addOccupancy(&occupancy, x: x[owned], y: y[owned], originX: -m, originY: -m,
                                         widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m, cellNm: options.zCellNm)
                 sumCounts(&occupancy)
-                let zSigmas = result.passes == 1 ? options.zSigmasNm : [options.zSigmasNm.last!]
+                let zSigmas = capture ? options.zSigmasNm : [options.zSigmasNm.last!]
                 for sigma in zSigmas {
                     var reference = ZReference(originX: -m, originY: -m, widthNm: fieldWidthNm + 2 * m, heightNm: fieldHeightNm + 2 * m,
                                                cellNm: options.zCellNm, originZ: range.lowerBound - margin,
@@ -156,7 +157,8 @@ public enum Refinement {
             }
             // The update is how far the (smoothed) correction curve moved at the segments: each noisy
             // segment's own estimate may wander by its noise from pass to pass, the curve settles.
-            result.chooseSmoothing(options.smoothing)
+            // After the first pass the choice is looked for within a factor of 10 of the last one.
+            result.chooseSmoothing(options.smoothing, near: result.passes > 1 ? result.smoothing : nil)
             let fitted = result.fittedCorrections()
             var largest = 0.0
             for k in 0..<n where result.valid[k] {

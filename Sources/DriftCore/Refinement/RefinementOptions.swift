@@ -3,12 +3,15 @@ public struct RefinementOptions: Sendable {
     /// A fine segment holds at least this many localisations (where the data allow)...
     public var minLocalisations: Int = 150
     /// ...and at least this many frames.
-    public var minFrames: Int = 20
+    public var minFrames: Int = 50
     /// Gaussian kernel widths of the alignment, coarse to fine, nm. The first pass runs through all of
     /// them (capture range); later passes use the last.
     public var sigmasNm: [Double] = [16, 8]
     /// z kernel widths (3D data), coarse to fine, nm; z bins are half of each.
     public var zSigmasNm: [Double] = [50, 25]
+    /// Whether the first pass runs through all the kernel widths (to capture a start that may be tens
+    /// of nm off); without it every pass uses the last (a start already within about a nanometre).
+    public var captureFirstPass = true
     /// Side of the x-y cells of the z reference, nm.
     public var zCellNm: Double = 30
     /// Passes stop when no fine segment moves by more than this, nm.

@@ -31,8 +31,9 @@ public struct RefinementResult: Sendable {
     }
 
     /// Chooses `smoothing` for the current corrections: `setting`'s value, or by generalised
-    /// cross-validation over the valid segments (x, y and z together).
-    public mutating func chooseSmoothing(_ setting: RefinementSmoothing) {
+    /// cross-validation over the valid segments (x, y and z together), among the candidates within a
+    /// factor of 10 of `near` when given.
+    public mutating func chooseSmoothing(_ setting: RefinementSmoothing, near: Double? = nil) {
         let keep = centres.indices.filter { valid[$0] }
         switch setting {
         case .fixed(let v):
@@ -41,7 +42,9 @@ public struct RefinementResult: Sendable {
         case .automatic:
             let (knots, values) = DriftInterpolation.increasingKnots(keep.map { centres[$0] }, keep.map { correction[$0] })
             let w = knots.count == keep.count ? keep.map { Double(max(counts[$0], 1)) } : nil
-            let choice = SmoothingSelection.choose(knots: knots, values: (0..<3).map { k in values.map { $0[k] } }, weights: w)
+            let candidates = near.map { c in SmoothingSelection.candidates.filter { $0 >= c / 10.0001 && $0 <= c * 10.0001 } }
+            let choice = SmoothingSelection.choose(knots: knots, values: (0..<3).map { k in values.map { $0[k] } }, weights: w,
+                                                   candidates: candidates?.isEmpty == false ? candidates! : SmoothingSelection.candidates)
             smoothing = choice.smoothing
             effectiveParameters = choice.effectiveParameters
         }

@@ -3,12 +3,7 @@ import XCTest
 
 final class SimulatorTests: XCTestCase {
     func small(seed: UInt64 = 5, threeD: Bool = false) -> SimulationParameters {
-        var p = SimulationParameters()
-        p.frames = 4000
-        p.sites = 2000
-        p.seed = seed
-        p.threeD = threeD
-        return p
+        .small(seed: seed, threeD: threeD)
     }
 
     func testSameSeedSameData() {

@@ -35,6 +35,8 @@ struct AccuracyEstimate {
         o.maxPasses = accuracy.maxPasses
         // The halves keep the whole's smoothing: (A - B) / 2 then has the noise of the whole's drift.
         o.smoothing = .fixed(full.smoothing)
+        // The start is the whole's drift, already within about a nanometre: no capture pass.
+        o.captureFirstPass = false
         return timer.measure(.accuracy) {
             let first = Int(own.frame.min() ?? 0), last = Int(own.frame.max() ?? 0)
             let ownDrift = own.count > 0 ? drift(Array(first...last)) : []
