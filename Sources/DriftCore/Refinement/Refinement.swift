@@ -110,7 +110,8 @@ public enum Refinement {
                     ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma,
                                            start: shifts, tolerance: tolerance)
                     : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
-                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance)
+                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance,
+                                           sampleAbove: level < sigmas.count - 1 ? options.captureSample : .max)
                 for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
                     if a.support > 0 { shifts[k] = a.shift }
                     supported[k] = a.support > 0

@@ -14,10 +14,11 @@
 public enum SegmentAligner {
     /// `x`, `y`: the corrected positions (nm) whose bins in `bins` (at `reference`'s bin size, made by
     /// `ReferenceDensity.bins`) were added to `reference`; `segments`: row ranges; `start`: first guess
-    /// of each segment's shift, nm.
+    /// of each segment's shift, nm; `sampleAbove`: see below (the default aligns every point).
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                              to reference: ReferenceDensity, sigmaNm: Double, start: [SIMD2<Double>],
-                             tolerance: Double = 0.005, maxIterations: Int = 50) -> [MeanShiftAligner.Alignment] {
+                             tolerance: Double = 0.005, maxIterations: Int = 50,
+                             sampleAbove: Int = .max) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
         let kernel = KernelEvaluator(sigmaNm: sigmaNm, reference: reference)
         let points = BandedPoints(x: x, y: y, bins: bins, segments: segments, height: reference.height, bandRows: 8)
@@ -25,6 +26,10 @@ public enum SegmentAligner {
         var active = segments.map { !$0.isEmpty }
         let n = segments.count
         var sums = [KernelSums](repeating: KernelSums(), count: n)
+        // A segment of more than `sampleAbove` points aligns every k-th of them only (k = its count /
+        // sampleAbove, at most 4), still without all its own counts: enough where the result only has
+        // to come within reach of a finer kernel.
+        let step = segments.map { max(1, min(4, $0.count / max(sampleAbove, 1))) }
         let window = kernel.window, span = KernelEvaluator.lanes, spare = kernel.spare
         points.ix.withUnsafeBufferPointer { ix in points.iy.withUnsafeBufferPointer { iy in
         reference.counts.withUnsafeBufferPointer { c in
@@ -36,7 +41,7 @@ public enum SegmentAligner {
                         let run = points.run(band: band, segment: g)
                         guard !run.isEmpty else { continue }
                         let s = result[g].shift
-                        for j in run {
+                        for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                             let px = Double(points.x[j]) + s.x, py = Double(points.y[j]) + s.y
                             guard let r = kernel.reach(px, py) else { continue }
                             kernel.gather(counts, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)

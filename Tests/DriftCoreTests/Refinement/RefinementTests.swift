@@ -142,4 +142,29 @@ final class RefinementTests: XCTestCase {
             }
         }
     }
+
+    /// Aligning every k-th point of large segments (the capture kernel's sampling) finds each
+    /// segment's known shift to well within what a capture has to (sigma / 5).
+    func testSampledAlignmentFindsTheKnownShifts() {
+        let (ref, _) = samples(seed: 7, count: 0)
+        var x = ref.x, y = ref.y
+        let n = x.count
+        let segments = (0..<4).map { k in (k * n / 4)..<((k + 1) * n / 4) }
+        let shifts: [SIMD2<Double>] = [SIMD2(3, -2), SIMD2(-4, 1.5), SIMD2(0.5, 5), SIMD2(-2.5, -3.5)]
+        for (k, rows) in segments.enumerated() {
+            for i in rows { x[i] -= Float(shifts[k].x); y[i] -= Float(shifts[k].y) }
+        }
+        var density = ReferenceDensity(originX: 0, originY: 0, widthNm: 10_000, heightNm: 10_000, binNm: 8)
+        let bins = density.bins(x: x, y: y)
+        density.add(bins, rows: 0..<n)
+        let all = SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: 2), segments: segments, to: density.coarsened(by: 2),
+                                       sigmaNm: 16, start: [SIMD2<Double>](repeating: .zero, count: 4))
+        let sampled = SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: 2), segments: segments, to: density.coarsened(by: 2),
+                                           sigmaNm: 16, start: [SIMD2<Double>](repeating: .zero, count: 4), sampleAbove: segments[0].count / 4)
+        for k in 0..<4 {
+            XCTAssertGreaterThan(sampled[k].support, 0)
+            XCTAssertLessThan(((sampled[k].shift - all[k].shift) * (sampled[k].shift - all[k].shift)).sum().squareRoot(), 16.0 / 5,
+                              "segment \(k): sampled \(sampled[k].shift), all points \(all[k].shift)")
+        }
+    }
 }
