@@ -20,7 +20,7 @@ struct Estimate: DriftCommand {
         than 0.2 nm. Then (unless \
         --no-accuracy or --no-refine) the localisations are split into two independent halves by molecule \
         (by the 64 nm cell of each corrected position), each half is refined from the final drift in at most \
-        --accuracy-passes (2) passes, and the RMS of half their difference (after removing its mean) is reported \
+        --accuracy-passes (default 1) passes, and the RMS of half their difference (after removing its mean) is reported \
         as the expected error per axis (expected_error_{x,y,z}_nm; not estimated for image stacks). It measures \
         the error from localisation noise; drift faster than the short segments resolve is missed by both \
         halves alike (see docs/algorithm.md).

@@ -17,7 +17,7 @@ struct RefinementArguments: ParsableArguments {
     @Option(name: .customLong("refine-smoothing"), help: "Refinement: smoothing of the correction spline through the short segments: auto (chosen from the data by generalised cross-validation: little for dense data, more for sparse) or a dimensionless value as for --smoothing (0 interpolates).")
     var refineSmoothing: RefinementSmoothing = RefinementSettings().smoothing
 
-    @Flag(name: .customLong("no-accuracy"), help: "Skip the expected-error estimate from two independent halves of the localisations (split by molecule, each refined in at most --accuracy-passes more passes; it takes about half to once the refinement's time).")
+    @Flag(name: .customLong("no-accuracy"), help: "Skip the expected-error estimate from two independent halves of the localisations (split by molecule, each refined in at most --accuracy-passes more passes; it took a third to a half of the refinement's time in the measured cases).")
     var noAccuracy = false
 
     @Option(name: .customLong("accuracy-passes"), help: "Split halves: most refinement passes of each half (at least 1; more is slower and follows each half further from the whole's drift).")
