@@ -20,13 +20,7 @@ public enum DriftInterpolation {
     /// Drift (nm) at each of `frames`, by a natural cubic spline through (centre, drift) per axis,
     /// held constant before the first and after the last centre.
     public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>]) -> [SIMD3<Double>] {
-        precondition(centres.count == drift.count && !centres.isEmpty)
-        let (centres, drift) = increasingKnots(centres, drift)
-        let splines = (0..<3).map { k in CubicSpline(knots: centres, values: drift.map { $0[k] }) }
-        return frames.map { f in
-            let t = Double(f)
-            return SIMD3(splines[0](t), splines[1](t), splines[2](t))
-        }
+        self.drift(at: frames, centres: centres, drift: drift, smoothing: 0)
     }
 
     /// Drift (nm) at each of `frames`, by a natural cubic smoothing spline (`SmoothingSpline`) through
@@ -36,32 +30,23 @@ public enum DriftInterpolation {
     /// shared by the three axes. With `smoothing` 0 this is exactly `drift(at:centres:drift:)`.
     public static func drift(at frames: [Int], centres: [Double], drift: [SIMD3<Double>],
                              smoothing: Double, weights: [Double]? = nil) -> [SIMD3<Double>] {
-        precondition(centres.count == drift.count && !centres.isEmpty)
-        precondition(weights.map { $0.count == centres.count && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
-                     "one finite positive weight per segment")
-        // Interpolation does not depend on the weights; use the existing spline so results are bit-identical.
-        if smoothing == 0 { return self.drift(at: frames, centres: centres, drift: drift) }
-        let (knots, values) = increasingKnots(centres, drift)
-        // Merged knots lose their separate weights: weigh them all alike then.
-        let w = knots.count == centres.count ? weights : nil
-        let splines = (0..<3).map { k in
-            SmoothingSpline(knots: knots, values: values.map { $0[k] }, weights: w, smoothing: smoothing)
-        }
-        return frames.map { f in
-            let t = Double(f)
-            return SIMD3(splines[0](t), splines[1](t), splines[2](t))
-        }
+        let f = curve(centres: centres, drift: drift, smoothing: smoothing, weights: weights)
+        return frames.map { f(Double($0)) }
     }
 
     /// The same curve as `drift(at:centres:drift:smoothing:weights:)`, at any time t (frames).
     public static func curve(centres: [Double], drift: [SIMD3<Double>], smoothing: Double,
                              weights: [Double]? = nil) -> (Double) -> SIMD3<Double> {
         precondition(centres.count == drift.count && !centres.isEmpty)
+        precondition(weights.map { $0.count == centres.count && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                     "one finite positive weight per segment")
         let (knots, values) = increasingKnots(centres, drift)
+        // Interpolation does not depend on the weights: the plain cubic spline (`CubicSpline`).
         if smoothing == 0 {
             let splines = (0..<3).map { k in CubicSpline(knots: knots, values: values.map { $0[k] }) }
             return { t in SIMD3(splines[0](t), splines[1](t), splines[2](t)) }
         }
+        // Merged knots lose their separate weights: weigh them all alike then.
         let w = knots.count == centres.count ? weights : nil
         let splines = (0..<3).map { k in
             SmoothingSpline(knots: knots, values: values.map { $0[k] }, weights: w, smoothing: smoothing)

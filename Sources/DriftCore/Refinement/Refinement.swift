@@ -74,8 +74,7 @@ public enum Refinement {
             let sigmas = capture ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
             // Corrected positions under the current drift: the correction spline through the short
-            // segments, smoothed as the data allow (`chooseSmoothing`).
-            if result.passes == 1 { result.chooseSmoothing(options.smoothing, near: nil) }
+            // segments, smoothed as the data allow (`chooseSmoothing`, after each pass).
             let finePerFrame = result.spline()(frameRange)
             let applied = result.fittedCorrections()
             var x = [Float](repeating: 0, count: locs.count), y = x, z = x

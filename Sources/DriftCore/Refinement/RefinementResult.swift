@@ -19,44 +19,50 @@ public struct RefinementResult: Sendable {
     public var smoothing: Double = 0
     public var effectiveParameters: Double = 0
 
-    /// The correction at frames: a cubic smoothing spline through the valid fine segments, weighted by
-    /// their localisations (`smoothing`, 0: interpolating), held at the ends.
-    public func spline() -> ([Int]) -> [SIMD3<Double>] {
+    /// The valid fine segments' centres (frames), corrections (nm) and weights (their localisations).
+    private var validPoints: (centres: [Double], corrections: [SIMD3<Double>], weights: [Double]) {
         let keep = centres.indices.filter { valid[$0] }
-        let c = keep.map { centres[$0] }, v = keep.map { correction[$0] }
-        let w = keep.map { Double(max(counts[$0], 1)) }
-        guard !keep.isEmpty else { return { frames in [SIMD3<Double>](repeating: .zero, count: frames.count) } }
-        let s = smoothing
-        return { frames in DriftInterpolation.drift(at: frames, centres: c, drift: v, smoothing: s, weights: s > 0 ? w : nil) }
+        return (keep.map { centres[$0] }, keep.map { correction[$0] }, keep.map { Double(max(counts[$0], 1)) })
+    }
+
+    /// The correction curve at time t (frames): a cubic smoothing spline through the valid fine
+    /// segments, weighted by their localisations (`smoothing`, 0: interpolating), held at the ends;
+    /// zero where no segment is valid.
+    private func curve() -> (Double) -> SIMD3<Double> {
+        let p = validPoints
+        guard !p.centres.isEmpty else { return { _ in .zero } }
+        return DriftInterpolation.curve(centres: p.centres, drift: p.corrections, smoothing: smoothing,
+                                        weights: smoothing > 0 ? p.weights : nil)
+    }
+
+    /// The correction at frames (see `curve`).
+    public func spline() -> ([Int]) -> [SIMD3<Double>] {
+        let f = curve()
+        return { frames in frames.map { f(Double($0)) } }
     }
 
     /// Chooses `smoothing` for the current corrections: `setting`'s value, or by generalised
     /// cross-validation over the valid segments (x, y and z together), among the candidates within a
     /// factor of 10 of `near` when given.
     public mutating func chooseSmoothing(_ setting: RefinementSmoothing, near: Double? = nil) {
-        let keep = centres.indices.filter { valid[$0] }
+        let p = validPoints
         switch setting {
         case .fixed(let v):
             smoothing = v
-            effectiveParameters = Double(keep.count)
+            effectiveParameters = Double(p.centres.count)
         case .automatic:
-            let (knots, values) = DriftInterpolation.increasingKnots(keep.map { centres[$0] }, keep.map { correction[$0] })
-            let w = knots.count == keep.count ? keep.map { Double(max(counts[$0], 1)) } : nil
-            let candidates = near.map { c in SmoothingSelection.candidates.filter { $0 >= c / 10.0001 && $0 <= c * 10.0001 } }
+            let (knots, values) = DriftInterpolation.increasingKnots(p.centres, p.corrections)
+            let w = knots.count == p.centres.count ? p.weights : nil
+            let nearby = near.map { c in SmoothingSelection.candidates.filter { $0 >= c / 10.0001 && $0 <= c * 10.0001 } } ?? []
             let choice = SmoothingSelection.choose(knots: knots, values: (0..<3).map { k in values.map { $0[k] } }, weights: w,
-                                                   candidates: candidates?.isEmpty == false ? candidates! : SmoothingSelection.candidates)
+                                                   candidates: nearby.isEmpty ? SmoothingSelection.candidates : nearby)
             smoothing = choice.smoothing
             effectiveParameters = choice.effectiveParameters
         }
     }
 
-    /// The correction spline's values at each fine segment's centre (zero where none is valid).
+    /// The correction curve's values at each fine segment's centre (zero where none is valid).
     public func fittedCorrections() -> [SIMD3<Double>] {
-        let keep = centres.indices.filter { valid[$0] }
-        guard !keep.isEmpty else { return [SIMD3<Double>](repeating: .zero, count: centres.count) }
-        let w = keep.map { Double(max(counts[$0], 1)) }
-        let curve = DriftInterpolation.curve(centres: keep.map { centres[$0] }, drift: keep.map { correction[$0] },
-                                             smoothing: smoothing, weights: smoothing > 0 ? w : nil)
-        return centres.map(curve)
+        centres.map(curve())
     }
 }

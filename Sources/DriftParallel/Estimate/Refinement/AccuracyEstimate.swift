@@ -3,7 +3,7 @@ import Foundation
 
 /// The expected error of a refined drift from two independent halves of the localisations
 /// (`SplitHalves`): every rank splits its own rows by their corrected x-y cell, and all ranks refine
-/// each half together (`Refinement.run`, the same collectives as `RefinementDriver`) on the same fine
+/// each half together (`RefinementDriver.refine`, as the whole is) on the same fine
 /// segment frame boundaries, started from the whole's final drift with at most
 /// `AccuracyOptions.maxPasses` passes. The halves' corrections are compared at every frame of the
 /// refined range. Nothing depends on the rank count: the split looks only at each localisation, and
@@ -45,14 +45,8 @@ struct AccuracyEstimate {
             for (name, keep) in [("A", inB.map { !$0 }), ("B", inB)] {
                 let (half, carried) = SplitHalves.select(own, keep: keep, segments: segments)
                 let total = comm.allreduce(Int64(half.count), .sum)
-                // The reference is shared as bins or as summed counts by the same rule as the whole's.
-                let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
-                let gatherBins = comm.size > 1 && Double(total) < referenceBins
-                let zRange = threeD ? LocalisationGrids.zRange(of: half, communicator: comm) ?? 0...0 : nil
-                let r = Refinement.run(locs: half, segments: carried, fieldWidthNm: field.x, fieldHeightNm: field.y,
-                                       zRange: zRange, baseDrift: drift, options: o,
-                                       sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
-                                       gatherBins: gatherBins ? { comm.allgatherv($0) } : nil)
+                let r = RefinementDriver(communicator: comm, options: o)
+                    .refine(half, segments: carried, totalRows: total, field: field, threeD: threeD, baseDrift: drift)
                 progress.say("split half \(name): \(total) localisations refined in \(r.passes) passes"
                              + String(format: " (last update %.3f nm)", r.lastUpdateNm))
                 results.append(r)

@@ -34,22 +34,33 @@ struct RefinementDriver {
         let fineCounts = comm.allgather(Int64(fine.count))
         let fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
         let fineRange = fineOffset..<(fineOffset + fine.count)
-        // The reference is shared as every localisation's bin when they are fewer than its bins
-        // (less to move than summing the counts), else by summing the counts.
-        let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
-        let gatherBins = comm.size > 1 && Double(totalRows) < referenceBins
         let result = timer.measure(.refine) {
-            Refinement.run(locs: own, segments: fine, fieldWidthNm: field.x, fieldHeightNm: field.y,
-                           zRange: threeD ? LocalisationGrids.zRange(of: own, communicator: comm) ?? 0...0 : nil, baseDrift: coarseDrift,
-                           options: o, sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
-                           gatherBins: gatherBins ? { comm.allgatherv($0) } : nil,
-                           onPass: { pass, update in
-                               progress.say(String(format: "refinement pass %d of at most %d: largest update %.3f nm (stops below %.1f)",
-                                                   pass, o.maxPasses, update, o.convergenceNm))
-                           })
+            refine(own, segments: fine, totalRows: totalRows, field: field, threeD: threeD, baseDrift: coarseDrift,
+                   onPass: { pass, update in
+                       progress.say(String(format: "refinement pass %d of at most %d: largest update %.3f nm (stops below %.1f)",
+                                           pass, o.maxPasses, update, o.convergenceNm))
+                   })
         }
         progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm); correction smoothed by %g (%.0f effective parameters)",
                             result.centres.count, result.passes, result.lastUpdateNm, result.smoothing, result.effectiveParameters))
         return Outcome(result: result, fineRange: fineRange, segments: fine)
+    }
+
+    /// `Refinement.run` with `options` on this rank's `locs` and fine `segments` (rows of `locs`), from
+    /// `baseDrift`, across all ranks: `totalRows` localisations in a field of `field` nm, z too when
+    /// `threeD` (over the z range of every rank's `locs`). The reference is shared as every
+    /// localisation's bin when they are fewer than its bins (less to move than summing the counts),
+    /// else by summing the counts. Collective.
+    func refine(_ locs: Localisations, segments: [FineSegment], totalRows: Int64, field: SIMD2<Double>, threeD: Bool,
+                baseDrift: @escaping ([Int]) -> [SIMD3<Double>],
+                onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
+        let comm = communicator, o = options
+        let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
+        let gatherBins = comm.size > 1 && Double(totalRows) < referenceBins
+        return Refinement.run(locs: locs, segments: segments, fieldWidthNm: field.x, fieldHeightNm: field.y,
+                              zRange: threeD ? LocalisationGrids.zRange(of: locs, communicator: comm) ?? 0...0 : nil,
+                              baseDrift: baseDrift, options: o,
+                              sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
+                              gatherBins: gatherBins ? { comm.allgatherv($0) } : nil, onPass: onPass)
     }
 }
