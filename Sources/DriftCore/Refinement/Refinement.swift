@@ -27,8 +27,8 @@ public enum Refinement {
     }
 
     /// With `zRange` (nm, of all processes' z) and a z column, z is refined too, against a `ZReference`.
-    /// With `gatherBins` (every process's values concatenated), the reference is built from all
-    /// processes' bins instead of summing counts.
+    /// `gatherBins` (every process's values concatenated) brings the x-y reference's points from all
+    /// processes; without it, this process holds all of them.
     public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
                            zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
@@ -58,10 +58,10 @@ public enum Refinement {
         let firstFrame = Int(locs.frame.min() ?? 0), lastFrame = Int(locs.frame.max() ?? 0)
         let frameRange = locs.count > 0 ? Array(firstFrame...lastFrame) : []
         let basePerFrame = baseDrift(frameRange)
-        // The finest reference is reused from pass to pass.
-        var finest = ReferenceDensity(originX: -options.marginNm, originY: -options.marginNm,
-                                      widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
-                                      binNm: options.binNm(sigma: options.sigmasNm.last!))
+        // The finest reference's bins; it is held as its points' bins, never as the counts of the field.
+        let finest = ReferenceGrid(originX: -options.marginNm, originY: -options.marginNm,
+                                   widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
+                                   binNm: options.binNm(sigma: options.sigmasNm.last!))
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
         var shiftsZ = [Double](repeating: 0, count: segments.count)
         var supported = [Bool](repeating: false, count: segments.count)
@@ -85,20 +85,16 @@ public enum Refinement {
                 y[k] = locs.y[k] - Float(total.y)
                 if refineZ, let lz = locs.z { z[k] = lz[k] - Float(total.z) }
             }
-            // The reference: all localisations of all processes, finest level first.
+            // The reference: all localisations of all processes, as their bins (flat indices from the
+            // other processes), finest level first.
             let bins = finest.bins(x: x, y: y)
-            finest.reset()
+            let reference: ReferenceRows
             if let gatherBins {
-                // Every process's bins (flat indices), which move fewer bytes than the counts when
-                // there are fewer localisations than bins; the counts come out the same.
                 let w = Int32(finest.width)
                 let mine = owned.filter { bins.ix[$0] >= 0 }.map { bins.iy[$0] * w + bins.ix[$0] }
-                finest.counts.withUnsafeMutableBufferPointer { c in
-                    for k in gatherBins(mine) { c[Int(k)] &+= 1 }
-                }
+                reference = ReferenceRows(grid: finest, flat: gatherBins(mine))
             } else {
-                finest.add(bins, rows: owned)
-                sumCounts(&finest.counts)
+                reference = ReferenceRows(grid: finest, bins: bins, rows: owned)
             }
             for (level, sigma) in sigmas.enumerated() {
                 let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
@@ -106,10 +102,10 @@ public enum Refinement {
                 // next: it stops once a step is shorter than sigma / 5.
                 let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
                 let aligned = factor == 1
-                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: finest, sigmaNm: sigma,
+                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: reference, sigmaNm: sigma,
                                            start: shifts, tolerance: tolerance)
                     : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
-                                           to: finest.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance,
+                                           to: reference.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance,
                                            sampleAbove: level < sigmas.count - 1 ? options.captureSample : .max)
                 for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
                     if a.support > 0 { shifts[k] = a.shift }

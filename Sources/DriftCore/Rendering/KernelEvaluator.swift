@@ -1,6 +1,6 @@
 import Foundation
 
-/// A Gaussian kernel of width sigma on a `ReferenceDensity`'s bins, cut at 2 sigma: a point sees the
+/// A Gaussian kernel of width sigma on a reference's bins (`ReferenceGrid`), cut at 2 sigma: a point sees the
 /// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis, at most 8 per axis (bins
 /// of at least 2/3 sigma). Holds its scratch memory, so one evaluator serves many points (not shared
 /// between threads).
@@ -20,7 +20,11 @@ final class KernelEvaluator {
     /// The spare slot's index.
     let spare = KernelEvaluator.lanes * KernelEvaluator.lanes
 
-    init(sigmaNm: Double, reference: ReferenceDensity) {
+    convenience init(sigmaNm: Double, reference: ReferenceDensity) {
+        self.init(sigmaNm: sigmaNm, grid: reference.grid)
+    }
+
+    init(sigmaNm: Double, grid reference: ReferenceGrid) {
         sigma = sigmaNm
         radius = 2 * sigmaNm
         inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
@@ -53,10 +57,11 @@ final class KernelEvaluator {
         return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
     }
 
-    /// Copies the reference counts in reach into `window`.
-    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
+    /// Copies the reference counts in reach into `window`; row iy is at (iy & rowMask) * width in
+    /// `counts` (a whole field: rowMask -1; a `ReferenceRowWindow`: its ring).
+    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, rowMask: Int = -1, ix0: Int, iy0: Int, nx: Int, ny: Int) {
         for k in 0..<ny {
-            let row = counts + (iy0 + k) * width + ix0
+            let row = counts + ((iy0 + k) & rowMask) * width + ix0
             let out = window + k * Self.lanes
             for l in 0..<nx { out[l] = row[l] }
         }
@@ -65,6 +70,16 @@ final class KernelEvaluator {
     /// Adds the kernel terms of the point (px, py) against the counts in `window`.
     @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
                                       ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        accumulate(&sums, px, py, ix0: ix0, iy0: iy0, nx: nx, ny: ny,
+                   rows: UnsafePointer(window), rowOrigin: 0, rowStride: Self.lanes, rowMask: -1, column: 0)
+    }
+
+    /// Adds the kernel terms of the point (px, py) against counts read in place: window row k (of the
+    /// bins from (ix0, iy0)) is the `lanes` counts at rows + ((rowOrigin + k) & rowMask) * rowStride +
+    /// column. Counts beyond nx are read but weigh 0, so they only have to be there (any value).
+    @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
+                                      ix0: Int, iy0: Int, nx: Int, ny: Int,
+                                      rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int, rowMask: Int, column: Int) {
         let b = binNm
         // Along one axis, with d0 the offset of the first bin's centre from the point, the kernel at
         // bin k is exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * exp(-k^2 b^2 c): two
@@ -81,19 +96,26 @@ final class KernelEvaluator {
         wx.replace(with: 0, where: lane .>= Float(nx))
         let dx = Float(d0x) + lane * Float(b)
         let wdx = wx * dx, wdxx = wdx * dx
+        // The rows weighted by the y kernel (and by dy, dy^2) are summed as vectors, then each of the
+        // three against the x weights: six horizontal sums a point.
         let ey = exp(-d0y * d0y * inv2s2), ry = exp(-2 * d0y * b * inv2s2)
         var power = 1.0
+        var byRow = SIMD8<Float>(), byRowY = byRow, byRowYY = byRow
         for k in 0..<ny {
-            let counts = SIMD8<Float>(UnsafeRawPointer(window + k * Self.lanes).loadUnaligned(as: SIMD8<Int32>.self))
-            let sum = Double((counts * wx).sum()), sumX = Double((counts * wdx).sum()), sumXX = Double((counts * wdxx).sum())
+            let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
+            let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
             let d = d0y + Double(k) * b, wk = ey * power * qy[k]
             power *= ry
-            sums.k0 += wk * sum
-            sums.kx += wk * sumX
-            sums.ky += wk * sum * d
-            sums.kxx += wk * sumXX
-            sums.kyy += wk * sum * d * d
-            sums.kxy += wk * sumX * d
+            let w = Float(wk), wd = Float(wk * d), wdd = Float(wk * d * d)
+            byRow += w * counts
+            byRowY += wd * counts
+            byRowYY += wdd * counts
         }
+        sums.k0 += Double((byRow * wx).sum())
+        sums.kx += Double((byRow * wdx).sum())
+        sums.kxx += Double((byRow * wdxx).sum())
+        sums.ky += Double((byRowY * wx).sum())
+        sums.kxy += Double((byRowY * wdx).sum())
+        sums.kyy += Double((byRowYY * wx).sum())
     }
 }

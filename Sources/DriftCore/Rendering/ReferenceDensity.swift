@@ -4,37 +4,34 @@ import Foundation
 /// is aligned to during refinement. Counts are integers, so adding and removing a segment's own
 /// localisations is exact, and sums over processes do not depend on their order.
 public struct ReferenceDensity: Sendable {
+    /// Its bins.
+    public let grid: ReferenceGrid
     /// Bin size, nm.
-    public let binNm: Double
+    public var binNm: Double { grid.binNm }
     /// Lower corner of bin (0, 0), nm.
-    public let originX: Double
-    public let originY: Double
+    public var originX: Double { grid.originX }
+    public var originY: Double { grid.originY }
     /// Size, bins.
-    public let width: Int
-    public let height: Int
+    public var width: Int { grid.width }
+    public var height: Int { grid.height }
     /// Row-major counts (y rows, x fastest).
     public var counts: [Int32]
 
     /// A grid of `binNm` bins covering [originX, originX + widthNm) x [originY, originY + heightNm).
     public init(originX: Double, originY: Double, widthNm: Double, heightNm: Double, binNm: Double) {
-        precondition(binNm > 0 && widthNm > 0 && heightNm > 0)
-        self.binNm = binNm
-        self.originX = originX
-        self.originY = originY
-        width = Int((widthNm / binNm).rounded(.up))
-        height = Int((heightNm / binNm).rounded(.up))
-        counts = [Int32](repeating: 0, count: width * height)
+        grid = ReferenceGrid(originX: originX, originY: originY, widthNm: widthNm, heightNm: heightNm, binNm: binNm)
+        counts = [Int32](repeating: 0, count: grid.width * grid.height)
     }
 
     /// Adds `weight` (usually +1 or -1) at the nearest bin of each point (nm); points outside are skipped.
     public mutating func add(x: ArraySlice<Float>, y: ArraySlice<Float>, weight: Int32 = 1) {
         let inv = 1 / binNm
-        let w = width, h = height
+        let w = width, h = height, ox = originX, oy = originY
         counts.withUnsafeMutableBufferPointer { c in
             var j = y.startIndex
             for i in x.indices {
-                let fx = ((Double(x[i]) - originX) * inv).rounded(.down)
-                let fy = ((Double(y[j]) - originY) * inv).rounded(.down)
+                let fx = ((Double(x[i]) - ox) * inv).rounded(.down)
+                let fy = ((Double(y[j]) - oy) * inv).rounded(.down)
                 j += 1
                 if fx >= 0 && fx < Double(w) && fy >= 0 && fy < Double(h) { c[Int(fy) * w + Int(fx)] &+= weight }
             }
@@ -42,16 +39,7 @@ public struct ReferenceDensity: Sendable {
     }
 
     /// The bin of each point (nm), as `add` counts it.
-    public func bins(x: [Float], y: [Float]) -> ReferenceBins {
-        let inv = 1 / binNm
-        var bx = [Int32](repeating: -1, count: x.count), by = bx
-        for i in x.indices {
-            let fx = ((Double(x[i]) - originX) * inv).rounded(.down)
-            let fy = ((Double(y[i]) - originY) * inv).rounded(.down)
-            if fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) { bx[i] = Int32(fx); by[i] = Int32(fy) }
-        }
-        return ReferenceBins(ix: bx, iy: by)
-    }
+    public func bins(x: [Float], y: [Float]) -> ReferenceBins { grid.bins(x: x, y: y) }
 
     /// Adds one count at each of `rows`' bins (those inside).
     public mutating func add(_ bins: ReferenceBins, rows: Range<Int>) {

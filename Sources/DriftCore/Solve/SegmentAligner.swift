@@ -1,27 +1,39 @@
-/// Aligns many segments at once to a `ReferenceDensity` that holds all of them, each segment against
-/// the reference without its own localisations, with the same kernel sums and Newton steps as
-/// `MeanShiftAligner` (and the same result).
+/// Aligns many segments at once to a reference that holds all of them (`ReferenceRows`), each segment
+/// against the reference without its own localisations, with the same kernel sums and Newton steps as
+/// `MeanShiftAligner` against the same counts (and the same result).
 ///
-/// The reference of a whole field is far larger than the caches, and one segment's points are spread
-/// over all of it, so aligning segment after segment fetches every bin from memory again for every
-/// segment. Here the points of all segments are visited band by band of reference rows
-/// (`BandedPoints`), so each band's bins stay in cache while every segment's points in it are summed.
-/// A segment's own counts are taken out of each point's window of bins exactly, in integers, from its
-/// own points in the bands within reach.
+/// The counts of a whole field are far larger than the caches (and than the points, on a large sparse
+/// field), and one segment's points are spread over all of it. Here the points of all segments are
+/// visited band by band of reference rows (`BandedPoints`), and only the rows within reach of the
+/// current band are counted, in a ring of rows that moves down the field with it
+/// (`ReferenceRowWindow`): memory goes with the field's width, not its area, and the rows in use stay
+/// in cache while every segment's points in them are summed. A segment's own counts are taken out of
+/// the rows held exactly, in integers, while its points in the band are summed, and put back after.
 ///
 /// Each segment's sums run over its own points in an order that depends only on those points (band,
 /// then original order), so the result does not depend on which other segments a process holds.
 public enum SegmentAligner {
-    /// `x`, `y`: the corrected positions (nm) whose bins in `bins` (at `reference`'s bin size, made by
-    /// `ReferenceDensity.bins`) were added to `reference`; `segments`: row ranges; `start`: first guess
-    /// of each segment's shift, nm; `sampleAbove`: see below (the default aligns every point).
+    /// The same against the counts of a whole field.
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                              to reference: ReferenceDensity, sigmaNm: Double, start: [SIMD2<Double>],
                              tolerance: Double = 0.005, maxIterations: Int = 50,
                              sampleAbove: Int = .max) -> [MeanShiftAligner.Alignment] {
+        align(x: x, y: y, bins: bins, segments: segments, to: ReferenceRows(reference), sigmaNm: sigmaNm, start: start,
+              tolerance: tolerance, maxIterations: maxIterations, sampleAbove: sampleAbove)
+    }
+
+    /// `x`, `y`: the corrected positions (nm) whose bins in `bins` (on `reference.grid`, made by
+    /// `ReferenceGrid.bins`) are among `reference`'s points; `segments`: row ranges; `start`: first
+    /// guess of each segment's shift, nm; `sampleAbove`: see below (the default aligns every point).
+    public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
+                             to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
+                             tolerance: Double = 0.005, maxIterations: Int = 50,
+                             sampleAbove: Int = .max) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
-        let kernel = KernelEvaluator(sigmaNm: sigmaNm, reference: reference)
-        let points = BandedPoints(x: x, y: y, bins: bins, segments: segments, height: reference.height, bandRows: 8)
+        let grid = reference.grid
+        let kernel = KernelEvaluator(sigmaNm: sigmaNm, grid: grid)
+        let points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: grid, bandRows: 8)
+        var rowWindow: ReferenceRowWindow? = nil
         var result = start.map { MeanShiftAligner.Alignment(shift: $0, support: 0, iterations: 0) }
         var active = segments.map { !$0.isEmpty }
         let n = segments.count
@@ -30,35 +42,45 @@ public enum SegmentAligner {
         // sampleAbove, at most 4), still without all its own counts: enough where the result only has
         // to come within reach of a finer kernel.
         let step = segments.map { max(1, min(4, $0.count / max(sampleAbove, 1))) }
-        let window = kernel.window, span = KernelEvaluator.lanes, spare = kernel.spare
+        let width = grid.width
         points.ix.withUnsafeBufferPointer { ix in points.iy.withUnsafeBufferPointer { iy in
-        reference.counts.withUnsafeBufferPointer { c in
-            let counts = c.baseAddress!
             for _ in 0..<maxIterations where active.contains(true) {
+                // Rows a point of a band can reach at the largest shift now: the band, and on each side
+                // the kernel's radius plus that shift, plus one (see `reach`).
+                var largest = 0.0
+                for g in 0..<n where active[g] { largest = max(largest, abs(result[g].shift.y)) }
+                guard largest.isFinite else { break }
+                let side = Int(((largest + kernel.radius) / grid.binNm).rounded(.up)) + 1
+                if rowWindow == nil || rowWindow!.slots < points.bandRows + 2 * side {
+                    rowWindow = ReferenceRowWindow(reference: reference, rows: points.bandRows + 2 * side)
+                }
+                let ring = rowWindow!
+                let counts = UnsafePointer(ring.counts), rowMask = ring.rowMask
                 for g in 0..<n where active[g] { sums[g] = KernelSums(); result[g].iterations += 1 }
                 for band in 0..<points.bands {
+                    var held = false
                     for g in 0..<n where active[g] {
                         let run = points.run(band: band, segment: g)
                         guard !run.isEmpty else { continue }
+                        if !held {
+                            ring.hold((band * points.bandRows - side)..<((band + 1) * points.bandRows + side))
+                            held = true
+                        }
+                        // The segment's own counts out of the rows held while its points here are
+                        // summed (its points outside the reference have iy -1 and are not counted).
+                        let ownBands = (ring.lower / points.bandRows)...((ring.upper - 1) / points.bandRows)
+                        for ob in ownBands { ring.change(points: points.run(band: ob, segment: g), ix: ix, iy: iy, by: -1) }
                         let s = result[g].shift
                         for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                             let px = Double(points.x[j]) + s.x, py = Double(points.y[j]) + s.y
                             guard let r = kernel.reach(px, py) else { continue }
-                            kernel.gather(counts, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)
-                            // The segment's own counts out of the window (branch-free: a point out of
-                            // reach takes its count from the spare slot after the window).
-                            let firstBand = r.iy0 / points.bandRows, lastBand = (r.iy0 + r.ny - 1) / points.bandRows
-                            for ob in firstBand...lastBand {
-                                for i in points.run(band: ob, segment: g) {
-                                    let bx = Int(ix[i]) &- r.ix0, by = Int(iy[i]) &- r.iy0
-                                    let inside = UInt(bitPattern: bx) < UInt(r.nx) && UInt(bitPattern: by) < UInt(r.ny)
-                                    window[inside ? by &* span &+ bx : spare] &-= 1
-                                }
-                            }
-                            kernel.accumulate(&sums[g], px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)
+                            kernel.accumulate(&sums[g], px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny,
+                                              rows: counts, rowOrigin: r.iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
                         }
+                        for ob in ownBands { ring.change(points: points.run(band: ob, segment: g), ix: ix, iy: iy, by: 1) }
                     }
                 }
+                ring.empty()
                 for g in 0..<n where active[g] {
                     result[g].support = sums[g].k0
                     guard let (step, newton) = sums[g].step(sigmaNm: sigmaNm) else { active[g] = false; continue }
@@ -66,7 +88,7 @@ public enum SegmentAligner {
                     if KernelSums.converged(step: step, newton: newton, sigmaNm: sigmaNm, tolerance: tolerance) { active[g] = false }
                 }
             }
-        } } }
+        } }
         return result
     }
 }

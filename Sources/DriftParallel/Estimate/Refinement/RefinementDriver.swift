@@ -48,19 +48,16 @@ struct RefinementDriver {
 
     /// `Refinement.run` with `options` on this rank's `locs` and fine `segments` (rows of `locs`), from
     /// `baseDrift`, across all ranks: `totalRows` localisations in a field of `field` nm, z too when
-    /// `threeD` (over the z range of every rank's `locs`). The reference is shared as every
-    /// localisation's bin when they are fewer than its bins (less to move than summing the counts),
-    /// else by summing the counts. Collective.
+    /// `threeD` (over the z range of every rank's `locs`). The x-y reference is shared as every
+    /// localisation's bin. Collective.
     func refine(_ locs: Localisations, segments: [FineSegment], totalRows: Int64, field: SIMD2<Double>, threeD: Bool,
                 baseDrift: @escaping ([Int]) -> [SIMD3<Double>],
                 onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
         let comm = communicator, o = options
-        let referenceBins = (field.x + 2 * o.marginNm) * (field.y + 2 * o.marginNm) / (o.sigmasNm.last! * o.sigmasNm.last!)
-        let gatherBins = comm.size > 1 && Double(totalRows) < referenceBins
         return Refinement.run(locs: locs, segments: segments, fieldWidthNm: field.x, fieldHeightNm: field.y,
                               zRange: threeD ? LocalisationGrids.zRange(of: locs, communicator: comm) ?? 0...0 : nil,
                               baseDrift: baseDrift, options: o,
                               sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
-                              gatherBins: gatherBins ? { comm.allgatherv($0) } : nil, onPass: onPass)
+                              gatherBins: comm.size > 1 ? { comm.allgatherv($0) } : nil, onPass: onPass)
     }
 }

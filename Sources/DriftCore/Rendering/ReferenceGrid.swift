@@ -1,0 +1,50 @@
+/// The bins of a refinement reference, without their counts: `width` x `height` bins of `binNm` nm
+/// from the lower corner (`originX`, `originY`) nm. Bin (ix, iy) covers
+/// [originX + ix * binNm, originX + (ix + 1) * binNm) in x, likewise in y.
+public struct ReferenceGrid: Equatable, Sendable {
+    /// Bin size, nm.
+    public let binNm: Double
+    /// Lower corner of bin (0, 0), nm.
+    public let originX: Double
+    public let originY: Double
+    /// Size, bins.
+    public let width: Int
+    public let height: Int
+
+    /// The bins covering [originX, originX + widthNm) x [originY, originY + heightNm).
+    public init(originX: Double, originY: Double, widthNm: Double, heightNm: Double, binNm: Double) {
+        precondition(binNm > 0 && widthNm > 0 && heightNm > 0)
+        self.binNm = binNm
+        self.originX = originX
+        self.originY = originY
+        width = Int((widthNm / binNm).rounded(.up))
+        height = Int((heightNm / binNm).rounded(.up))
+    }
+
+    private init(binNm: Double, originX: Double, originY: Double, width: Int, height: Int) {
+        self.binNm = binNm
+        self.originX = originX
+        self.originY = originY
+        self.width = width
+        self.height = height
+    }
+
+    /// The bin of each point (nm), -1 in both where it is outside (or not finite).
+    public func bins(x: [Float], y: [Float]) -> ReferenceBins {
+        let inv = 1 / binNm
+        var bx = [Int32](repeating: -1, count: x.count), by = bx
+        for i in x.indices {
+            let fx = ((Double(x[i]) - originX) * inv).rounded(.down)
+            let fy = ((Double(y[i]) - originY) * inv).rounded(.down)
+            if fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) { bx[i] = Int32(fx); by[i] = Int32(fy) }
+        }
+        return ReferenceBins(ix: bx, iy: by)
+    }
+
+    /// The same corner in bins `factor` times larger: bin (ix, iy) falls in (ix / factor, iy / factor).
+    public func coarsened(by factor: Int) -> ReferenceGrid {
+        precondition(factor >= 1)
+        return ReferenceGrid(binNm: binNm * Double(factor), originX: originX, originY: originY,
+                             width: (width + factor - 1) / factor, height: (height + factor - 1) / factor)
+    }
+}

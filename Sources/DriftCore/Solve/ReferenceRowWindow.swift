@@ -1,0 +1,76 @@
+/// The counts of a few consecutive rows of a `ReferenceRows` reference, rebuilt as a band of rows
+/// moves down the field: row iy lives in slot iy & (slots - 1) of a ring of `slots` rows (a power of
+/// two), so memory is `slots` x width counts whatever the field's height. Rows are added from the
+/// reference's points and dropped by taking the same points out again, so the ring is all zero
+/// between uses and nothing is ever cleared by the field.
+final class ReferenceRowWindow {
+    let reference: ReferenceRows
+    let width: Int
+    /// Rows in the ring (a power of two) and the mask that maps a row to its slot.
+    let slots: Int
+    let rowMask: Int
+    let counts: UnsafeMutablePointer<Int32>
+    /// The rows held now: lower ..< upper.
+    private(set) var lower = 0, upper = 0
+
+    /// A window that can hold `rows` consecutive rows of `reference` at once.
+    init(reference: ReferenceRows, rows: Int) {
+        self.reference = reference
+        width = reference.grid.width
+        var s = 1
+        while s < max(rows, 1) { s <<= 1 }
+        slots = s
+        rowMask = s - 1
+        // A vector's width of spare counts after the last row, so that a row can be read a whole
+        // vector at a time from any column (`KernelEvaluator.accumulate`).
+        counts = .allocate(capacity: s * width + KernelEvaluator.lanes)
+        counts.initialize(repeating: 0, count: s * width + KernelEvaluator.lanes)
+    }
+
+    deinit {
+        counts.deallocate()
+    }
+
+    /// Makes the window hold exactly rows `range` (clipped to the reference), which must be at most
+    /// `slots` rows: the rows before it are dropped, the new ones added.
+    func hold(_ range: Range<Int>) {
+        let a = max(0, range.lowerBound), b = min(reference.grid.height, range.upperBound)
+        precondition(b - a <= slots)
+        if a >= upper || b <= lower {
+            change(lower..<upper, by: -1)
+            lower = a; upper = a
+        }
+        if a > lower { change(lower..<a, by: -1); lower = a }
+        if b < upper { change(b..<upper, by: -1); upper = b }
+        if a < lower { change(a..<lower, by: 1); lower = a }
+        if b > upper { change(upper..<b, by: 1); upper = b }
+    }
+
+    /// Drops every row (the ring is all zero after it).
+    func empty() {
+        change(lower..<upper, by: -1)
+        lower = 0; upper = 0
+    }
+
+    /// Adds `weight` at the bins (`ix`, `iy`) of points `indices` that fall in the rows held.
+    func change(points indices: Range<Int>, ix: UnsafeBufferPointer<Int32>, iy: UnsafeBufferPointer<Int32>, by weight: Int32) {
+        let w = width
+        for i in indices {
+            let row = Int(iy[i])
+            if row >= lower && row < upper { counts[(row & rowMask) &* w &+ Int(ix[i])] &+= weight }
+        }
+    }
+
+    private func change(_ rows: Range<Int>, by weight: Int32) {
+        guard !rows.isEmpty else { return }
+        let w = width
+        reference.rowStart.withUnsafeBufferPointer { start in
+            reference.columns.withUnsafeBufferPointer { columns in
+                for row in rows {
+                    let base = counts + (row & rowMask) * w
+                    for k in start[row]..<start[row + 1] { base[Int(columns[k])] &+= weight }
+                }
+            }
+        }
+    }
+}
