@@ -59,17 +59,28 @@ public enum SegmentAligner {
                 for g in 0..<n where active[g] { sums[g] = KernelSums(); result[g].iterations += 1 }
                 for band in 0..<points.bands {
                     var held = false
-                    for g in 0..<n where active[g] {
-                        let run = points.run(band: band, segment: g)
-                        guard !run.isEmpty else { continue }
+                    var ownBands: [Int] = [], cursor: [Int] = [], own: [Range<Int>] = []
+                    for r in points.bandRuns[band]..<points.bandRuns[band + 1] {
+                        let g = Int(points.runSegment[r])
+                        guard active[g] else { continue }
+                        let run = points.points(run: r)
                         if !held {
                             ring.hold((band * points.bandRows - side)..<((band + 1) * points.bandRows + side))
                             held = true
+                            ownBands = Array((ring.lower / points.bandRows)...((ring.upper - 1) / points.bandRows))
+                            cursor = ownBands.map { points.bandRuns[$0] }
+                            own = [Range<Int>](repeating: 0..<0, count: ownBands.count)
                         }
                         // The segment's own counts out of the rows held while its points here are
                         // summed (its points outside the reference have iy -1 and are not counted).
-                        let ownBands = (ring.lower / points.bandRows)...((ring.upper - 1) / points.bandRows)
-                        for ob in ownBands { ring.change(points: points.run(band: ob, segment: g), ix: ix, iy: iy, by: -1) }
+                        // Its runs in the bands held: each band's runs are in segment order, as this
+                        // band's are, so a cursor per band only moves forward.
+                        for k in ownBands.indices {
+                            let ob = ownBands[k], end = points.bandRuns[ob + 1]
+                            while cursor[k] < end && Int(points.runSegment[cursor[k]]) < g { cursor[k] += 1 }
+                            own[k] = cursor[k] < end && Int(points.runSegment[cursor[k]]) == g ? points.points(run: cursor[k]) : 0..<0
+                        }
+                        for k in ownBands.indices { ring.change(points: own[k], ix: ix, iy: iy, by: -1) }
                         let s = result[g].shift
                         for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                             let px = Double(points.x[j]) + s.x, py = Double(points.y[j]) + s.y
@@ -77,7 +88,7 @@ public enum SegmentAligner {
                             kernel.accumulate(&sums[g], px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny,
                                               rows: counts, rowOrigin: r.iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
                         }
-                        for ob in ownBands { ring.change(points: points.run(band: ob, segment: g), ix: ix, iy: iy, by: 1) }
+                        for k in ownBands.indices { ring.change(points: own[k], ix: ix, iy: iy, by: 1) }
                     }
                 }
                 ring.empty()
