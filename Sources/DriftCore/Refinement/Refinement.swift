@@ -103,7 +103,7 @@ public enum Refinement {
                 let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
                 let aligned = factor == 1
                     ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: reference, sigmaNm: sigma,
-                                           start: shifts, tolerance: tolerance)
+                                           start: shifts, tolerance: tolerance, sampleAbove: capture ? options.captureSample : .max)
                     : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
                                            to: reference.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance,
                                            sampleAbove: level < sigmas.count - 1 ? options.captureSample : .max)
