@@ -8,6 +8,12 @@ public struct KernelSums: Equatable, Sendable {
 
     public init() {}
 
+    /// Adds `other`'s sums to these.
+    public mutating func add(_ other: KernelSums) {
+        k0 += other.k0; kx += other.kx; ky += other.ky
+        kxx += other.kxx; kyy += other.kyy; kxy += other.kxy
+    }
+
     /// The next shift step: Newton on f where its Hessian is negative definite, else mean-shift (the
     /// kernel-weighted mean offset, which never decreases f); at most sigma long. nil without support.
     public func step(sigmaNm: Double) -> (step: SIMD2<Double>, newton: Bool)? {
