@@ -14,8 +14,9 @@ struct LocalisationGrids {
 
     /// Largest bin count of a 2D render.
     static let maxBins = Double(1 << 28)
-    /// Largest bin count of the refinement's reference.
-    static let maxReferenceBins = Double(1 << 30)
+    /// Largest bin count of the refinement's reference: its bins travel between ranks as 32-bit flat
+    /// indices (the reference's counts are never held for the whole field, so this is not memory).
+    static let maxReferenceBins = Double(Int32.max)
     /// Largest number of z bins of the 3D grid.
     static let maxZBins = 512.0
 
@@ -31,7 +32,7 @@ struct LocalisationGrids {
             let side = r.sigmasNm.last!
             let refBins = (fieldW + 2 * r.marginNm) / side * (fieldH + 2 * r.marginNm) / side
             guard refBins <= Self.maxReferenceBins else {
-                throw CollectiveFailure(message: "\(input): the refinement reference of this field at \(side) nm would hold \(Int(refBins)) bins; use a larger --refine-sigma-nm or --no-refine", rank: 0)
+                throw CollectiveFailure(message: "\(input): the refinement reference of this field at \(side) nm would have \(Int(refBins)) bins, over the 2^31 that its 32-bit bin indices allow; use a larger --refine-sigma-nm or --no-refine", rank: 0)
             }
         }
     }
