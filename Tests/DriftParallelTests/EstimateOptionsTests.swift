@@ -42,6 +42,9 @@ final class EstimateOptionsTests: XCTestCase {
         // 60 nm, or the size that makes the longer side 750 bins.
         XCTAssertEqual(r.binNm(field: SIMD2(30_000, 20_000)), 60)
         XCTAssertEqual(r.binNm(field: SIMD2(90_000, 30_000)), 120)
+        // With the refinement: 120 nm, or 750 bins across.
+        XCTAssertEqual(r.binNm(field: SIMD2(30_000, 20_000), refining: true), 120)
+        XCTAssertEqual(r.binNm(field: SIMD2(135_000, 30_000), refining: true), 180)
         r.binNm = 40
         XCTAssertEqual(r.binNm(field: SIMD2(90_000, 30_000)), 40)
         r.tukeyAlpha = 0.3

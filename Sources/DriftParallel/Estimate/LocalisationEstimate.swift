@@ -46,7 +46,7 @@ struct LocalisationEstimate {
             try InputGeometry.measure(file: file, frameBlock: column.sortedFrames, communicator: comm)
         }
         // Large fields get larger bins, so that transforms stay about 750 a side at most.
-        let binNm = o.rendering.binNm(field: geometry.field)
+        let binNm = o.rendering.binNm(field: geometry.field, refining: o.refinement.enabled)
         let layout = LocalisationGrids(input: o.input, field: geometry.field, binNm: binNm, rendering: o.rendering,
                                        maxDriftNm: o.correlation.maxDriftNm)
         let refinement = o.refinement.engineOptions()

@@ -10,7 +10,7 @@ struct RenderingArguments: ParsableArguments {
     @Option(name: .customLong("bin-z-nm"), help: "Histogram bin size in z, nm (3D).")
     var binZNm: Double = RenderingOptions().binZNm
 
-    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm (default: 60, larger for fields over 45 um so that the field spans at most 750 bins).")
+    @Option(name: .customLong("bin-nm"), help: "Histogram bin size, nm (default: 120 with the refinement, 60 with --no-refine; larger for fields over 90 um or 45 um so that the field spans at most 750 bins).")
     var binNm: Double?
 
     /// The rendering, with the Tukey window given (nil: each input kind's default).
