@@ -37,7 +37,7 @@ final class InspectCommandTests: XCTestCase {
         let parameters = try XCTUnwrap(s["parameters"] as? [String: Any])
         XCTAssertEqual(parameters["method"] as? String, "rcc")
         XCTAssertEqual(parameters["segment_frames"] as? Int, 1000)
-        XCTAssertEqual(parameters["bin_nm"] as? Double, 60)
+        XCTAssertEqual(parameters["bin_nm"] as? Double, 120, "the default with the refinement")
         let figures = try XCTUnwrap(s["figures"] as? [String: Any])
         XCTAssertEqual(figures["segments"] as? Int, result.segmentCentreFrame.count)
         XCTAssertEqual(figures["pairs"] as? Int, result.pairI.count)
