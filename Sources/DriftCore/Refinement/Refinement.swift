@@ -126,12 +126,16 @@ public enum Refinement {
                                                cellNm: options.zCellNm, originZ: range.lowerBound - margin,
                                                depthNm: range.upperBound - range.lowerBound + 2 * margin, binZNm: sigma / 2,
                                                occupancy: occupancy)
-                    reference.add(x: x[owned], y: y[owned], z: z[owned])
+                    // Each point's cell and count, found once for the whole and every segment.
+                    let cells = reference.cellBases(x: x[owned], y: y[owned])
+                    let zBins = reference.binIndices(cellBases: cells, z: z[owned])
+                    reference.add(indices: zBins[...])
                     sumCounts(&reference.counts)
                     for (k, s) in segments.enumerated() where !s.rows.isEmpty {
-                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: -1)
-                        let a = reference.alignZ(x: x[s.rows], y: y[s.rows], z: z[s.rows], sigmaNm: sigma, start: shiftsZ[k])
-                        reference.add(x: x[s.rows], y: y[s.rows], z: z[s.rows], weight: 1)
+                        let local = (s.rows.lowerBound - owned.lowerBound)..<(s.rows.upperBound - owned.lowerBound)
+                        reference.add(indices: zBins[local], weight: -1)
+                        let a = reference.alignZ(cellBases: cells[local], z: z[s.rows], sigmaNm: sigma, start: shiftsZ[k])
+                        reference.add(indices: zBins[local], weight: 1)
                         if a.support > 0 { shiftsZ[k] = a.shift }
                         supported[k] = supported[k] && a.support > 0
                     }

@@ -12,8 +12,8 @@ public struct RefinementOptions: Sendable {
     /// Whether the first pass runs through all the kernel widths (to capture a start that may be tens
     /// of nm off); without it every pass uses the last (a start already within about a nanometre).
     public var captureFirstPass = true
-    /// The capture kernels (all but the last) align every k-th point of a segment of more than k times
-    /// this many (k at most 4): they only bring the shift within reach of the last kernel.
+    /// The capture pass (the first, at every kernel width) aligns every k-th point of a segment of more
+    /// than k times this many (k at most 4): it only brings the shift within reach of the next passes.
     public var captureSample = 300
     /// Side of the x-y cells of the z reference, nm.
     public var zCellNm: Double = 30

@@ -83,46 +83,91 @@ public struct ZReference: Sendable {
         }
     }
 
-    /// The z shift (nm) that best lays the points onto the reference: Newton steps (mean-shift where
-    /// the curvature is not negative) on f(s) = sum_j sum_b count_b exp(-(c_b - z_j - s)^2 / (2 sigma^2))
-    /// over the z bins of each point's own x-y cell.
-    public func alignZ(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, sigmaNm: Double,
-                       start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
-        let radius = 2.5 * sigmaNm
-        let inv2s2 = 1 / (2 * sigmaNm * sigmaNm), s2 = sigmaNm * sigmaNm
-        var cells = [Int](repeating: -1, count: x.count)
+    /// The first count of each point's cell (slot x binsZ), or -1 where its cell has no slot (or it
+    /// is outside): what `alignZ(cellBases:z:)` and `binIndices` take, so a point's cell is found once.
+    public func cellBases(x: ArraySlice<Float>, y: ArraySlice<Float>) -> [Int] {
+        var out = [Int](repeating: -1, count: x.count)
         var j = y.startIndex
         for (n, i) in x.indices.enumerated() {
-            if let c = cell(x[i], y[j]), slot[c] >= 0 { cells[n] = Int(slot[c]) * binsZ }
+            if let c = cell(x[i], y[j]), slot[c] >= 0 { out[n] = Int(slot[c]) * binsZ }
             j += 1
         }
+        return out
+    }
+
+    /// The count each point adds to (cell base + z bin), or -1 where it adds to none (as `add`).
+    public func binIndices(cellBases: [Int], z: ArraySlice<Float>) -> [Int] {
+        var out = [Int](repeating: -1, count: cellBases.count)
+        for (n, l) in z.indices.enumerated() where cellBases[n] >= 0 && z[l].isFinite {
+            let iz = ((Double(z[l]) - originZ) / binZNm).rounded(.down)
+            if iz >= 0 && iz < Double(binsZ) { out[n] = cellBases[n] + Int(iz) }
+        }
+        return out
+    }
+
+    /// Adds `weight` at the counts `indices` (from `binIndices`; -1 skipped).
+    public mutating func add(indices: ArraySlice<Int>, weight: Int32 = 1) {
+        counts.withUnsafeMutableBufferPointer { c in
+            for k in indices where k >= 0 { c[k] &+= weight }
+        }
+    }
+
+    /// The z shift (nm) that best lays the points onto the reference: Newton steps (mean-shift where
+    /// the curvature is not negative) on f(s) = sum_j sum_b count_b exp(-(c_b - z_j - s)^2 / (2 sigma^2))
+    /// over the z bins of each point's own x-y cell, until a step is shorter than `tolerance` or a
+    /// Newton step shorter than sigma / 20 (as `KernelSums.converged`).
+    public func alignZ(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, sigmaNm: Double,
+                       start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
+        alignZ(cellBases: cellBases(x: x, y: y)[...], z: z, sigmaNm: sigmaNm, start: start, tolerance: tolerance, maxIterations: maxIterations)
+    }
+
+    /// The same for points given by their cells' first counts (`cellBases`) and z.
+    public func alignZ(cellBases cells: ArraySlice<Int>, z: ArraySlice<Float>, sigmaNm: Double,
+                       start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
+        precondition(cells.count == z.count)
+        let radius = 2.5 * sigmaNm
+        let inv2s2 = 1 / (2 * sigmaNm * sigmaNm), s2 = sigmaNm * sigmaNm
+        let b = binZNm
+        // exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * q[k], q[k] = exp(-k^2 b^2 c): two
+        // exponentials a point, whatever the bins in reach.
+        let reach = Int((2 * radius / b).rounded(.up)) + 2
+        let q = (0..<reach).map { exp(-Double($0 * $0) * b * b * inv2s2) }
         var s = start, support = 0.0
         counts.withUnsafeBufferPointer { h in
             for _ in 0..<maxIterations {
                 var k0 = 0.0, k1 = 0.0, k2 = 0.0
-                for (n, l) in z.indices.enumerated() where cells[n] >= 0 && z[l].isFinite {
+                var c = cells.startIndex
+                for l in z.indices {
+                    let base = cells[c]
+                    c += 1
+                    guard base >= 0 && z[l].isFinite else { continue }
                     let pz = Double(z[l]) + s
-                    let lo = max(0, Int(((pz - radius - originZ) / binZNm).rounded(.down)))
-                    let hi = min(binsZ - 1, Int(((pz + radius - originZ) / binZNm).rounded(.down)))
+                    let lo = max(0, Int(((pz - radius - originZ) / b).rounded(.down)))
+                    let hi = min(binsZ - 1, Int(((pz + radius - originZ) / b).rounded(.down)))
                     guard lo <= hi else { continue }
-                    let base = cells[n]
-                    for b in lo...hi {
-                        let count = h[base + b]
-                        guard count != 0 else { continue }
-                        let d = originZ + (Double(b) + 0.5) * binZNm - pz
-                        let v = Double(count) * exp(-d * d * inv2s2)
-                        k0 += v
-                        k1 += v * d
-                        k2 += v * d * d
+                    let d0 = originZ + (Double(lo) + 0.5) * b - pz
+                    let e0 = exp(-d0 * d0 * inv2s2), r = exp(-2 * d0 * b * inv2s2)
+                    var power = 1.0
+                    for k in 0...(hi - lo) {
+                        let count = h[base + lo + k]
+                        if count != 0 {
+                            let d = d0 + Double(k) * b
+                            let v = Double(count) * e0 * power * q[k]
+                            k0 += v
+                            k1 += v * d
+                            k2 += v * d * d
+                        }
+                        power *= r
                     }
                 }
                 support = k0
                 guard k0 > 0 else { break }
                 let hess = k2 / (s2 * s2) - k0 / s2
-                var step = hess < 0 ? -(k1 / s2) / hess : k1 / k0
+                let newton = hess < 0
+                var step = newton ? -(k1 / s2) / hess : k1 / k0
                 if abs(step) > sigmaNm { step = step > 0 ? sigmaNm : -sigmaNm }
                 s += step
-                if abs(step) < tolerance { break }
+                if abs(step) < tolerance || (newton && abs(step) < sigmaNm / 20) { break }
             }
         }
         return (s, support)
