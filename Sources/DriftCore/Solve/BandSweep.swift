@@ -54,7 +54,7 @@ final class BandSweep {
         var out: [StripSums] = []
         var partial = [KernelSums](repeating: KernelSums(), count: shifts.count)
         var touched: [Int] = [], inStrip = [Bool](repeating: false, count: shifts.count)
-        points.ix.withUnsafeBufferPointer { ix in points.iy.withUnsafeBufferPointer { iy in
+        points.points.withUnsafeBufferPointer { pts in
             for band in bands {
                 var held = false
                 var ownBands: [Int] = [], cursor: [Int] = [], own: [Range<Int>] = []
@@ -78,16 +78,16 @@ final class BandSweep {
                         while cursor[k] < end && Int(points.runSegment[cursor[k]]) < g { cursor[k] += 1 }
                         own[k] = cursor[k] < end && Int(points.runSegment[cursor[k]]) == g ? points.points(run: cursor[k]) : 0..<0
                     }
-                    for k in ownBands.indices { ring.change(points: own[k], ix: ix, iy: iy, by: -1) }
+                    for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
                     if !inStrip[g] { inStrip[g] = true; touched.append(g) }
                     let s = shifts[g]
                     for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
-                        let px = Double(points.x[j]) + s.x, py = Double(points.y[j]) + s.y
+                        let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
                         guard let r = kernel.reach(px, py) else { continue }
                         kernel.accumulate(&partial[g], px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny,
                                           rows: counts, rowOrigin: r.iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
                     }
-                    for k in ownBands.indices { ring.change(points: own[k], ix: ix, iy: iy, by: 1) }
+                    for k in ownBands.indices { ring.change(points: own[k], of: pts, by: 1) }
                 }
                 // The end of a strip: its sums, segment by segment.
                 if (band + 1) % Self.bandsPerStrip == 0 || band + 1 == bands.upperBound {
@@ -99,7 +99,7 @@ final class BandSweep {
                     touched.removeAll(keepingCapacity: true)
                 }
             }
-        } }
+        }
         ring.empty()
         return out
     }

@@ -52,12 +52,12 @@ final class ReferenceRowWindow {
         lower = 0; upper = 0
     }
 
-    /// Adds `weight` at the bins (`ix`, `iy`) of points `indices` that fall in the rows held.
-    func change(points indices: Range<Int>, ix: UnsafeBufferPointer<Int32>, iy: UnsafeBufferPointer<Int32>, by weight: Int32) {
+    /// Adds `weight` at the bins of `points[indices]` that fall in the rows held.
+    func change(points indices: Range<Int>, of points: UnsafeBufferPointer<BandedPoint>, by weight: Int32) {
         let w = width
         for i in indices {
-            let row = Int(iy[i])
-            if row >= lower && row < upper { counts[(row & rowMask) &* w &+ Int(ix[i])] &+= weight }
+            let row = Int(points[i].iy)
+            if row >= lower && row < upper { counts[(row & rowMask) &* w &+ Int(points[i].ix)] &+= weight }
         }
     }
 
