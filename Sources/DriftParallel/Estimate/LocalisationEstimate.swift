@@ -112,7 +112,7 @@ struct LocalisationEstimate {
         let refinedLocs = o.refinement.enabled ? locs.rows(ownRows) : Localisations()
         if o.refinement.enabled {
             refined = try RefinementDriver(communicator: comm, options: refinement)
-                .run(own: refinedLocs, owned: owned, segmentation: segmentation, totalRows: totalRows,
+                .run(own: refinedLocs, owned: owned, segmentation: segmentation,
                      field: geometry.field, threeD: grids.count > 1, coarseDrift: coarseDrift, timer: &timer, progress: progress)
         }
         let fineDrift = refined?.result.spline()

@@ -46,7 +46,7 @@ struct AccuracyEstimate {
                 let (half, carried) = SplitHalves.select(own, keep: keep, segments: segments)
                 let total = comm.allreduce(Int64(half.count), .sum)
                 let r = RefinementDriver(communicator: comm, options: o)
-                    .refine(half, segments: carried, totalRows: total, field: field, threeD: threeD, baseDrift: drift)
+                    .refine(half, segments: carried, field: field, threeD: threeD, baseDrift: drift)
                 progress.say("split half \(name): \(total) localisations refined in \(r.passes) passes"
                              + String(format: " (last update %.3f nm)", r.lastUpdateNm))
                 results.append(r)

@@ -17,9 +17,9 @@ struct RefinementDriver {
     }
 
     /// Refines `coarseDrift` with this rank's localisations `own` (rows of its segments `owned`, in
-    /// frame order); `totalRows` localisations over all ranks in a field of `field` nm; in 3D over the
+    /// frame order) in a field of `field` nm; in 3D over the
     /// z range of all ranks' own localisations. Collective.
-    func run(own: Localisations, owned: Range<Int>, segmentation: Segmentation, totalRows: Int64, field: SIMD2<Double>,
+    func run(own: Localisations, owned: Range<Int>, segmentation: Segmentation, field: SIMD2<Double>,
              threeD: Bool, coarseDrift: @escaping ([Int]) -> [SIMD3<Double>],
              timer: inout PhaseTimer, progress: Progress) throws -> Outcome {
         let comm = communicator, o = options
@@ -35,7 +35,7 @@ struct RefinementDriver {
         let fineOffset = Int(fineCounts[..<comm.rank].reduce(0, +))
         let fineRange = fineOffset..<(fineOffset + fine.count)
         let result = timer.measure(.refine) {
-            refine(own, segments: fine, totalRows: totalRows, field: field, threeD: threeD, baseDrift: coarseDrift,
+            refine(own, segments: fine, field: field, threeD: threeD, baseDrift: coarseDrift,
                    onPass: { pass, update in
                        progress.say(String(format: "refinement pass %d of at most %d: largest update %.3f nm (stops below %.1f)",
                                            pass, o.maxPasses, update, o.convergenceNm))
@@ -47,10 +47,10 @@ struct RefinementDriver {
     }
 
     /// `Refinement.run` with `options` on this rank's `locs` and fine `segments` (rows of `locs`), from
-    /// `baseDrift`, across all ranks: `totalRows` localisations in a field of `field` nm, z too when
+    /// `baseDrift`, across all ranks, in a field of `field` nm, z too when
     /// `threeD` (over the z range of every rank's `locs`). The x-y reference is shared as every
     /// localisation's bin. Collective.
-    func refine(_ locs: Localisations, segments: [FineSegment], totalRows: Int64, field: SIMD2<Double>, threeD: Bool,
+    func refine(_ locs: Localisations, segments: [FineSegment], field: SIMD2<Double>, threeD: Bool,
                 baseDrift: @escaping ([Int]) -> [SIMD3<Double>],
                 onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
         let comm = communicator, o = options

@@ -15,8 +15,9 @@ struct LocalisationGrids {
     /// Largest bin count of a 2D render.
     static let maxBins = Double(1 << 28)
     /// Largest bin count of the refinement's reference: its bins travel between ranks as 32-bit flat
-    /// indices (the reference's counts are never held for the whole field, so this is not memory).
-    static let maxReferenceBins = Double(Int32.max)
+    /// indices (the reference's counts are never held for the whole field, so this is not memory);
+    /// 1 % under 2^31 for the bins' rounding up at the edges.
+    static let maxReferenceBins = Double(Int32.max) * 0.99
     /// Largest number of z bins of the 3D grid.
     static let maxZBins = 512.0
 
