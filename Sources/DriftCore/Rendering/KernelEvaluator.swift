@@ -15,10 +15,8 @@ final class KernelEvaluator {
     /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< lanes.
     private let q: SIMD8<Float>
     private let qy: [Double]
-    /// Counts around the current point (row k, column l at k * lanes + l), and one spare slot after them.
+    /// Counts around the current point (row k, column l at k * lanes + l), for `gather`.
     let window: UnsafeMutablePointer<Int32>
-    /// The spare slot's index.
-    let spare = KernelEvaluator.lanes * KernelEvaluator.lanes
 
     convenience init(sigmaNm: Double, reference: ReferenceDensity) {
         self.init(sigmaNm: sigmaNm, grid: reference.grid)
@@ -34,8 +32,8 @@ final class KernelEvaluator {
         let b = binNm, c = inv2s2
         qy = (0..<Self.lanes).map { exp(-Double($0 * $0) * b * b * c) }
         q = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-Double($0 * $0) * b * b * c)) })
-        window = .allocate(capacity: Self.lanes * Self.lanes + 1)
-        window.initialize(repeating: 0, count: Self.lanes * Self.lanes + 1)
+        window = .allocate(capacity: Self.lanes * Self.lanes)
+        window.initialize(repeating: 0, count: Self.lanes * Self.lanes)
     }
 
     deinit {
@@ -57,11 +55,10 @@ final class KernelEvaluator {
         return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
     }
 
-    /// Copies the reference counts in reach into `window`; row iy is at (iy & rowMask) * width in
-    /// `counts` (a whole field: rowMask -1; a `ReferenceRowWindow`: its ring).
-    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, rowMask: Int = -1, ix0: Int, iy0: Int, nx: Int, ny: Int) {
+    /// Copies the counts in reach of a whole field's `counts` (row-major) into `window`.
+    @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
         for k in 0..<ny {
-            let row = counts + ((iy0 + k) & rowMask) * width + ix0
+            let row = counts + (iy0 + k) * width + ix0
             let out = window + k * Self.lanes
             for l in 0..<nx { out[l] = row[l] }
         }

@@ -25,15 +25,12 @@ public struct ReferenceDensity: Sendable {
 
     /// Adds `weight` (usually +1 or -1) at the nearest bin of each point (nm); points outside are skipped.
     public mutating func add(x: ArraySlice<Float>, y: ArraySlice<Float>, weight: Int32 = 1) {
-        let inv = 1 / binNm
-        let w = width, h = height, ox = originX, oy = originY
+        let g = grid, w = width
         counts.withUnsafeMutableBufferPointer { c in
             var j = y.startIndex
             for i in x.indices {
-                let fx = ((Double(x[i]) - ox) * inv).rounded(.down)
-                let fy = ((Double(y[j]) - oy) * inv).rounded(.down)
+                if let (ix, iy) = g.bin(x[i], y[j]) { c[iy * w + ix] &+= weight }
                 j += 1
-                if fx >= 0 && fx < Double(w) && fy >= 0 && fy < Double(h) { c[Int(fy) * w + Int(fx)] &+= weight }
             }
         }
     }
@@ -47,11 +44,6 @@ public struct ReferenceDensity: Sendable {
         counts.withUnsafeMutableBufferPointer { c in
             for i in rows where bins.ix[i] >= 0 { c[Int(bins.iy[i]) * w + Int(bins.ix[i])] &+= 1 }
         }
-    }
-
-    /// Sets every count to zero (keeping the memory).
-    public mutating func reset() {
-        counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     /// The same counts in bins `factor` times larger (sums of factor x factor blocks).

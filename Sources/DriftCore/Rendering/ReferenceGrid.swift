@@ -10,6 +10,8 @@ public struct ReferenceGrid: Equatable, Sendable {
     /// Size, bins.
     public let width: Int
     public let height: Int
+    /// 1 / binNm, so that finding a bin multiplies.
+    private let inverseBinNm: Double
 
     /// The bins covering [originX, originX + widthNm) x [originY, originY + heightNm).
     public init(originX: Double, originY: Double, widthNm: Double, heightNm: Double, binNm: Double) {
@@ -19,6 +21,7 @@ public struct ReferenceGrid: Equatable, Sendable {
         self.originY = originY
         width = Int((widthNm / binNm).rounded(.up))
         height = Int((heightNm / binNm).rounded(.up))
+        inverseBinNm = 1 / binNm
     }
 
     private init(binNm: Double, originX: Double, originY: Double, width: Int, height: Int) {
@@ -27,16 +30,22 @@ public struct ReferenceGrid: Equatable, Sendable {
         self.originY = originY
         self.width = width
         self.height = height
+        inverseBinNm = 1 / binNm
+    }
+
+    /// The bin of the point (x, y) (nm), or nil where it is outside (or not finite).
+    @inline(__always) public func bin(_ x: Float, _ y: Float) -> (ix: Int, iy: Int)? {
+        let fx = ((Double(x) - originX) * inverseBinNm).rounded(.down)
+        let fy = ((Double(y) - originY) * inverseBinNm).rounded(.down)
+        guard fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) else { return nil }
+        return (Int(fx), Int(fy))
     }
 
     /// The bin of each point (nm), -1 in both where it is outside (or not finite).
     public func bins(x: [Float], y: [Float]) -> ReferenceBins {
-        let inv = 1 / binNm
         var bx = [Int32](repeating: -1, count: x.count), by = bx
         for i in x.indices {
-            let fx = ((Double(x[i]) - originX) * inv).rounded(.down)
-            let fy = ((Double(y[i]) - originY) * inv).rounded(.down)
-            if fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) { bx[i] = Int32(fx); by[i] = Int32(fy) }
+            if let (ix, iy) = bin(x[i], y[i]) { bx[i] = Int32(ix); by[i] = Int32(iy) }
         }
         return ReferenceBins(ix: bx, iy: by)
     }

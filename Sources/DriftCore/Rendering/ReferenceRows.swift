@@ -57,11 +57,9 @@ public struct ReferenceRows: Sendable {
     /// The same points in bins `factor` times larger (as `ReferenceDensity.coarsened(by:)` sums them).
     public func coarsened(by factor: Int) -> ReferenceRows {
         guard factor > 1 else { return self }
-        var out = self
         let coarse = grid.coarsened(by: factor)
-        out = ReferenceRows(grid: coarse, rowStart: (0...coarse.height).map { rowStart[min($0 * factor, grid.height)] },
-                            columns: columns.map { $0 / Int32(factor) })
-        return out
+        return ReferenceRows(grid: coarse, rowStart: (0...coarse.height).map { rowStart[min($0 * factor, grid.height)] },
+                             columns: columns.map { $0 / Int32(factor) })
     }
 
     private init(grid: ReferenceGrid, rowStart: [Int], columns: [Int32]) {

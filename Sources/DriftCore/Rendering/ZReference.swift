@@ -73,14 +73,7 @@ public struct ZReference: Sendable {
 
     /// Adds `weight` at each point's cell and z bin; points outside are skipped.
     public mutating func add(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, weight: Int32 = 1) {
-        var j = y.startIndex, l = z.startIndex
-        for i in x.indices {
-            defer { j += 1; l += 1 }
-            guard z[l].isFinite, let c = cell(x[i], y[j]), slot[c] >= 0 else { continue }
-            let iz = Int(((Double(z[l]) - originZ) / binZNm).rounded(.down))
-            guard iz >= 0 && iz < binsZ else { continue }
-            counts[Int(slot[c]) * binsZ + iz] &+= weight
-        }
+        add(indices: binIndices(cellBases: cellBases(x: x, y: y), z: z)[...], weight: weight)
     }
 
     /// The first count of each point's cell (slot x binsZ), or -1 where its cell has no slot (or it
@@ -167,7 +160,7 @@ public struct ZReference: Sendable {
                 var step = newton ? -(k1 / s2) / hess : k1 / k0
                 if abs(step) > sigmaNm { step = step > 0 ? sigmaNm : -sigmaNm }
                 s += step
-                if abs(step) < tolerance || (newton && abs(step) < sigmaNm / 20) { break }
+                if KernelSums.converged(step: SIMD2(step, 0), newton: newton, sigmaNm: sigmaNm, tolerance: tolerance) { break }
             }
         }
         return (s, support)
