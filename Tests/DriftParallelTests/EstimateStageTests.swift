@@ -44,8 +44,8 @@ final class EstimateStageTests: XCTestCase {
         let schedule = PairSchedule(method: .rcc, segmentation: segmentation, window: 2)
         // Partners: 2, 2, 1, 0.
         let costs = SegmentCosts(method: .rcc, refine: true).costs(rows: [1000, 2000, 0, 10], schedule: schedule, binsPerRender: 100)
-        // 170 + 1400 ns per localisation; 10 ns per bin, 5 more per bin and pair.
-        let expected: [Int64] = [1_572_000, 3_142_000, 1_500, 16_700]
+        // 170 + 300 ns per localisation; 10 ns per bin, 5 more per bin and pair.
+        let expected: [Int64] = [472_000, 942_000, 1_500, 5_700]
         XCTAssertEqual(costs, expected)
         let mcc = SegmentCosts(method: .mcc, refine: false)
         XCTAssertEqual(mcc.perLocalisation, 170)

@@ -27,13 +27,13 @@ public enum Refinement {
     }
 
     /// With `zRange` (nm, of all processes' z) and a z column, z is refined too, against a `ZReference`.
-    /// `gatherBins` (every process's values concatenated) brings the x-y reference's points from all
-    /// processes; without it, this process holds all of them.
+    /// With `exchange`, the processes share the x-y alignment by tiles of the field (`TiledAlignment`);
+    /// without it, this process holds all the localisations.
     public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
                            zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
                            sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double],
-                           gatherBins: (([Int32]) -> [Int32])? = nil,
+                           exchange: TileExchange? = nil,
                            onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
         // Every fine segment's frame range, centre and count, on every process.
         var info: [Double] = []
@@ -62,6 +62,16 @@ public enum Refinement {
         let finest = ReferenceGrid(originX: -options.marginNm, originY: -options.marginNm,
                                    widthNm: fieldWidthNm + 2 * options.marginNm, heightNm: fieldHeightNm + 2 * options.marginNm,
                                    binNm: options.binNm(sigma: options.sigmasNm.last!))
+        // The levels' bins, in finest bins a side, and the fixed tiling whose bands' sums make the
+        // x-y alignment (the same at any number of processes).
+        let factors = options.sigmasNm.map { max(1, Int((options.binNm(sigma: $0) / finest.binNm).rounded())) }
+        let tiling = BandTiling(rows: finest.height, coarsest: factors.max()!)
+        // This process's segments among all processes' (x-y shifts are kept for all of them).
+        let firstSegment = exchange.map { _ in
+            let counts = gather([Double(segments.count)])
+            return Int(counts[..<exchange!.rank].reduce(0, +))
+        } ?? 0
+        var allShifts = [SIMD2<Double>](repeating: .zero, count: n)
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
         var shiftsZ = [Double](repeating: 0, count: segments.count)
         var supported = [Bool](repeating: false, count: segments.count)
@@ -77,7 +87,7 @@ public enum Refinement {
             // segments, smoothed as the data allow (`chooseSmoothing`, after each pass).
             let finePerFrame = result.spline()(frameRange)
             let applied = result.fittedCorrections()
-            var x = [Float](repeating: 0, count: locs.count), y = x, z = x
+            var x = [Float](repeating: 0, count: locs.count), y = x, z = refineZ ? x : []
             for k in 0..<locs.count {
                 let f = Int(locs.frame[k]) - firstFrame
                 let total = basePerFrame[f] + finePerFrame[f]
@@ -85,33 +95,34 @@ public enum Refinement {
                 y[k] = locs.y[k] - Float(total.y)
                 if refineZ, let lz = locs.z { z[k] = lz[k] - Float(total.z) }
             }
-            // The reference: all localisations of all processes, as their bins (flat indices from the
-            // other processes), finest level first.
-            let bins = finest.bins(x: x, y: y)
-            let reference: ReferenceRows
-            if let gatherBins {
-                let w = Int32(finest.width)
-                let mine = owned.filter { bins.ix[$0] >= 0 }.map { bins.iy[$0] * w + bins.ix[$0] }
-                reference = ReferenceRows(grid: finest, flat: gatherBins(mine))
-            } else {
-                reference = ReferenceRows(grid: finest, bins: bins, rows: owned)
+            // The x-y alignment: against the reference of all localisations of all processes, finest
+            // level first; shared by tiles of the field with `exchange`.
+            let tiled = exchange.map {
+                TiledAlignment(x: x, y: y, rows: owned, owned: rows, firstSegment: firstSegment,
+                               totalSegments: n, grid: finest, tiling: tiling, exchange: $0)
             }
+            // In 2D the tiles hold what the alignment needs (memory per process ~ its share).
+            if tiled != nil && !refineZ { x = []; y = [] }
+            let bins = tiled == nil ? finest.bins(x: x, y: y) : nil
+            let reference = bins.map { ReferenceRows(grid: finest, bins: $0, rows: owned) }
             for (level, sigma) in sigmas.enumerated() {
-                let factor = max(1, Int((options.binNm(sigma: sigma) / finest.binNm).rounded()))
+                let factor = factors[level + options.sigmasNm.count - sigmas.count]
                 // A capture level (all but the last) only has to bring the shift within reach of the
                 // next: it stops once a step is shorter than sigma / 5.
                 let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
-                let aligned = factor == 1
-                    ? SegmentAligner.align(x: x, y: y, bins: bins, segments: rows, to: reference, sigmaNm: sigma,
-                                           start: shifts, tolerance: tolerance, sampleAbove: capture ? options.captureSample : .max)
-                    : SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: rows,
-                                           to: reference.coarsened(by: factor), sigmaNm: sigma, start: shifts, tolerance: tolerance,
-                                           sampleAbove: level < sigmas.count - 1 ? options.captureSample : .max)
-                for (k, a) in aligned.enumerated() where !rows[k].isEmpty {
-                    if a.support > 0 { shifts[k] = a.shift }
-                    supported[k] = a.support > 0
+                let sample = level < sigmas.count - 1 || (capture && factor == 1) ? options.captureSample : .max
+                let aligned = tiled?.align(factor: factor, sigmaNm: sigma, start: allShifts, tolerance: tolerance,
+                                           sampleAbove: sample, counts: result.counts)
+                    ?? SegmentAligner.align(x: x, y: y, bins: bins!.coarsened(by: factor), segments: rows,
+                                            to: reference!.coarsened(by: factor), sigmaNm: sigma, start: allShifts,
+                                            tolerance: tolerance, sampleAbove: sample,
+                                            haloRows: tiling.haloRows(factor: factor))
+                for (k, a) in aligned.enumerated() where result.counts[k] > 0 {
+                    if a.support > 0 { allShifts[k] = a.shift }
+                    if k >= firstSegment && k < firstSegment + segments.count { supported[k - firstSegment] = a.support > 0 }
                 }
             }
+            for k in segments.indices { shifts[k] = allShifts[firstSegment + k] }
             if refineZ, let range = zRange {
                 // z: per x-y cell histograms of the corrected z of all localisations.
                 let margin = 2 * options.zSigmasNm.first!
@@ -168,6 +179,7 @@ public enum Refinement {
             result.lastUpdateNm = largest
             onPass?(result.passes, largest)
             for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0; supported[k] = false }
+            for k in allShifts.indices { allShifts[k] = .zero }
         }
         return result
     }

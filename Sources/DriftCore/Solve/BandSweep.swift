@@ -9,51 +9,52 @@
 /// are taken out of the rows held exactly, in integers, while its points in the band are summed, and
 /// put back after.
 ///
-/// The sums are local: those of strip s (bands s x `bandsPerStrip` ..< (s + 1) x `bandsPerStrip`)
-/// need only the points in it and the reference rows within reach of it, and come out per strip
-/// (`StripSums`), each over the segment's points in band, then original, order. So the result does not
-/// depend on which other segments a process holds, nor on which strips it sweeps.
+/// The sums are local: each run (one segment's points in one band) is summed over its points in
+/// their original order against rows at most `haloRows` from its band (rows beyond are left out of a
+/// point's kernel), and rounded to fixed point (`FixedKernelSums`), which adds exactly. So a
+/// segment's sums do not depend on which other segments a process holds, nor on which bands it
+/// sweeps: a process that holds the points of its bands and of `haloRows` rows either side has all
+/// they need (`BandTiling`), and the processes' sums add up to one process's, bit for bit.
 final class BandSweep {
     static let bandRows = 8
-    static let bandsPerStrip = 32
     let points: BandedPoints
     let reference: ReferenceRows
     let kernel: KernelEvaluator
     /// Stride through each segment's points (1: all of them).
     let step: [Int]
+    /// Rows beyond a band that its points' sums may read.
+    let haloRows: Int
     private var ring: ReferenceRowWindow?
 
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
-         sigmaNm: Double, step: [Int]) {
+         sigmaNm: Double, step: [Int], haloRows: Int = .max / 4) {
         self.reference = reference
         kernel = KernelEvaluator(sigmaNm: sigmaNm, grid: reference.grid)
         points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: reference.grid, bandRows: Self.bandRows)
         self.step = step
+        self.haloRows = haloRows
     }
 
-    /// Number of strips of the reference.
-    var strips: Int { (points.bands + Self.bandsPerStrip - 1) / Self.bandsPerStrip }
+    /// Number of bands of the reference.
+    var bands: Int { points.bands }
 
-    /// The sums of the `active` segments at `shifts` (nm) over strips `strips` (all when nil), strip by
-    /// strip, each strip's segments in order.
-    func sums(shifts: [SIMD2<Double>], active: [Bool], strips: Range<Int>? = nil) -> [StripSums] {
+    /// The sums of the `active` segments at `shifts` (nm) over bands `bands` (all when nil), one per
+    /// segment (zero for the others).
+    func sums(shifts: [SIMD2<Double>], active: [Bool], bands swept: Range<Int>? = nil) -> [FixedKernelSums] {
         let grid = reference.grid, bandRows = Self.bandRows
+        var out = [FixedKernelSums](repeating: FixedKernelSums(), count: shifts.count)
         // Rows a point of a band can reach at the largest shift now: the band, and on each side the
-        // kernel's radius plus that shift, plus one (see `KernelEvaluator.reach`).
+        // kernel's radius plus that shift, plus one (see `KernelEvaluator.reach`); at most the halo.
         var largest = 0.0
         for g in shifts.indices where active[g] { largest = max(largest, abs(shifts[g].y)) }
-        guard largest.isFinite else { return [] }
-        let side = Int(((largest + kernel.radius) / grid.binNm).rounded(.up)) + 1
+        guard largest.isFinite else { return out }
+        let side = min(Int(((largest + kernel.radius) / grid.binNm).rounded(.up)) + 1, haloRows)
         if ring == nil || ring!.slots < bandRows + 2 * side {
             ring = ReferenceRowWindow(reference: reference, rows: bandRows + 2 * side)
         }
         let ring = ring!
         let counts = UnsafePointer(ring.counts), rowMask = ring.rowMask, width = grid.width
-        let swept = strips ?? 0..<self.strips
-        let bands = (swept.lowerBound * Self.bandsPerStrip)..<min(points.bands, swept.upperBound * Self.bandsPerStrip)
-        var out: [StripSums] = []
-        var partial = [KernelSums](repeating: KernelSums(), count: shifts.count)
-        var touched: [Int] = [], inStrip = [Bool](repeating: false, count: shifts.count)
+        let bands = (swept ?? 0..<points.bands).clamped(to: 0..<points.bands)
         points.points.withUnsafeBufferPointer { pts in
             for band in bands {
                 var held = false
@@ -79,24 +80,19 @@ final class BandSweep {
                         own[k] = cursor[k] < end && Int(points.runSegment[cursor[k]]) == g ? points.points(run: cursor[k]) : 0..<0
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
-                    if !inStrip[g] { inStrip[g] = true; touched.append(g) }
-                    let s = shifts[g]
+                    let s = shifts[g], lower = ring.lower, upper = ring.upper
+                    var partial = KernelSums()
                     for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                         let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
                         guard let r = kernel.reach(px, py) else { continue }
-                        kernel.accumulate(&partial[g], px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny,
-                                          rows: counts, rowOrigin: r.iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
+                        // Only the rows held (all in reach, unless the halo cuts them off).
+                        let iy0 = max(r.iy0, lower), ny = min(r.iy0 + r.ny, upper) - iy0
+                        guard ny > 0 else { continue }
+                        kernel.accumulate(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
+                                          rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: 1) }
-                }
-                // The end of a strip: its sums, segment by segment.
-                if (band + 1) % Self.bandsPerStrip == 0 || band + 1 == bands.upperBound {
-                    for g in touched.sorted() {
-                        out.append(StripSums(strip: band / Self.bandsPerStrip, segment: g, sums: partial[g]))
-                        partial[g] = KernelSums()
-                        inStrip[g] = false
-                    }
-                    touched.removeAll(keepingCapacity: true)
+                    out[g].add(FixedKernelSums(partial))
                 }
             }
         }

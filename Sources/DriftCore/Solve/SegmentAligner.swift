@@ -1,9 +1,9 @@
 /// Aligns many segments at once to a reference that holds all of them (`ReferenceRows`), each segment
 /// against the reference without its own localisations, with the same kernel sums and Newton steps as
 /// `MeanShiftAligner` against the same counts (and the same result to rounding): each Newton step is
-/// one `BandSweep` over all segments. With `combine`, each process sweeps only its `strips` and
-/// `combine` must return every process's strip sums (`StripSums`); the steps are then the same on
-/// every process, bit for bit, as one process sweeping every strip.
+/// one `BandSweep` over all segments. With `combine`, each process sweeps only its `bands` and
+/// `combine` must replace its sums (`FixedKernelSums.flat`) by their sum over processes; the steps
+/// are then the same on every process, bit for bit, as one process sweeping every band.
 public enum SegmentAligner {
     /// The same against the counts of a whole field.
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
@@ -17,29 +17,39 @@ public enum SegmentAligner {
     /// `x`, `y`: the corrected positions (nm) whose bins in `bins` (on `reference.grid`, made by
     /// `ReferenceGrid.bins`) are among `reference`'s points; `segments`: row ranges; `start`: first
     /// guess of each segment's shift, nm; `sampleAbove`: see below (the default aligns every point);
-    /// `strips`, `combine`: see above (by default this process sweeps every strip).
+    /// `bands`, `combine`: see above (by default this process sweeps every band). `counts`: each
+    /// segment's points on all processes, where this one holds only some (`segments`' sizes by
+    /// default); `haloRows`: rows beyond a band its points' sums may read (`BandSweep`; by default all).
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                              to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
                              tolerance: Double = 0.005, maxIterations: Int = 50,
-                             sampleAbove: Int = .max, strips: Range<Int>? = nil,
-                             combine: (([StripSums]) -> [StripSums])? = nil) -> [MeanShiftAligner.Alignment] {
+                             sampleAbove: Int = .max, bands: Range<Int>? = nil,
+                             combine: ((inout [Int64]) -> Void)? = nil,
+                             counts: [Int]? = nil, haloRows: Int = .max / 4) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
+        let counts = counts ?? segments.map(\.count)
+        precondition(counts.count == segments.count)
         var result = start.map { MeanShiftAligner.Alignment(shift: $0, support: 0, iterations: 0) }
-        var active = segments.map { !$0.isEmpty }
+        var active = counts.map { $0 > 0 }
         let n = segments.count
         // A segment of more than `sampleAbove` points aligns every k-th of them only (k = its count /
         // sampleAbove, at most 4), still without all its own counts: enough where the result only has
         // to come within reach of a finer kernel.
-        let every = segments.map { max(1, min(4, $0.count / max(sampleAbove, 1))) }
-        let sweep = BandSweep(x: x, y: y, bins: bins, segments: segments, reference: reference, sigmaNm: sigmaNm, step: every)
+        let every = counts.map { max(1, min(4, $0 / max(sampleAbove, 1))) }
+        let sweep = BandSweep(x: x, y: y, bins: bins, segments: segments, reference: reference, sigmaNm: sigmaNm,
+                              step: every, haloRows: haloRows)
         for _ in 0..<maxIterations where active.contains(true) {
             for g in 0..<n where active[g] { result[g].iterations += 1 }
-            var parts = sweep.sums(shifts: result.map(\.shift), active: active, strips: strips)
-            if let combine { parts = combine(parts) }
-            let sums = StripSums.totals(parts, count: n)
+            var sums = sweep.sums(shifts: result.map(\.shift), active: active, bands: bands)
+            if let combine {
+                var flat = FixedKernelSums.flat(sums)
+                combine(&flat)
+                sums = FixedKernelSums.unflat(flat)
+            }
             for g in 0..<n where active[g] {
-                result[g].support = sums[g].k0
-                guard let (step, newton) = sums[g].step(sigmaNm: sigmaNm) else { active[g] = false; continue }
+                let total = sums[g].sums
+                result[g].support = total.k0
+                guard let (step, newton) = total.step(sigmaNm: sigmaNm) else { active[g] = false; continue }
                 result[g].shift += step
                 if KernelSums.converged(step: step, newton: newton, sigmaNm: sigmaNm, tolerance: tolerance) { active[g] = false }
             }

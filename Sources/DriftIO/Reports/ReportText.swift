@@ -128,12 +128,13 @@ enum ReportText {
         if !ranks.isEmpty || peakMax != nil {
             out.append("ranks")
             if !ranks.isEmpty {
-                out.append("  rank   pairs   MiB sent    CPU s   peak MiB")
+                out.append("  rank   pairs   MiB sent    CPU s   peak MiB  MPI CPU s  messages")
                 for r in ranks {
                     func cell<T>(_ v: T?, _ f: (T) -> String) -> String { v.map(f) ?? "-" }
                     let cells = [cell(r.pairs) { String($0) }, cell(r.bytesSent) { String(format: "%.1f", Double($0) / 1048576) },
-                                 cell(r.cpuSeconds) { String(format: "%.2f", $0) }, cell(r.peakMiB) { String(format: "%.0f", $0) }]
-                    let widths = [7, 10, 8, 10]
+                                 cell(r.cpuSeconds) { String(format: "%.2f", $0) }, cell(r.peakMiB) { String(format: "%.0f", $0) },
+                                 cell(r.mpiCpuSeconds) { String(format: "%.2f", $0) }, cell(r.messages) { String($0) }]
+                    let widths = [7, 10, 8, 10, 10, 9]
                     out.append("  " + leftPadded(String(r.rank), 4) + zip(cells, widths).map { " " + leftPadded($0.0, $0.1) }.joined())
                 }
             }

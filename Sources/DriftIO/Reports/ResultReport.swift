@@ -161,18 +161,21 @@ public struct ResultReport: Sendable {
         return sorted.compactMap { p in double("timing_\(p)_s").map { (p, $0) } }
     }
 
-    /// Each rank's pairs, bytes sent, CPU time and peak memory (`rank_*`, comma-separated in rank order).
+    /// Each rank's pairs, bytes and messages sent, CPU time (and in MPI calls) and peak memory
+    /// (`rank_*`, comma-separated in rank order).
     public var ranks: [RankUsage] {
         func list(_ name: String) -> [String] {
             guard case .string(let s)? = attributes[name], !s.isEmpty else { return [] }
             return s.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         }
         let pairs = list("rank_pairs"), bytes = list("rank_bytes_sent"), cpu = list("rank_cpu_s"), peak = list("rank_peak_resident_mib")
+        let mpi = list("rank_mpi_cpu_s"), messages = list("rank_messages")
         let n = [pairs.count, bytes.count, cpu.count, peak.count].max() ?? 0
         func at(_ l: [String], _ k: Int) -> String? { k < l.count ? l[k] : nil }
         return (0..<n).map { k in
             RankUsage(rank: k, pairs: at(pairs, k).flatMap { Int($0) }, bytesSent: at(bytes, k).flatMap { Int64($0) },
-                    cpuSeconds: at(cpu, k).flatMap { Double($0) }, peakMiB: at(peak, k).flatMap { Double($0) })
+                      cpuSeconds: at(cpu, k).flatMap { Double($0) }, peakMiB: at(peak, k).flatMap { Double($0) },
+                      mpiCpuSeconds: at(mpi, k).flatMap { Double($0) }, messages: at(messages, k).flatMap { Int64($0) })
         }
     }
 

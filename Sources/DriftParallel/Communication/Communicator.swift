@@ -18,8 +18,14 @@ public final class Communicator: @unchecked Sendable {
     /// MPI_COMM_WORLD once MPI runs; nil in a process started without a launcher, until MPI starts.
     private var world: MPI_Comm?
     nonisolated(unsafe) private static var started = false
-    /// Bytes this process has sent with `isend` so far.
-    public internal(set) var bytesSent: Int64 = 0
+    /// Wall and CPU time MPI's start took (counted in the first communicator's `account`).
+    nonisolated(unsafe) private static var startSeconds = (wall: 0.0, cpu: 0.0)
+    /// Time in MPI calls, and bytes and messages sent under `MPIAccount`'s model, so far.
+    public internal(set) var account = MPIAccount()
+    /// Bytes this process has sent so far (`MPIAccount`'s model).
+    public var bytesSent: Int64 { account.bytes }
+    /// Depth of nested accounted calls (only the outermost is timed).
+    private var accountDepth = 0
 
     /// The world communicator: with a launcher MPI starts now; without one, a rank of one without MPI.
     public static func world(environment: [String: String] = ProcessInfo.processInfo.environment) -> Communicator {
@@ -41,12 +47,15 @@ public final class Communicator: @unchecked Sendable {
     /// Starts MPI and FFTW's MPI interface, once per process.
     private static func startMPI() {
         guard !started else { return }
+        let start = MPIAccount.clocks()
         var flag: Int32 = 0
         MPI_Initialized(&flag)
         if flag == 0 { MPI_Init(nil, nil) }
         // FFTW's MPI interface (distributed transforms of renders too large for one rank).
         fftwf_mpi_init()
         started = true
+        let end = MPIAccount.clocks()
+        startSeconds = (end.wall - start.wall, end.cpu - start.cpu)
     }
 
     init(comm: MPI_Comm) {
@@ -54,6 +63,8 @@ public final class Communicator: @unchecked Sendable {
         var r: Int32 = 0, s: Int32 = 0
         MPI_Comm_rank(comm, &r)
         MPI_Comm_size(comm, &s)
+        account.wallSeconds = Self.startSeconds.wall
+        account.cpuSeconds = Self.startSeconds.cpu
         rank = Int(r)
         size = Int(s)
     }
@@ -70,6 +81,8 @@ public final class Communicator: @unchecked Sendable {
     var comm: MPI_Comm {
         if let world { return world }
         Self.startMPI()
+        account.wallSeconds += Self.startSeconds.wall
+        account.cpuSeconds += Self.startSeconds.cpu
         let c: MPI_Comm = driftshim_comm_world()
         world = c
         return c
@@ -83,6 +96,21 @@ public final class Communicator: @unchecked Sendable {
     public var fileAccess: H5Access { isSerial ? .serial : .parallel(communicator: comm) }
 
     public var isRoot: Bool { rank == 0 }
+
+    /// Runs the MPI calls in `body`, timed (the outermost only) into `account`.
+    @inline(__always) func accounted<T>(_ body: () -> T) -> T {
+        accountDepth += 1
+        let start = accountDepth == 1 ? MPIAccount.clocks() : nil
+        defer {
+            accountDepth -= 1
+            if let start {
+                let end = MPIAccount.clocks()
+                account.wallSeconds += end.wall - start.wall
+                account.cpuSeconds += end.cpu - start.cpu
+            }
+        }
+        return body()
+    }
 
     /// Ends MPI, if it was started; call once before the process exits.
     public func finalize() {
@@ -103,7 +131,8 @@ public final class Communicator: @unchecked Sendable {
 
     public func barrier() {
         guard let comm = world else { return }
-        MPI_Barrier(comm)
+        account.messages += MPIAccount.lg(size)
+        accounted { _ = MPI_Barrier(comm) }
     }
 
     // MARK: broadcast
@@ -111,26 +140,37 @@ public final class Communicator: @unchecked Sendable {
     /// `values` from `root` on every process (its count too).
     public func broadcast(_ values: [Double], root: Int = 0) -> [Double] {
         guard let comm = world else { return values }
-        var n = Int64(values.count)
-        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
-        var out = rank == root ? values : [Double](repeating: 0, count: Int(n))
-        if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_double(), Int32(root), comm) }
-        return out
+        return accounted {
+            var n = Int64(values.count)
+            MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+            var out = rank == root ? values : [Double](repeating: 0, count: Int(n))
+            if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_double(), Int32(root), comm) }
+            account.addReduction(bytes: 8 + 8 * Int(n), processes: size)
+            return out
+        }
     }
 
     public func broadcast(_ values: [Int64], root: Int = 0) -> [Int64] {
         guard let comm = world else { return values }
-        var n = Int64(values.count)
-        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
-        var out = rank == root ? values : [Int64](repeating: 0, count: Int(n))
-        if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_int64(), Int32(root), comm) }
-        return out
+        return accounted {
+            var n = Int64(values.count)
+            MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+            var out = rank == root ? values : [Int64](repeating: 0, count: Int(n))
+            if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_int64(), Int32(root), comm) }
+            account.addReduction(bytes: 8 + 8 * Int(n), processes: size)
+            return out
+        }
     }
 
     public func broadcast(_ values: [Float], root: Int = 0) -> [Float] {
         guard let comm = world else { return values }
+        return accounted { broadcastFloats(values, root: root, comm: comm) }
+    }
+
+    private func broadcastFloats(_ values: [Float], root: Int, comm: MPI_Comm) -> [Float] {
         var n = Int64(values.count)
         MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+        account.addReduction(bytes: 8 + 4 * Int(n), processes: size)
         var out = rank == root ? values : [Float](repeating: 0, count: Int(n))
         var offset = 0
         while offset < out.count {
@@ -145,11 +185,14 @@ public final class Communicator: @unchecked Sendable {
 
     public func broadcast(_ text: String, root: Int = 0) -> String {
         guard let comm = world else { return text }
-        var n = Int64(text.utf8.count)
-        MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
-        var bytes = rank == root ? Array(text.utf8) : [UInt8](repeating: 0, count: Int(n))
-        if n > 0 { MPI_Bcast(&bytes, Int32(n), driftshim_mpi_byte(), Int32(root), comm) }
-        return String(decoding: bytes, as: UTF8.self)
+        return accounted {
+            var n = Int64(text.utf8.count)
+            MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
+            var bytes = rank == root ? Array(text.utf8) : [UInt8](repeating: 0, count: Int(n))
+            if n > 0 { MPI_Bcast(&bytes, Int32(n), driftshim_mpi_byte(), Int32(root), comm) }
+            account.addReduction(bytes: 8 + Int(n), processes: size)
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     // MARK: reductions
@@ -157,14 +200,16 @@ public final class Communicator: @unchecked Sendable {
     public func allreduce(_ value: Int64, _ op: ReduceOp) -> Int64 {
         guard let comm = world else { return value }
         var v = value, out: Int64 = 0
-        MPI_Allreduce(&v, &out, 1, driftshim_mpi_int64(), op.mpi, comm)
+        account.addReduction(bytes: 8, processes: size)
+        accounted { _ = MPI_Allreduce(&v, &out, 1, driftshim_mpi_int64(), op.mpi, comm) }
         return out
     }
 
     public func allreduce(_ value: Double, _ op: ReduceOp) -> Double {
         guard let comm = world else { return value }
         var v = value, out = 0.0
-        MPI_Allreduce(&v, &out, 1, driftshim_mpi_double(), op.mpi, comm)
+        account.addReduction(bytes: 8, processes: size)
+        accounted { _ = MPI_Allreduce(&v, &out, 1, driftshim_mpi_double(), op.mpi, comm) }
         return out
     }
 
@@ -182,6 +227,11 @@ public final class Communicator: @unchecked Sendable {
     /// In-place MPI_SUM in chunks (MPI counts are Int32).
     private func sumInPlace<T>(_ values: inout [T], _ type: MPI_Datatype) {
         guard let comm = world else { return }
+        account.addReduction(bytes: values.count * MemoryLayout<T>.stride, processes: size)
+        accounted { sumChunks(&values, type, comm) }
+    }
+
+    private func sumChunks<T>(_ values: inout [T], _ type: MPI_Datatype, _ comm: MPI_Comm) {
         var offset = 0
         while offset < values.count {
             let n = min(values.count - offset, 1 << 27)
@@ -197,7 +247,8 @@ public final class Communicator: @unchecked Sendable {
         guard let comm = world else { return [value] }
         var v = value
         var out = [Int64](repeating: 0, count: size)
-        MPI_Allgather(&v, 1, driftshim_mpi_int64(), &out, 1, driftshim_mpi_int64(), comm)
+        account.addAllGather(total: 8 * size, processes: size)
+        accounted { _ = MPI_Allgather(&v, 1, driftshim_mpi_int64(), &out, 1, driftshim_mpi_int64(), comm) }
         return out
     }
 
@@ -213,14 +264,21 @@ public final class Communicator: @unchecked Sendable {
         var recvCounts = counts.map { Int32($0) }
         var out = [Double](repeating: 0, count: rank == root ? max(total, 1) : 1)
         var send = values.isEmpty ? [0.0] : values
-        MPI_Gatherv(&send, Int32(values.count), driftshim_mpi_double(),
-                    &out, &recvCounts, &displs, driftshim_mpi_double(), Int32(root), comm)
+        if rank != root { account.bytes += Int64(8 * values.count); account.messages += 1 }
+        accounted {
+            _ = MPI_Gatherv(&send, Int32(values.count), driftshim_mpi_double(),
+                            &out, &recvCounts, &displs, driftshim_mpi_double(), Int32(root), comm)
+        }
         return rank == root ? Array(out.prefix(total)) : []
     }
 
     /// Concatenation of every process's `values` in rank order, on every process (at most 2^31 - 1
     /// values in all).
-    public func allgatherv(_ values: [Int32]) -> [Int32] {
+    public func allgatherv(_ values: [Int32]) -> [Int32] { gatherAll(values, type: driftshim_mpi_int()) }
+
+    public func allgatherv(_ values: [Double]) -> [Double] { gatherAll(values, type: driftshim_mpi_double()) }
+
+    private func gatherAll<T: BitwiseCopyable>(_ values: [T], type: MPI_Datatype) -> [T] {
         guard let comm = world else { return values }
         let counts = allgather(Int64(values.count))
         let total = Int(counts.reduce(0, +))
@@ -228,15 +286,24 @@ public final class Communicator: @unchecked Sendable {
         var displs = [Int32](repeating: 0, count: size)
         for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + Int32(counts[r - 1]) }
         var recvCounts = counts.map { Int32($0) }
-        var out = [Int32](repeating: 0, count: max(total, 1))
-        var send = values.isEmpty ? [Int32(0)] : values
-        MPI_Allgatherv(&send, Int32(values.count), driftshim_mpi_int(), &out, &recvCounts, &displs, driftshim_mpi_int(), comm)
-        return Array(out.prefix(total))
-    }
-
-    /// Concatenation of every process's `values` in rank order, on every process.
-    public func allgatherv(_ values: [Double]) -> [Double] {
-        broadcast(gatherv(values, root: 0), root: 0)
+        account.addAllGather(total: total * MemoryLayout<T>.stride, processes: size)
+        var out = [T](unsafeUninitializedCapacity: total) { _, n in n = total }
+        var emptySend: UInt64 = 0, emptyReceive: UInt64 = 0   // two, so that the buffers never alias
+        accounted {
+            withUnsafeMutableBytes(of: &emptySend) { ds in
+                withUnsafeMutableBytes(of: &emptyReceive) { dr in
+                    values.withUnsafeBufferPointer { send in
+                        out.withUnsafeMutableBufferPointer { receive in
+                            _ = MPI_Allgatherv(send.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(ds.baseAddress!),
+                                               Int32(values.count), type,
+                                               receive.baseAddress.map { UnsafeMutableRawPointer($0) } ?? dr.baseAddress!,
+                                               &recvCounts, &displs, type, comm)
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     // MARK: all to all
@@ -258,6 +325,15 @@ public final class Communicator: @unchecked Sendable {
         precondition(values.count < Int(Int32.max), "sending \(values.count) values")
         var sendCounts = counts.map { Int32($0) }
         var receiveCounts = [Int32](repeating: 0, count: size)
+        for d in 0..<size where d != rank {
+            account.bytes += Int64(4 + counts[d] * MemoryLayout<T>.stride)
+            account.messages += counts[d] > 0 ? 2 : 1
+        }
+        return accounted { exchangeCounted(values, sendCounts: &sendCounts, receiveCounts: &receiveCounts, type: type, comm: comm) }
+    }
+
+    private func exchangeCounted<T: BitwiseCopyable>(_ values: [T], sendCounts: inout [Int32], receiveCounts: inout [Int32],
+                                                     type: MPI_Datatype, comm: MPI_Comm) -> [T] {
         MPI_Alltoall(&sendCounts, 1, driftshim_mpi_int(), &receiveCounts, 1, driftshim_mpi_int(), comm)
         let total = receiveCounts.reduce(0) { $0 + Int($1) }
         precondition(total < Int(Int32.max), "receiving \(total) values")

@@ -49,10 +49,10 @@ struct EstimateReport {
             }
             out.append(String(format: "inside FFTW: %.0f %% of the forward transforms, correlations and peak fits", 100 * summary.fftwShare))
             out.append(String(format: "peak resident memory: %.0f MiB (largest rank)", summary.peakMemoryMiB))
-            out.append("rank  pairs  MiB sent  CPU s  peak MiB")
+            out.append("rank  pairs  MiB sent  CPU s  peak MiB  MPI CPU s  messages")
             for (r, u) in summary.ranks.enumerated() {
-                out.append(String(format: "%4d %6d %9.1f %6.2f %9.0f", r, u.pairs ?? 0, Double(u.bytesSent ?? 0) / 1048576,
-                                  u.cpuSeconds ?? 0, u.peakMiB ?? 0))
+                out.append(String(format: "%4d %6d %9.1f %6.2f %9.0f %10.2f %9lld", r, u.pairs ?? 0, Double(u.bytesSent ?? 0) / 1048576,
+                                  u.cpuSeconds ?? 0, u.peakMiB ?? 0, u.mpiCpuSeconds ?? 0, u.messages ?? 0))
             }
         }
         out.append("result: \(output)")

@@ -42,6 +42,7 @@ final class ResultReportTests: XCTestCase {
             ("rmse_vs_truth_z_nm", .double(0)), ("timing_read_s", .double(1.5)), ("timing_refine_s", .double(2.25)),
             ("peak_resident_mib_max", .double(321)), ("rank_pairs", .string("2,1")), ("rank_bytes_sent", .string("0,2097152")),
             ("rank_cpu_s", .string("3.500,4.250")), ("rank_peak_resident_mib", .string("321,300")),
+            ("rank_mpi_cpu_s", .string("0.250,1.000")), ("rank_messages", .string("12,14")),
             ("a_new_parameter", .string("kept")),
         ]
         try DriftResultWriter.write(part, attributes: attributes, to: path, access: .serial)
@@ -73,10 +74,10 @@ final class ResultReportTests: XCTestCase {
         XCTAssertTrue(line("RMSE vs truth")?.contains("x 0.610, y 0.720, z 0.000 nm") ?? false, text)
         XCTAssertTrue(line("read")?.contains("1.500") ?? false, text)
         XCTAssertTrue(report.lines.contains { $0.hasPrefix("  refine ") && $0.hasSuffix(" 2.250") }, text)
-        // The rank table: rank, pairs, MiB sent, CPU s, peak MiB.
+        // The rank table: rank, pairs, MiB sent, CPU s, peak MiB, MPI CPU s, messages.
         let rows = report.lines.filter { $0.hasPrefix("     ") }.map { $0.split(separator: " ").map(String.init) }
-        XCTAssertTrue(rows.contains(["0", "2", "0.0", "3.50", "321"]), text)
-        XCTAssertTrue(rows.contains(["1", "1", "2.0", "4.25", "300"]), text)
+        XCTAssertTrue(rows.contains(["0", "2", "0.0", "3.50", "321", "0.25", "12"]), text)
+        XCTAssertTrue(rows.contains(["1", "1", "2.0", "4.25", "300", "1.00", "14"]), text)
         XCTAssertTrue(report.lines.contains { $0.hasPrefix("  peak resident memory ") && $0.hasSuffix(" 321 MiB (largest rank)") }, text)
         // Parameters come grouped, in a fixed order.
         let groups = report.parameterList.map(\.group)

@@ -48,8 +48,8 @@ struct RefinementDriver {
 
     /// `Refinement.run` with `options` on this rank's `locs` and fine `segments` (rows of `locs`), from
     /// `baseDrift`, across all ranks, in a field of `field` nm, z too when
-    /// `threeD` (over the z range of every rank's `locs`). The x-y reference is shared as every
-    /// localisation's bin. Collective.
+    /// `threeD` (over the z range of every rank's `locs`). With more than one rank the x-y alignment
+    /// is shared by tiles of the field (`TiledAlignment`). Collective.
     func refine(_ locs: Localisations, segments: [FineSegment], field: SIMD2<Double>, threeD: Bool,
                 baseDrift: @escaping ([Int]) -> [SIMD3<Double>],
                 onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
@@ -58,6 +58,14 @@ struct RefinementDriver {
                               zRange: threeD ? LocalisationGrids.zRange(of: locs, communicator: comm) ?? 0...0 : nil,
                               baseDrift: baseDrift, options: o,
                               sumCounts: { comm.allreduceSum(&$0) }, gather: { comm.allgatherv($0) },
-                              gatherBins: comm.size > 1 ? { comm.allgatherv($0) } : nil, onPass: onPass)
+                              exchange: comm.size > 1 ? tileExchange : nil, onPass: onPass)
+    }
+
+    /// The communicator's collectives as the tiled alignment uses them.
+    var tileExchange: TileExchange {
+        let comm = communicator
+        return TileExchange(rank: comm.rank, processes: comm.size, sum: { comm.allreduceSum(&$0) },
+                             route: { comm.alltoallv($0, counts: $1) }, routeIndices: { comm.alltoallv($0, counts: $1) },
+                             sumSums: { comm.allreduceSum(&$0) })
     }
 }

@@ -14,10 +14,10 @@ struct LocalisationGrids {
 
     /// Largest bin count of a 2D render.
     static let maxBins = Double(1 << 28)
-    /// Largest bin count of the refinement's reference: its bins travel between ranks as 32-bit flat
-    /// indices (the reference's counts are never held for the whole field, so this is not memory);
-    /// 1 % under 2^31 for the bins' rounding up at the edges.
-    static let maxReferenceBins = Double(Int32.max) * 0.99
+    /// Largest side of the refinement's reference, bins: its bin indices are 32-bit. The reference is
+    /// held as its points' bins, shared by tiles of the field between ranks, never as the counts of
+    /// the field, so its area is not memory and sets no limit.
+    static let maxReferenceSide = Double(Int32.max) * 0.99
     /// Largest number of z bins of the 3D grid.
     static let maxZBins = 512.0
 
@@ -31,9 +31,9 @@ struct LocalisationGrids {
         }
         if let r = refinement {
             let side = r.sigmasNm.last!
-            let refBins = (fieldW + 2 * r.marginNm) / side * (fieldH + 2 * r.marginNm) / side
-            guard refBins <= Self.maxReferenceBins else {
-                throw CollectiveFailure(message: "\(input): the refinement reference of this field at \(side) nm would have \(Int(refBins)) bins, over the 2^31 that its 32-bit bin indices allow; use a larger --refine-sigma-nm or --no-refine", rank: 0)
+            let refSide = (max(fieldW, fieldH) + 2 * r.marginNm) / side
+            guard refSide <= Self.maxReferenceSide else {
+                throw CollectiveFailure(message: "\(input): the refinement reference of this field at \(side) nm would be \(Int(refSide)) bins a side, over the 2^31 that its 32-bit bin indices allow; use a larger --refine-sigma-nm or --no-refine", rank: 0)
             }
         }
     }

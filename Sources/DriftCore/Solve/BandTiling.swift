@@ -1,0 +1,70 @@
+/// The fixed tiling of a refinement reference's rows by which processes share the fine pass: tile t is
+/// finest rows t x `tileRows` ..< (t + 1) x `tileRows`, numbered from the reference's first row, a
+/// whole number of bands (`BandSweep`) at every kernel level. A band's sums read no rows further than
+/// `haloRows` from it, so a process that owns tiles a ..< b needs the points of finest rows
+/// a x tileRows - haloRows ..< b x tileRows + haloRows, and no others. Where the tiles fall does not
+/// change the result (the sums add exactly, `FixedKernelSums`); it only balances the work.
+public struct BandTiling: Equatable, Sendable {
+    /// Bands of the coarsest level per tile.
+    public static let bandsPerTile = 8
+    /// Finest rows per tile.
+    public let tileRows: Int
+    /// Finest rows beyond a band that its sums may read: 64 (512 nm at the default 8 nm bins), far
+    /// more than the kernel's reach (2 sigma) plus the residual shifts of a pass (a few nm after the
+    /// coarse pass; 75 nm at most measured in a first pass), so that it never cuts a kernel in practice.
+    public let haloRows: Int
+    /// Number of tiles (covering every row of the finest reference).
+    public let tiles: Int
+    /// Bins of the coarsest level, in finest bins a side.
+    public let coarsest: Int
+
+    /// The tiling of a reference `rows` high whose coarsest level has bins `coarsest` times the finest.
+    public init(rows: Int, coarsest: Int) {
+        self.coarsest = max(coarsest, 1)
+        tileRows = Self.bandsPerTile * BandSweep.bandRows * self.coarsest
+        haloRows = 8 * BandSweep.bandRows
+        tiles = max(1, (rows + tileRows - 1) / tileRows)
+    }
+
+    /// The tile of finest row `row`.
+    @inline(__always) public func tile(ofRow row: Int) -> Int { min(max(row, 0) / tileRows, tiles - 1) }
+
+    /// The bands of `tiles` at the level whose bins are `factor` finest bins a side (a divisor of
+    /// `coarsest`).
+    public func bands(of tiles: Range<Int>, factor: Int) -> Range<Int> {
+        precondition(factor >= 1 && coarsest % factor == 0)
+        let perTile = Self.bandsPerTile * (coarsest / factor)
+        return (tiles.lowerBound * perTile)..<(tiles.upperBound * perTile)
+    }
+
+    /// `haloRows` in rows of the level whose bins are `factor` finest bins a side.
+    public func haloRows(factor: Int) -> Int { haloRows / factor }
+
+    /// Contiguous tile ranges, one per process in rank order, balanced by `counts` (points per tile):
+    /// process p's range ends where the running count comes nearest to (p + 1) / processes of the
+    /// total. Some ranges may be empty; together they cover every tile.
+    public func assign(counts: [Int64], processes: Int) -> [Range<Int>] {
+        precondition(counts.count == tiles && processes >= 1)
+        let total = counts.reduce(0, +)
+        var cuts = [0]
+        var running: Int64 = 0, t = 0
+        for p in 1..<processes {
+            let target = (total * Int64(p) + Int64(processes) - 1) / Int64(processes)
+            while t < tiles && running + counts[t] <= target { running += counts[t]; t += 1 }
+            // A tile that straddles the target goes to whichever side leaves the two closer to it.
+            if t < tiles && running < target && target - running > running + counts[t] - target {
+                running += counts[t]; t += 1
+            }
+            cuts.append(max(t, cuts.last!))
+        }
+        cuts.append(tiles)
+        return (0..<processes).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+
+    /// The finest rows whose points a process owning `tiles` needs (its tiles and their halo), clipped
+    /// at 0; empty when it owns none.
+    public func rows(needed tiles: Range<Int>) -> Range<Int> {
+        guard !tiles.isEmpty else { return 0..<0 }
+        return max(0, tiles.lowerBound * tileRows - haloRows)..<(tiles.upperBound * tileRows + haloRows)
+    }
+}
