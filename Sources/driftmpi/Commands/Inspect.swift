@@ -12,7 +12,7 @@ struct Inspect: DriftCommand {
         (driftmpi version, creation time, command, ranks), every parameter attribute in groups, the \
         range of /drift/xyz per axis (and of /drift/xyz_nm), segments, pairs used and dropped, the RMS \
         pair residual, the refinement, the RMSE against a truth when one was given, the time of each \
-        phase and each rank's pairs, MiB sent, CPU time and peak memory. What a file does not record is \
+        phase and each rank's pairs, MiB and messages sent, CPU time (and in MPI calls) and peak memory. What a file does not record is \
         left out. --json prints the same as one JSON object (sorted keys; numbers as numbers, null for \
         unknown or unlimited values; see docs/formats.md, "Inspect and summaries"). Under mpirun rank 0 \
         reads and prints.
