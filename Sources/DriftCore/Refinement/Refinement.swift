@@ -67,10 +67,7 @@ public enum Refinement {
         let factors = options.sigmasNm.map { max(1, Int((options.binNm(sigma: $0) / finest.binNm).rounded())) }
         let tiling = BandTiling(rows: finest.height, coarsest: factors.max()!)
         // This process's segments among all processes' (x-y shifts are kept for all of them).
-        let firstSegment = exchange.map { _ in
-            let counts = gather([Double(segments.count)])
-            return Int(counts[..<exchange!.rank].reduce(0, +))
-        } ?? 0
+        let firstSegment = exchange.map { e in Int(gather([Double(segments.count)])[..<e.rank].reduce(0, +)) } ?? 0
         var allShifts = [SIMD2<Double>](repeating: .zero, count: n)
         var shifts = [SIMD2<Double>](repeating: .zero, count: segments.count)
         var shiftsZ = [Double](repeating: 0, count: segments.count)

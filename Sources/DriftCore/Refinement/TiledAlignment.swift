@@ -16,7 +16,7 @@ struct TiledAlignment {
     let bins: ReferenceBins
     /// Rows of `x`, `y` of every segment of all processes (empty where none is held here).
     let segments: [Range<Int>]
-    /// The reference made of the localisations held here: complete in every row a strip of `tiles`
+    /// The reference made of the localisations held here: complete in every row a band of `tiles`
     /// can read.
     let reference: ReferenceRows
 
@@ -105,7 +105,7 @@ struct TiledAlignment {
         return SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: segments,
                                     to: reference.coarsened(by: factor), sigmaNm: sigmaNm, start: start,
                                     tolerance: tolerance, sampleAbove: sampleAbove,
-                                    bands: tiling.bands(of: tiles, factor: factor), combine: exchange.sumSums,
+                                    bands: tiling.bands(of: tiles, factor: factor), combine: exchange.sum,
                                     counts: counts, haloRows: tiling.haloRows(factor: factor))
     }
 }

@@ -15,14 +15,6 @@ public struct ReferenceRows: Sendable {
         }
     }
 
-    /// Points given as flat bin indices iy * width + ix (as the processes exchange them).
-    public init(grid: ReferenceGrid, flat: [Int32]) {
-        let w = grid.width
-        self.init(grid: grid, count: flat.count) { emit in
-            for k in flat { emit(Int(k) / w, Int32(Int(k) % w)) }
-        }
-    }
-
     /// The points of a `ReferenceDensity` (each bin's count of them).
     public init(_ density: ReferenceDensity) {
         let w = density.width

@@ -139,25 +139,21 @@ public final class Communicator: @unchecked Sendable {
 
     /// `values` from `root` on every process (its count too).
     public func broadcast(_ values: [Double], root: Int = 0) -> [Double] {
-        guard let comm = world else { return values }
-        return accounted {
-            var n = Int64(values.count)
-            MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
-            var out = rank == root ? values : [Double](repeating: 0, count: Int(n))
-            if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_double(), Int32(root), comm) }
-            account.addReduction(bytes: 8 + 8 * Int(n), processes: size)
-            return out
-        }
+        broadcastValues(values, root: root, type: driftshim_mpi_double())
     }
 
     public func broadcast(_ values: [Int64], root: Int = 0) -> [Int64] {
+        broadcastValues(values, root: root, type: driftshim_mpi_int64())
+    }
+
+    private func broadcastValues<T: BitwiseCopyable & Numeric>(_ values: [T], root: Int, type: MPI_Datatype) -> [T] {
         guard let comm = world else { return values }
         return accounted {
             var n = Int64(values.count)
             MPI_Bcast(&n, 1, driftshim_mpi_int64(), Int32(root), comm)
-            var out = rank == root ? values : [Int64](repeating: 0, count: Int(n))
-            if n > 0 { MPI_Bcast(&out, Int32(n), driftshim_mpi_int64(), Int32(root), comm) }
-            account.addReduction(bytes: 8 + 8 * Int(n), processes: size)
+            var out = rank == root ? values : [T](repeating: 0, count: Int(n))
+            if n > 0 { MPI_Bcast(&out, Int32(n), type, Int32(root), comm) }
+            account.addReduction(bytes: 8 + MemoryLayout<T>.stride * Int(n), processes: size)
             return out
         }
     }

@@ -60,8 +60,7 @@ final class TiledRefinementTests: XCTestCase {
                 let mine = Localisations(frame: rows.map { locs.frame[$0] }, x: rows.map { locs.x[$0] }, y: rows.map { locs.y[$0] })
                 let exchange = TileExchange(rank: rank, processes: processes, sum: { $0 = collective.sum($0, rank: rank) },
                                              route: { collective.route($0, counts: $1, rank: rank) },
-                                             routeIndices: { collective.route($0, counts: $1, rank: rank) },
-                                             sumSums: { $0 = collective.sum($0, rank: rank) })
+                                             routeIndices: { collective.route($0, counts: $1, rank: rank) })
                 results[rank] = self.refine(mine, options: options, exchange: exchange, collective: collective, rank: rank)
                 done.leave()
             }.start()

@@ -65,7 +65,6 @@ struct RefinementDriver {
     var tileExchange: TileExchange {
         let comm = communicator
         return TileExchange(rank: comm.rank, processes: comm.size, sum: { comm.allreduceSum(&$0) },
-                             route: { comm.alltoallv($0, counts: $1) }, routeIndices: { comm.alltoallv($0, counts: $1) },
-                             sumSums: { comm.allreduceSum(&$0) })
+                             route: { comm.alltoallv($0, counts: $1) }, routeIndices: { comm.alltoallv($0, counts: $1) })
     }
 }
