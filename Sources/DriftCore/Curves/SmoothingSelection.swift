@@ -26,17 +26,20 @@ public enum SmoothingSelection {
     }
 
     /// `knots` in frames, strictly increasing; `values[axis][i]` in nm; `weights` positive (nil: equal).
+    /// With `share`, the processes score a block of the candidates each (collective; the same choice,
+    /// bit for bit, as one process scoring them all).
     public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil,
-                              candidates: [Double] = SmoothingSelection.candidates) -> Choice {
+                              candidates: [Double] = SmoothingSelection.candidates,
+                              share: WorkShare = .serial) -> Choice {
         let n = knots.count
         guard n > 3, !values.isEmpty else { return Choice(smoothing: 0, effectiveParameters: Double(n)) }
         let w = normalised(weights, n)
         // Axes without variation (e.g. z in 2D) add nothing.
         let axes = values.filter { v in v.contains { $0 != v[0] } }
         guard !axes.isEmpty else { return Choice(smoothing: Self.candidates.last!, effectiveParameters: 2) }
-        var best = Choice(smoothing: candidates[0], effectiveParameters: Double(n))
-        var bestScore = Double.infinity
-        for s in candidates {
+        // Each candidate's score (infinite where the fit leaves no degrees of freedom) and trace.
+        let scored = share.map(count: candidates.count, width: 2) { c -> [Double] in
+            let s = candidates[c]
             let trace = Self.trace(knots: knots, weights: w, smoothing: s)
             var rss = 0.0
             for v in axes {
@@ -44,9 +47,14 @@ public enum SmoothingSelection {
                 for i in 0..<n { rss += w[i] * (v[i] - fitted[i]) * (v[i] - fitted[i]) }
             }
             let denominator = 1 - trace / Double(n)
-            guard denominator > 1e-9 else { continue }
-            let score = rss / Double(n) / (denominator * denominator)
-            if score < bestScore { bestScore = score; best = Choice(smoothing: s, effectiveParameters: trace) }
+            guard denominator > 1e-9 else { return [.infinity, trace] }
+            return [rss / Double(n) / (denominator * denominator), trace]
+        }
+        var best = Choice(smoothing: candidates[0], effectiveParameters: Double(n))
+        var bestScore = Double.infinity
+        for (c, v) in scored.enumerated() where v[0] < bestScore {
+            bestScore = v[0]
+            best = Choice(smoothing: candidates[c], effectiveParameters: v[1])
         }
         return best
     }

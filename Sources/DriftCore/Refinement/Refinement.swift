@@ -32,7 +32,7 @@ public enum Refinement {
     public static func run(locs: Localisations, segments: [FineSegment], fieldWidthNm: Double, fieldHeightNm: Double,
                            zRange: ClosedRange<Double>? = nil,
                            baseDrift: ([Int]) -> [SIMD3<Double>], options: RefinementOptions,
-                           sumCounts: (inout [Int32]) -> Void, gather: ([Double]) -> [Double],
+                           sumCounts: (inout [Int32]) -> Void, gather: @escaping ([Double]) -> [Double],
                            exchange: TileExchange? = nil,
                            onPass: ((_ pass: Int, _ updateNm: Double) -> Void)? = nil) -> RefinementResult {
         // Every fine segment's frame range, centre and count, on every process.
@@ -76,6 +76,8 @@ public enum Refinement {
         let m = options.marginNm
         let owned = segments.isEmpty ? 0..<0 : segments.first!.rows.lowerBound..<segments.last!.rows.upperBound
         let rows = segments.map(\.rows)
+        // The smoothing's candidates are scored by the processes together.
+        let share = exchange.map { WorkShare(rank: $0.rank, processes: $0.processes, gather: gather) } ?? .serial
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm {
             let capture = result.passes == 0 && options.captureFirstPass
             let sigmas = capture ? options.sigmasNm : [options.sigmasNm.last!]
@@ -166,7 +168,7 @@ public enum Refinement {
             // The update is how far the (smoothed) correction curve moved at the segments: each noisy
             // segment's own estimate may wander by its noise from pass to pass, the curve settles.
             // After the first pass the choice is looked for within a factor of 10 of the last one.
-            result.chooseSmoothing(options.smoothing, near: result.passes > 1 ? result.smoothing : nil)
+            result.chooseSmoothing(options.smoothing, near: result.passes > 1 ? result.smoothing : nil, share: share)
             let fitted = result.fittedCorrections()
             var largest = 0.0
             for k in 0..<n where result.valid[k] {

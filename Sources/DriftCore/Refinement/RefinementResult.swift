@@ -43,8 +43,9 @@ public struct RefinementResult: Sendable {
 
     /// Chooses `smoothing` for the current corrections: `setting`'s value, or by generalised
     /// cross-validation over the valid segments (x, y and z together), among the candidates within a
-    /// factor of 10 of `near` when given.
-    public mutating func chooseSmoothing(_ setting: RefinementSmoothing, near: Double? = nil) {
+    /// factor of 10 of `near` when given; with `share`, the candidates are scored by the processes
+    /// together (collective).
+    public mutating func chooseSmoothing(_ setting: RefinementSmoothing, near: Double? = nil, share: WorkShare = .serial) {
         let p = validPoints
         switch setting {
         case .fixed(let v):
@@ -55,7 +56,8 @@ public struct RefinementResult: Sendable {
             let w = knots.count == p.centres.count ? p.weights : nil
             let nearby = near.map { c in SmoothingSelection.candidates.filter { $0 >= c / 10.0001 && $0 <= c * 10.0001 } } ?? []
             let choice = SmoothingSelection.choose(knots: knots, values: (0..<3).map { k in values.map { $0[k] } }, weights: w,
-                                                   candidates: nearby.isEmpty ? SmoothingSelection.candidates : nearby)
+                                                   candidates: nearby.isEmpty ? SmoothingSelection.candidates : nearby,
+                                                   share: share)
             smoothing = choice.smoothing
             effectiveParameters = choice.effectiveParameters
         }
