@@ -9,9 +9,9 @@ final class EstimateOptionsTests: XCTestCase {
     func testDefaults() {
         let o = EstimateOptions(input: "in.hdf5", output: "out.h5")
         XCTAssertEqual(o.output.path, "out.h5")
-        XCTAssertEqual(o.segmentation.frames, 1000)
+        XCTAssertNil(o.segmentation.frames)
         XCTAssertNil(o.segmentation.step)
-        XCTAssertEqual(o.segmentation.effectiveStep, 1000)
+        XCTAssertTrue(o.segmentation.automatic)
         XCTAssertFalse(o.segmentation.overlaps)
         XCTAssertNil(o.segmentation.localisations)
         XCTAssertEqual(o.segmentation.minLocalisations, 50)
@@ -83,7 +83,9 @@ final class EstimateOptionsTests: XCTestCase {
         }
         XCTAssertEqual(message { $0.correlation.window = .next(0) }, "--window must be a whole number >= 1 or 'all'")
         XCTAssertEqual(message { $0.segmentation.frames = 0 }, "--segment-frames must be at least 1")
-        XCTAssertEqual(message { $0.segmentation.step = 1001 }, "--segment-step must be between 1 and --segment-frames")
+        XCTAssertEqual(message { $0.segmentation.frames = 1000; $0.segmentation.step = 1001 }, "--segment-step must be between 1 and --segment-frames")
+        XCTAssertEqual(message { $0.segmentation.step = 10 }, "--segment-step needs --segment-frames")
+        XCTAssertEqual(message { $0.segmentation.frames = 100; $0.segmentation.localisations = 100 }, "--segment-frames and --segment-locs cannot both be given")
         XCTAssertEqual(message { $0.segmentation.localisations = 9 }, "--segment-locs must be at least 10")
         XCTAssertEqual(message { $0.segmentation.minLocalisations = 0 }, "--min-segment-locs must be at least 1")
         XCTAssertEqual(message { $0.rendering.binZNm = 0 }, "--bin-z-nm must be positive")
@@ -101,11 +103,11 @@ final class EstimateOptionsTests: XCTestCase {
         XCTAssertEqual(message { $0.images.maxResidualPx = -1 }, "--max-residual-px must be 0 or positive")
         // Overlapping segments need RCC with a window of 2 or more.
         let overlap = "overlapping segments (--segment-step below --segment-frames) need --method rcc with --window 2 or more, so that the pairs link every segment"
-        XCTAssertEqual(message { $0.segmentation.step = 500; $0.correlation.method = .mcc }, overlap)
-        XCTAssertEqual(message { $0.segmentation.step = 500; $0.correlation.window = .next(1) }, overlap)
-        XCTAssertNil(message { $0.segmentation.step = 500; $0.correlation.window = .next(2) })
-        XCTAssertNil(message { $0.segmentation.step = 500; $0.correlation.window = .all })
-        XCTAssertNil(message { $0.segmentation.step = 1000; $0.correlation.method = .mcc })
+        XCTAssertEqual(message { $0.segmentation.frames = 1000; $0.segmentation.step = 500; $0.correlation.method = .mcc }, overlap)
+        XCTAssertEqual(message { $0.segmentation.frames = 1000; $0.segmentation.step = 500; $0.correlation.window = .next(1) }, overlap)
+        XCTAssertNil(message { $0.segmentation.frames = 1000; $0.segmentation.step = 500; $0.correlation.window = .next(2) })
+        XCTAssertNil(message { $0.segmentation.frames = 1000; $0.segmentation.step = 500; $0.correlation.window = .all })
+        XCTAssertNil(message { $0.segmentation.frames = 1000; $0.segmentation.step = 1000; $0.correlation.method = .mcc })
     }
 
     func testPairWindow() {
@@ -136,8 +138,12 @@ final class EstimateOptionsTests: XCTestCase {
         o.segmentation.localisations = 4000
         o.refinement.sigmaNm = 5
         func names(_ a: [(String, AttributeValue)]) -> [String] { a.map(\.0) }
-        XCTAssertEqual(names(o.segmentation.attributes), ["segmentation", "segment_frames", "segment_step", "segment_locs", "min_segment_locs"])
-        XCTAssertEqual(o.segmentation.attributes[0].1, AttributeValue.string("localisations"))
+        XCTAssertEqual(names(o.segmentation.attributes()), ["segmentation", "segment_frames", "segment_step", "segment_locs", "min_segment_locs"])
+        XCTAssertEqual(o.segmentation.attributes()[0].1, AttributeValue.string("localisations"))
+        let automatic = SegmentationOptions().attributes(chosen: 496)
+        XCTAssertEqual(automatic[0].1, AttributeValue.string("automatic"))
+        XCTAssertEqual(automatic[1].1, AttributeValue.int(0))
+        XCTAssertEqual(automatic[3].1, AttributeValue.int(496))
         XCTAssertEqual(names(o.rendering.attributes(binNm: 60)), ["bin_nm", "bin_z_nm", "tukey_alpha"])
         XCTAssertEqual(names(o.correlation.attributes), ["method", "window", "min_peak_quality", "correlation_smoothing_bins"])
         XCTAssertEqual(names(o.solve.attributes), ["smoothing", "interpolation"])

@@ -103,7 +103,7 @@ final class EstimateStageTests: XCTestCase {
     }
 
     func testPhasesAndInjectedFailures() {
-        XCTAssertEqual(Phase.allCases.map(\.rawValue), ["read", "render", "fft", "correlate", "exchange", "peaks", "solve", "refine", "accuracy", "write"])
+        XCTAssertEqual(Phase.allCases.map(\.rawValue), ["read", "render", "fft", "correlate", "exchange", "peaks", "solve", "refine", "fiducials", "accuracy", "write"])
         XCTAssertEqual(Phase.faultPoints.map(\.rawValue), ["read", "render", "correlate", "solve", "refine", "write"])
         XCTAssertEqual("\(InjectedFailure(rank: 2, phase: .solve))", "DRIFTMPI_FAULT: injected failure on rank 2 in phase solve")
         XCTAssertEqual("\(SolveFailure(input: "a.hdf5", problem: "unconnected"))", "a.hdf5: unconnected")

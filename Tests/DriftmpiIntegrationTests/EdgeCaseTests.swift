@@ -37,8 +37,40 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(drifts[0], drifts[1])
     }
 
-    /// A gap in the data makes a segment too sparse: it is reported and left out of the solve, and
-    /// the drift is still measured around it.
+    /// By default (segments chosen from the data, by count) two windows of data far apart in time
+    /// are segmented only where there are localisations, and segments on either side of the gap are
+    /// correlated with each other: no segment is too sparse, the drift is measured in both windows,
+    /// and it is the same at 1 and 3 ranks.
+    func testDefaultSegmentsBridgeAGapInTime() throws {
+        var p = SimulationParameters()
+        p.frames = 10_500
+        p.sites = 3000
+        p.seed = 14
+        let all = Simulator.run(p)
+        try write(all.rows(all.frame.indices.filter { all.frame[$0] < 1500 || all.frame[$0] >= 9000 }), "windows.hdf5")
+        var drifts: [[SIMD3<Double>]] = []
+        for ranks in [1, 3] {
+            let r = try dir.run(["estimate", "windows.hdf5", "-o", "windows\(ranks).h5", "--truth", "windows_truth.csv"], ranks: ranks, timeout: 120)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("chosen from the data"), r.stderr)
+            let result = try dir.result("windows\(ranks).h5")
+            XCTAssertEqual(result.attributes["segmentation"], .string("automatic"))
+            XCTAssertEqual(result.attributes["sparse_segments"], .int(0))
+            // Some pair joins a segment before the gap to one after it.
+            let before = result.segmentLastFrame.indices.filter { result.segmentCentreFrame[$0] < 1500 }
+            let across = zip(result.pairI, result.pairJ).contains { i, j in before.contains(Int(i)) != before.contains(Int(j)) }
+            XCTAssertTrue(across, "a pair across the gap")
+            let truth = try TruthCSV.read(path: dir.file("windows_truth.csv"))
+            let seen = truth.frames.indices.filter { truth.frames[$0] < 1500 || truth.frames[$0] >= 9000 }
+            let rmse = DriftAccuracy.rmse(estimated: seen.map { result.drift[$0] }, truth: seen.map { truth.drift[$0] })
+            XCTAssertLessThan(max(rmse.x, rmse.y), 3, "\(rmse)")
+            drifts.append(result.drift)
+        }
+        XCTAssertEqual(drifts[0], drifts[1])
+    }
+
+    /// With segments of 1000 frames, a gap in the data makes a segment too sparse: it is reported and
+    /// left out of the solve, and the drift is still measured around it.
     func testSparseSegmentIsLeftOut() throws {
         var p = SimulationParameters()
         p.frames = 8000
@@ -46,7 +78,7 @@ final class EdgeCaseTests: XCTestCase {
         p.seed = 13
         let all = Simulator.run(p)
         try write(all.rows(all.frame.indices.filter { all.frame[$0] < 3000 || all.frame[$0] >= 4000 }), "gap.hdf5")
-        let r = try dir.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv"], ranks: 2, timeout: 120)
+        let r = try dir.run(["estimate", "gap.hdf5", "-o", "gap.h5", "--truth", "gap_truth.csv", "--segment-frames", "1000"], ranks: 2, timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("segments too sparse to correlate (frames): 3000-3999"), r.stdout)
         let result = try dir.result("gap.h5")
@@ -61,7 +93,7 @@ final class EdgeCaseTests: XCTestCase {
     }
 
     func testOverlapNeedsAWindowThatLinksSegments() throws {
-        let r = try dir.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-step", "500", "--method", "dcc"], timeout: 30)
+        let r = try dir.run(["estimate", "x.hdf5", "-o", "r.h5", "--segment-frames", "1000", "--segment-step", "500", "--method", "dcc"], timeout: 30)
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("need --method rcc with --window 2 or more"), r.stderr)
     }

@@ -10,6 +10,9 @@ import Foundation
 ///   `/segments/count` int64 [S] (localisations), `/segments/drift` float64 [S, 3] (nm).
 /// - `/pairs/i`, `/pairs/j` int64 [P], `/pairs/shift` float64 [P, 3] (nm, j relative to i),
 ///   `/pairs/weight` float64 [P], `/pairs/used` uint8 [P].
+/// - With `--fiducials auto`: `/drift/source` uint8 [F] (1 where fiducial beads gave the drift, 0
+///   where the correlation did) and `/drift/sigma` float64 [F] (the beads' uncertainty, nm; NaN where
+///   no bead was seen).
 /// - Root attributes: parameters, input, provenance.
 ///
 /// Results from image stacks hold every vector in pixels (x, y) and slices (z), `unit` = `px`, and,
@@ -23,6 +26,10 @@ public struct DriftResult: Equatable, Sendable {
     public var lengthUnit: LengthUnit? { LengthUnit(rawValue: unit) }
     /// The drift in nm when `unit` is `px` and the voxel size is known (`/drift/xyz_nm`); else empty.
     public var driftNm: [SIMD3<Double>] = []
+    /// Per frame with fiducials (`/drift/source`, `/drift/sigma`): 1 where beads gave the drift, 0
+    /// where the correlation did; the beads' uncertainty, nm. Empty without fiducials.
+    public var source: [UInt8] = []
+    public var sigma: [Double] = []
     public var segmentFirstFrame: [Int64] = []
     public var segmentLastFrame: [Int64] = []
     public var segmentCentreFrame: [Double] = []
@@ -57,6 +64,10 @@ public struct DriftResult: Equatable, Sendable {
         r.drift = unflatten(try xyz.read(as: Double.self))
         r.unit = try xyz.stringAttribute("unit") ?? LengthUnit.nm.rawValue
         if file.exists("/drift/xyz_nm") { r.driftNm = unflatten(try file.dataset("/drift/xyz_nm").read(as: Double.self)) }
+        if file.exists("/drift/source") {
+            r.source = try file.dataset("/drift/source").read(as: UInt8.self)
+            if file.exists("/drift/sigma") { r.sigma = try file.dataset("/drift/sigma").read(as: Double.self) }
+        }
         if file.exists("/segments/drift") {
             r.segmentFirstFrame = try file.dataset("/segments/first_frame").read(as: Int64.self)
             r.segmentLastFrame = try file.dataset("/segments/last_frame").read(as: Int64.self)

@@ -15,6 +15,11 @@ public struct DriftResultPart: Sendable {
     /// Unit of every vector: `nm`, or `px` for image stacks (then `driftNm`, when given, is also written).
     public var unit: String = LengthUnit.nm.rawValue
     public var driftNm: [SIMD3<Double>]?
+    /// Per frame, with fiducials (`/drift/source`, `/drift/sigma`): 1 where fiducial beads gave the
+    /// drift, 0 where the correlation did; the fiducials' uncertainty, nm (NaN where none was seen).
+    /// Every process passes them or none does.
+    public var source: [UInt8]?
+    public var sigma: [Double]?
     public var segmentOffset: Int = 0
     public var segmentFirstFrame: [Int64] = []
     public var segmentLastFrame: [Int64] = []

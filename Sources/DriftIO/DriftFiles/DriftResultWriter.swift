@@ -29,6 +29,12 @@ public enum DriftResultWriter {
             try d.setAttribute("unit", LengthUnit.nm.rawValue)
         }
 
+        if let source = part.source {
+            try column("/drift/source", .uint8, part.totalFrames, part.frameOffset, source)
+            let d = try file.createDataset("/drift/sigma", scalar: .float64, shape: [part.totalFrames])
+            try d.write(part.sigma ?? [], rowOffset: part.frameOffset)
+            try d.setAttribute("unit", part.unit)
+        }
         let s = part.totalSegments, so = part.segmentOffset
         try column("/segments/first_frame", .int64, s, so, part.segmentFirstFrame)
         try column("/segments/last_frame", .int64, s, so, part.segmentLastFrame)

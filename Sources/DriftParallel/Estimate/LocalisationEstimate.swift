@@ -65,7 +65,11 @@ struct LocalisationEstimate {
         let ownRows = owned.isEmpty ? 0..<0 : SegmentRows.rows(of: owned, in: locs, segmentation)
         let totalRows = comm.allreduce(Int64(ownRows.count), .sum)
         let grids = try layout.grids(threeD: threeD, locs: locs, ownRows: ownRows, communicator: comm)
-        progress.say("\(totalRows) localisations, \(geometry.frameCount) frames, \(s) \(o.correlation.method.rawValue.uppercased()) segments, \(LocalisationGrids.describe(grids)), \(comm.size) ranks")
+        let chosen = plan.chosenLocalisations.map { n in
+            String(format: " (chosen from the data: %d localisations each, %.0f frames on average)", n,
+                   Double(geometry.frameCount) / Double(s))
+        } ?? ""
+        progress.say("\(totalRows) localisations, \(geometry.frameCount) frames, \(s) \(o.correlation.method.rawValue.uppercased()) segments\(chosen), \(LocalisationGrids.describe(grids)), \(comm.size) ranks")
 
         // 3. Render, transform and correlate.
         try comm.collectively { try FaultInjection.check(.render, rank: comm.rank) }
@@ -121,9 +125,24 @@ struct LocalisationEstimate {
             guard let f = fineDrift?(frames) else { return c }
             return zip(c, f).map { $0 + $1 }
         }
+        // 5a. Fiducial beads, where they are present, give the drift there.
+        var fiducial: FiducialDrift.Outcome?
+        if o.fiducials == .auto {
+            let ownFrames = owned.isEmpty ? nil
+                : segmentation.core(owned.lowerBound).lowerBound...segmentation.core(owned.upperBound - 1).upperBound
+            let f = timer.measure(.fiducials) {
+                FiducialDrift(communicator: comm).run(locs: locs, rows: ownRows, ownFrames: ownFrames, firstFrame: segmentation.firstFrame,
+                                                      lastFrame: segmentation.lastFrame, field: geometry.field, threeD: threeD, driftAt: driftAt)
+            }
+            progress.say(f.describe(frames: geometry.frameCount))
+            fiducial = f
+        }
+        let combined: ([Int]) -> [SIMD3<Double>] = { frames in
+            fiducial.map { $0.drift(at: frames, fallback: driftAt) } ?? driftAt(frames)
+        }
         // Drift is relative to the first frame.
-        let anchor = driftAt([segmentation.firstFrame])[0]
-        let finalDrift: ([Int]) -> [SIMD3<Double>] = { driftAt($0).map { $0 - anchor } }
+        let anchor = combined([segmentation.firstFrame])[0]
+        let finalDrift: ([Int]) -> [SIMD3<Double>] = { combined($0).map { $0 - anchor } }
 
         // 5b. The expected error from two independent halves, each refined from the final drift.
         var accuracy: AccuracyEstimate.Outcome?
@@ -144,6 +163,10 @@ struct LocalisationEstimate {
             part.frameOffset = firstFrame - segmentation.firstFrame
             part.frames = frames.map { Int64($0) }
             part.drift = finalDrift(frames)
+            if let f = fiducial {
+                part.source = frames.map { f.source($0) }
+                part.sigma = frames.map { f.sigma($0) }
+            }
         }
         builder.addSegmentsAndPairs(to: &part, owned: owned, segmentation: segmentation, correlation: correlation,
                                     solved: solved, schedule: schedule)
@@ -174,7 +197,8 @@ struct LocalisationEstimate {
             ("max_residual_nm", .double(o.solve.residualLimitNm ?? .infinity)),
             ("drift_sign", .string(DriftFile.driftSign)),
         ]
-        attributes += o.segmentation.attributes + o.rendering.attributes(binNm: binNm) + o.correlation.attributes
+        attributes += (fiducial?.attributes ?? [("fiducials", .string(FiducialMode.none.rawValue))])
+        attributes += o.segmentation.attributes(chosen: plan.chosenLocalisations) + o.rendering.attributes(binNm: binNm) + o.correlation.attributes
             + o.solve.attributes + o.refinement.attributes()
             + o.accuracy.attributes(ran: accuracy != nil) + EstimateResultBuilder.accuracyAttributes(accuracy)
         attributes += [("pairs_used", .int(Int64(usedPairs))), ("rms_residual_nm", .double(solved.rmsResidualNm)),
@@ -199,9 +223,12 @@ struct LocalisationEstimate {
                 let n = Int64(file.rowCount)
                 let lo = owned.isEmpty ? 0 : (owned.lowerBound == 0 ? 0 : plan.boundaries[owned.lowerBound])
                 let hi = owned.isEmpty ? 0 : (owned.upperBound == s ? n : plan.boundaries[owned.upperBound])
+                let segmentsText: String
+                if let f = o.segmentation.frames { segmentsText = "\(f) frames" }
+                else { segmentsText = "\(o.segmentation.localisations ?? plan.chosenLocalisations ?? 0) localisations" }
                 let provenance: [(String, String)] = [
                     ("Drift method", o.correlation.method.rawValue), ("Drift dims", threeD ? "3" : "2"),
-                    ("Drift segment frames", String(o.segmentation.frames)), ("Drift refined", o.refinement.enabled ? "yes" : "no"),
+                    ("Drift segments", segmentsText), ("Drift refined", o.refinement.enabled ? "yes" : "no"),
                 ]
                 try CorrectedOutput(communicator: comm).write(file, rows: Int(lo)..<Int(hi), correctZ: threeD, drift: finalDrift,
                                                               to: corrected, command: "estimate --write-corrected",

@@ -10,6 +10,7 @@ extension Dimensionality: ExpressibleByArgument, CommandLineMode {}
 extension Extrapolation: ExpressibleByArgument, CommandLineMode {}
 extension SmoothingOrder: ExpressibleByArgument, CommandLineMode {}
 extension FrameBase: ExpressibleByArgument, CommandLineMode {}
+extension FiducialMode: ExpressibleByArgument, CommandLineMode {}
 
 extension PairWindow: ExpressibleByArgument, CommandLineMode {
     /// A whole number >= 1, or `all`.

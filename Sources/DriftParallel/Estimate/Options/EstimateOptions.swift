@@ -17,6 +17,8 @@ public struct EstimateOptions: Equatable, Sendable {
     public var refinement = RefinementSettings()
     /// The split-halves accuracy estimate after the refinement.
     public var accuracy = AccuracyOptions()
+    /// Whether fiducial beads give the drift where they are present (`--fiducials`).
+    public var fiducials = FiducialMode.none
     public var output: OutputOptions
     public var images = ImageStackOptions()
 
@@ -32,10 +34,10 @@ public struct EstimateOptions: Equatable, Sendable {
         try segmentation.validate()
         if let step = segmentation.step {
             let linked = correlation.method == .rcc && correlation.window != .next(1)
-            guard step == segmentation.frames || linked else {
+            guard step == segmentation.frames ?? step || linked else {
                 throw OptionError("overlapping segments (--segment-step below --segment-frames) need --method rcc with --window 2 or more, so that the pairs link every segment")
             }
-            guard correlation.method != .mcc || step >= segmentation.frames else {
+            guard correlation.method != .mcc || step >= segmentation.frames ?? step else {
                 throw OptionError("overlapping segments (--segment-step below --segment-frames) work with rcc and dcc, not mcc")
             }
         }

@@ -1,0 +1,259 @@
+import DriftCore
+import DriftIO
+import Foundation
+
+/// `--fiducials auto`: the drift from fiducial beads, where they are present.
+///
+/// 1. Counts of the localisations with the correlation drift removed, in 200 nm cells, summed over
+///    ranks; candidates where a cell's 3 x 3 neighbourhood holds at least one localisation per four
+///    frames of the acquisition (`FiducialCandidates`).
+/// 2. Each candidate's centre: the mean of its nearest localisation per frame within 300 nm.
+/// 3. Its track: its nearest localisation per frame within 100 nm (`FiducialObservations`). A bead is
+///    seen in at least a quarter of the frames (and used only where it is seen), with at most 1.5
+///    localisations within 100 nm per frame seen and an RMS spread of at most 30 nm; others
+///    (structure, a bead that bleaches or blinks off within the first quarter) are not used. Its deviation in each frame is its raw position minus its mean corrected position.
+/// 4. Beads that move on their own are left out: each bead's RMS deviation from the per-frame median
+///    of the beads (from the correlation drift when fewer than 3 beads), twice; a bead more than 3 x
+///    the median RMS (and 1 nm) away is dropped (`FiducialTrack.kept`).
+/// 5. Per frame, the beads' deviations averaged with weights 1 / RMS^2; its uncertainty is
+///    1 / sqrt(sum of weights).
+/// 6. All frames' averages on every rank, a smoothing spline through them weighted by the weights,
+///    its smoothing chosen by generalised cross-validation (the ranks score the candidates together).
+///    The frames seen, and gaps of up to 25 frames between them, take the spline; all others keep
+///    the correlation drift.
+///
+/// Every rank uses only the frames of its own segments; the per-bead sums are fixed point
+/// (`FixedPoint`), so the result is the same, bit for bit, at any number of ranks.
+struct FiducialDrift {
+    let communicator: Communicator
+    /// Gaps without beads of at most this many frames are bridged by the spline.
+    static let bridgeFrames = 25
+    static let centreRadiusNm = 300.0
+    static let trackRadiusNm = 100.0
+    static let maxSpreadNm = 30.0
+
+    struct Outcome {
+        /// Candidates found, beads used and their RMS deviation from the consensus (nm).
+        var found = 0
+        var used = 0
+        var rmsNm: [Double] = []
+        /// The smoothing of the fiducial spline (dimensionless, `SmoothingSpline`).
+        var smoothing = 0.0
+        /// Every frame of the acquisition (from `firstFrame`): whether the fiducials give its drift,
+        /// that drift (nm, the correlation drift's convention), its uncertainty (nm; NaN where no
+        /// bead was seen).
+        var firstFrame = 0
+        var covered: [Bool] = []
+        var drift: [SIMD3<Double>] = []
+        var sigmaNm: [Double] = []
+
+        var coveredFrames: Int { covered.filter { $0 }.count }
+
+        /// The drift at `frames`: the fiducials' where they cover, else `fallback`'s.
+        func drift(at frames: [Int], fallback: ([Int]) -> [SIMD3<Double>]) -> [SIMD3<Double>] {
+            let other = fallback(frames)
+            return frames.enumerated().map { i, f in
+                let k = f - firstFrame
+                return k >= 0 && k < covered.count && covered[k] ? drift[k] : other[i]
+            }
+        }
+
+        /// The beads' uncertainty at frame `f`, nm (NaN where none was seen).
+        func sigma(_ f: Int) -> Double {
+            let k = f - firstFrame
+            return k >= 0 && k < sigmaNm.count ? sigmaNm[k] : .nan
+        }
+
+        /// 1 where the fiducials give the drift of frame `f`, 0 where the correlation does.
+        func source(_ f: Int) -> UInt8 {
+            let k = f - firstFrame
+            return k >= 0 && k < covered.count && covered[k] ? 1 : 0
+        }
+    }
+
+    /// `locs`: this rank's localisations in frame order (field coordinates, nm), of which `rows` are
+    /// its segments' (frames `ownFrames`, nil when it owns none); `driftAt`: the correlation drift.
+    /// Collective.
+    func run(locs: Localisations, rows: Range<Int>, ownFrames: ClosedRange<Int>?, firstFrame: Int, lastFrame: Int,
+             field: SIMD2<Double>, threeD: Bool, driftAt: ([Int]) -> [SIMD3<Double>]) -> Outcome {
+        let comm = communicator
+        let frameCount = lastFrame - firstFrame + 1
+        var out = Outcome()
+        out.firstFrame = firstFrame
+        // This rank's rows in its own frames.
+        let own: Range<Int> = ownFrames.map { fr in
+            var a = rows.lowerBound, b = rows.upperBound
+            while a < b && Int(locs.frame[a]) < fr.lowerBound { a += 1 }
+            while b > a && Int(locs.frame[b - 1]) > fr.upperBound { b -= 1 }
+            return a..<b
+        } ?? 0..<0
+
+        // 1. Candidates.
+        let cell = FiducialCandidates.cellNm, margin = 1000.0
+        let width = Int(((field.x + 2 * margin) / cell).rounded(.up)), height = Int(((field.y + 2 * margin) / cell).rounded(.up))
+        var counts = [Int32](repeating: 0, count: width * height)
+        if !own.isEmpty {
+            let f0 = Int(locs.frame[own.lowerBound])
+            let d = driftAt(Array(f0...Int(locs.frame[own.upperBound - 1])))
+            for i in own {
+                let c = d[Int(locs.frame[i]) - f0]
+                let cx = Int(((Double(locs.x[i]) - c.x + margin) / cell).rounded(.down))
+                let cy = Int(((Double(locs.y[i]) - c.y + margin) / cell).rounded(.down))
+                if cx >= 0 && cx < width && cy >= 0 && cy < height { counts[cy * width + cx] += 1 }
+            }
+        }
+        comm.allreduceSum(&counts)
+        let initial = FiducialCandidates.find(counts: counts, width: width, height: height, minimum: max(3, (frameCount + 3) / 4))
+            .map { SIMD3($0.x - margin, $0.y - margin, 0) }
+        counts = []
+        out.found = initial.count
+        var covered = [Bool](repeating: false, count: frameCount)
+        out.covered = covered
+        guard !initial.isEmpty else { return out }
+
+        // 2. Centres: the mean of each candidate's nearest localisation per frame (fixed point).
+        let near = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: initial, radiusNm: Self.centreRadiusNm)
+        var sums = [Int64](repeating: 0, count: 4 * initial.count)
+        for b in initial.indices {
+            for c in near.corrected[b] {
+                sums[4 * b] += FixedPoint.fixed(c.x); sums[4 * b + 1] += FixedPoint.fixed(c.y); sums[4 * b + 2] += FixedPoint.fixed(c.z)
+            }
+            sums[4 * b + 3] = Int64(near.frames[b].count)
+        }
+        comm.allreduceSum(&sums)
+        let centres = initial.indices.map { b -> SIMD3<Double> in
+            let n = Double(max(sums[4 * b + 3], 1))
+            return SIMD3(FixedPoint.value(sums[4 * b]), FixedPoint.value(sums[4 * b + 1]), FixedPoint.value(sums[4 * b + 2])) / n
+        }
+
+        // 3. Tracks, and which candidates are beads.
+        let obs = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: centres, radiusNm: Self.trackRadiusNm)
+        let n = centres.count
+        var stats = [Int64](repeating: 0, count: 6 * n)
+        for b in 0..<n {
+            stats[6 * b] = Int64(obs.frames[b].count)
+            stats[6 * b + 1] = Int64(obs.within[b])
+            for c in obs.corrected[b] {
+                let e = c - centres[b]
+                stats[6 * b + 2] += FixedPoint.fixed(e.x * e.x + e.y * e.y)
+                stats[6 * b + 3] += FixedPoint.fixed(c.x); stats[6 * b + 4] += FixedPoint.fixed(c.y); stats[6 * b + 5] += FixedPoint.fixed(c.z)
+            }
+        }
+        comm.allreduceSum(&stats)
+        let bead = (0..<n).map { b -> Bool in
+            let seen = Double(stats[6 * b])
+            guard seen >= Double(frameCount) / 4 else { return false }
+            let spread = (FixedPoint.value(stats[6 * b + 2]) / seen).squareRoot()
+            return Double(stats[6 * b + 1]) <= 1.5 * seen && spread <= Self.maxSpreadNm
+        }
+        // Each bead's mean corrected position: its deviation is its raw position minus that.
+        let sits = (0..<n).map { b -> SIMD3<Double> in
+            let seen = Double(max(stats[6 * b], 1))
+            return SIMD3(FixedPoint.value(stats[6 * b + 3]), FixedPoint.value(stats[6 * b + 4]), FixedPoint.value(stats[6 * b + 5])) / seen
+        }
+        guard bead.contains(true) else { return out }
+
+        // Per own frame: each bead's deviation (nil where not seen); beads numbered 0 ..< m here.
+        let ids = (0..<n).filter { bead[$0] }
+        let m = ids.count
+        let frames = ownFrames.map { Array($0) } ?? []
+        let base = ownFrames?.lowerBound ?? 0
+        var deviation = [[SIMD3<Double>?]](repeating: [SIMD3<Double>?](repeating: nil, count: m), count: frames.count)
+        for (j, b) in ids.enumerated() {
+            for (k, f) in obs.frames[b].enumerated() { deviation[f - base][j] = obs.raw[b][k] - sits[b] }
+        }
+        let correlation = driftAt(frames)
+
+        // 4. Beads that disagree with the others, twice.
+        var keep = [Bool](repeating: true, count: m)
+        var rms = [Double?](repeating: nil, count: m)
+        for _ in 0..<2 {
+            let many = keep.filter { $0 }.count >= 3
+            var sq = [Int64](repeating: 0, count: 2 * m)
+            for k in frames.indices {
+                let present = (0..<m).filter { keep[$0] && deviation[k][$0] != nil }
+                let consensus: SIMD3<Double>
+                if many {
+                    guard present.count >= 3 else { continue }
+                    consensus = SIMD3(FiducialTrack.median(present.map { deviation[k][$0]!.x }),
+                                      FiducialTrack.median(present.map { deviation[k][$0]!.y }),
+                                      FiducialTrack.median(present.map { deviation[k][$0]!.z }))
+                } else {
+                    consensus = correlation[k]
+                }
+                for j in present {
+                    var e = deviation[k][j]! - consensus
+                    if !threeD { e.z = 0 }
+                    sq[2 * j] += FixedPoint.fixed((e * e).sum())
+                    sq[2 * j + 1] += 1
+                }
+            }
+            comm.allreduceSum(&sq)
+            rms = (0..<m).map { j in keep[j] && sq[2 * j + 1] > 0 ? (FixedPoint.value(sq[2 * j]) / Double(sq[2 * j + 1])).squareRoot() : nil }
+            let kept = FiducialTrack.kept(rms: rms)
+            keep = (0..<m).map { keep[$0] && kept[$0] }
+        }
+        let used = (0..<m).filter { keep[$0] }
+        out.used = used.count
+        out.rmsNm = used.map { rms[$0]! }
+
+        // 5. Per own frame: the weighted mean of the beads seen, and its weight.
+        var local: [Double] = []
+        local.reserveCapacity(4 * frames.count)
+        for k in frames.indices {
+            var sum = SIMD3<Double>.zero, weight = 0.0
+            for j in used {
+                guard let d = deviation[k][j] else { continue }
+                let w = 1 / max(rms[j]! * rms[j]!, 0.01)
+                sum += w * d
+                weight += w
+            }
+            let mean = weight > 0 ? sum / weight : .zero
+            local += [mean.x, mean.y, threeD ? mean.z : 0, weight]
+        }
+        deviation = []
+
+        // 6. Every frame on every rank (ranks own consecutive frames in rank order), smoothed.
+        let all = comm.allgatherv(local)
+        precondition(all.count == 4 * frameCount, "the ranks' own frames cover the acquisition")
+        let seen = (0..<frameCount).map { all[4 * $0 + 3] > 0 }
+        covered = FiducialTrack.covered(seen: seen, bridge: Self.bridgeFrames)
+        let knots = (0..<frameCount).filter { seen[$0] }
+        let values = (0..<3).map { a in knots.map { all[4 * $0 + a] } }
+        let weights = knots.map { all[4 * $0 + 3] }
+        let share = WorkShare(rank: comm.rank, processes: comm.size, gather: { comm.allgatherv($0) })
+        let choice = SmoothingSelection.choose(knots: knots.map(Double.init), values: threeD ? values : Array(values[0..<2]),
+                                               weights: weights, share: share)
+        out.smoothing = choice.smoothing
+        let splines = values.map { SmoothingSpline(knots: knots.map(Double.init), values: $0, weights: weights, smoothing: choice.smoothing) }
+        out.drift = (0..<frameCount).map { k in
+            covered[k] ? SIMD3(splines[0](Double(k)), splines[1](Double(k)), threeD ? splines[2](Double(k)) : 0) : .zero
+        }
+        out.sigmaNm = (0..<frameCount).map { seen[$0] ? 1 / all[4 * $0 + 3].squareRoot() : .nan }
+        out.covered = covered
+        return out
+    }
+}
+
+extension FiducialDrift.Outcome {
+    /// `fiducials` (`auto`), `fiducials_found`, `fiducials_used`, `fiducial_frames` (frames whose
+    /// drift the beads give), `fiducial_rms_nm` (each bead's RMS deviation from the others,
+    /// comma-separated), `fiducial_smoothing`.
+    var attributes: [(String, AttributeValue)] {
+        [("fiducials", .string(FiducialMode.auto.rawValue)),
+         ("fiducials_found", .int(Int64(found))),
+         ("fiducials_used", .int(Int64(used))),
+         ("fiducial_frames", .int(Int64(coveredFrames))),
+         ("fiducial_rms_nm", .string(rmsNm.map { String(format: "%.2f", $0) }.joined(separator: ","))),
+         ("fiducial_smoothing", .double(smoothing))]
+    }
+
+    /// One line for the progress: what was found and where it was used.
+    func describe(frames: Int) -> String {
+        guard used > 0 else {
+            return "fiducials: none found (\(found) candidate\(found == 1 ? "" : "s") rejected); the drift is the correlation's in every frame"
+        }
+        let rms = rmsNm.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+        return "fiducials: \(used) of \(found) candidates used (RMS deviation \(rms) nm); they give the drift in \(coveredFrames) of \(frames) frames, the correlation in the rest"
+    }
+}

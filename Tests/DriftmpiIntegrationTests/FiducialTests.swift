@@ -1,0 +1,114 @@
+import DriftCore
+import DriftIO
+import DriftTestSupport
+import Foundation
+import XCTest
+
+/// `--fiducials auto` on simulated beads with sparse structure and fast vibration (known drift), on a
+/// bead that moves on its own, on beads present in part of the acquisition only, and the defaults and
+/// `--fiducials auto` on real bead files (Tests/Fixtures/beads, CC0).
+final class FiducialTests: XCTestCase {
+    static let data = TemporaryDirectory("fiducials")
+
+    override class func tearDown() { data.remove() }
+
+    var dir: TemporaryDirectory { Self.data }
+
+    /// 4 beads in nearly every frame, 500 sites, a 10 nm vibration with a 400-frame period.
+    func simulate(seed: UInt64) -> SimulatedAcquisition {
+        var p = SimulationParameters()
+        p.frames = 8000
+        p.sites = 500
+        p.fiducials = 4
+        p.vibrationNm = 10
+        p.vibrationPeriodFrames = 400
+        p.seed = seed
+        return Simulator.run(p)
+    }
+
+    func write(_ acq: SimulatedAcquisition, _ name: String) throws {
+        try PicassoWriter.write(acq, to: dir.file(name + ".hdf5"), generator: [])
+        try AtomicOutput.write(text: TruthCSV.text(drift: acq.drift), to: dir.file(name + "_truth.csv"))
+    }
+
+    /// The rows of bead `b` (within 50 nm of its true position once the true drift is removed).
+    func beadRows(_ acq: SimulatedAcquisition, _ b: Int) -> [Int] {
+        let at = acq.fiducials[b]
+        return acq.frame.indices.filter { i in
+            let d = acq.drift[Int(acq.frame[i])]
+            let dx = Double(acq.x[i]) - d.x - at.x, dy = Double(acq.y[i]) - d.y - at.y
+            return dx * dx + dy * dy < 2500
+        }
+    }
+
+    func rmse(_ name: String, frames: [Int]? = nil) throws -> SIMD3<Double> {
+        let result = try dir.result(name + ".h5")
+        let truth = try TruthCSV.read(path: dir.file(name + "_truth.csv"))
+        let keep = frames ?? Array(truth.frames.indices)
+        return DriftAccuracy.rmse(estimated: keep.map { result.drift[$0] }, truth: keep.map { truth.drift[$0] })
+    }
+
+    func testBeadsWithVibrationGiveTheDriftToBelowHalfANanometreAtAnyRankCount() throws {
+        try write(simulate(seed: 31), "vib")
+        var drifts: [[SIMD3<Double>]] = []
+        for ranks in [1, 3] {
+            let r = try dir.run(["estimate", "vib.hdf5", "-o", "vib.h5", "--fiducials", "auto", "--no-accuracy", "--force"], ranks: ranks, timeout: 180)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("fiducials: 4 of 4 candidates used"), r.stderr)
+            let result = try dir.result("vib.h5")
+            XCTAssertEqual(result.attributes["fiducials"], .string("auto"))
+            XCTAssertEqual(result.attributes["fiducials_used"], .int(4))
+            XCTAssertEqual(result.source, [UInt8](repeating: 1, count: 8000))
+            XCTAssertTrue(result.sigma.allSatisfy { $0.isNaN || ($0 > 0 && $0 < 2) })
+            drifts.append(result.drift)
+        }
+        XCTAssertEqual(drifts[0], drifts[1], "the same drift at 1 and 3 ranks")
+        let e = try rmse("vib")
+        XCTAssertLessThan(max(e.x, e.y), 0.4, "\(e)")
+    }
+
+    func testABeadThatMovesOnItsOwnIsLeftOut() throws {
+        var acq = simulate(seed: 32)
+        for i in beadRows(acq, 0) { acq.x[i] += Float(40 * sin(2 * Double.pi * Double(acq.frame[i]) / 1000)) }
+        try write(acq, "mover")
+        let r = try dir.run(["estimate", "mover.hdf5", "-o", "mover.h5", "--fiducials", "auto", "--no-accuracy"], timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("fiducials: 3 of 4 candidates used"), r.stderr)
+        let e = try rmse("mover")
+        XCTAssertLessThan(max(e.x, e.y), 0.5, "\(e)")
+    }
+
+    /// Beads only in the second half: the correlation gives the first half, the beads the second, and
+    /// the result says which was used where.
+    func testBeadsInPartOfTheAcquisitionAreUsedThereOnly() throws {
+        let acq = simulate(seed: 33)
+        let early = Set((0..<4).flatMap { beadRows(acq, $0) }.filter { acq.frame[$0] < 4000 })
+        try write(acq.rows(acq.frame.indices.filter { !early.contains($0) }), "half")
+        let r = try dir.run(["estimate", "half.hdf5", "-o", "half.h5", "--fiducials", "auto", "--no-accuracy", "--min-segment-locs", "20"], ranks: 2, timeout: 180)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let result = try dir.result("half.h5")
+        XCTAssertEqual(result.source.count, 8000)
+        XCTAssertTrue(result.source[0..<3970].allSatisfy { $0 == 0 }, "the correlation where there are no beads")
+        XCTAssertTrue(result.source[4030...].allSatisfy { $0 == 1 }, "the beads where they are")
+        let late = try rmse("half", frames: Array(4100..<8000))
+        XCTAssertLessThan(max(late.x, late.y), 0.5, "\(late)")
+    }
+
+    /// The real bead files: the defaults run (10 segments chosen from 240 frames) and agree with the
+    /// beads' own mean track (`--fiducials auto`) to about a nanometre.
+    func testRealBeadFilesWithDefaultsAndFiducials() throws {
+        for name in ["bead_locs_3", "bead_locs_4"] {
+            let input = Fixtures.path("beads/\(name).csv")
+            let plain = try dir.run(["estimate", input, "-o", "\(name).h5", "--no-accuracy"], timeout: 60)
+            XCTAssertEqual(plain.status, 0, plain.stderr)
+            XCTAssertTrue(plain.stderr.contains("240 frames, 10 RCC segments (chosen from the data"), plain.stderr)
+            let beads = try dir.run(["estimate", input, "-o", "\(name)_fid.h5", "--no-accuracy", "--fiducials", "auto"], timeout: 60)
+            XCTAssertEqual(beads.status, 0, beads.stderr)
+            let a = try dir.result("\(name).h5"), b = try dir.result("\(name)_fid.h5")
+            if case .int(let used) = b.attributes["fiducials_used"] { XCTAssertGreaterThanOrEqual(used, 4) } else { XCTFail("fiducials_used") }
+            XCTAssertEqual(b.source.filter { $0 == 1 }.count, 240)
+            let e = DriftAccuracy.rmse(estimated: a.drift, truth: b.drift)
+            XCTAssertLessThan(max(e.x, e.y), 1.5, "\(name): \(e)")
+        }
+    }
+}
