@@ -55,6 +55,9 @@ final class BadInputTests: XCTestCase {
         try ("frame,x,y\n" + (0..<3000).map { "5,\(($0 * 37) % 10000),\(($0 * 91) % 10000)" }.joined(separator: "\n") + "\n")
             .write(toFile: dir.file("oneframe.csv"), atomically: true, encoding: .utf8)
         try "frame,x,y\n0,100,100\n1500,9000,9000\n2999,5000,5000\n".write(toFile: dir.file("few.csv"), atomically: true, encoding: .utf8)
+        let plenty = (0..<400).map { "\($0 / 4),\(1000 + ($0 * 37) % 9000),\(1000 + ($0 * 91) % 9000)" }.joined(separator: "\n")
+        try ("frame,x,y\n" + plenty + "\n5,1e30,100\n").write(toFile: dir.file("farx.csv"), atomically: true, encoding: .utf8)
+        try ("frame,x,y\n" + plenty + "\n4294967295,500,500\n").write(toFile: dir.file("farframe.csv"), atomically: true, encoding: .utf8)
         try Data([0x00, 0xff, 0x13, 0x37, 0x0a, 0x00]).write(to: URL(fileURLWithPath: dir.file("binary.csv")))
         try "an earlier result\n".write(toFile: dir.file("existing.h5"), atomically: true, encoding: .utf8)
         let cases: [(input: String, problem: String, options: [String], output: String)] = [
@@ -70,6 +73,8 @@ final class BadInputTests: XCTestCase {
             ("oneframe.csv", "fewer than 2 segments hold 50 localisations or more; use longer segments (or a smaller --min-segment-locs)", [], "result.h5"),
             ("oneframe.csv", "6 frames make fewer than 2 segments of 1000 frames; use a smaller --segment-frames", ["--segment-frames", "1000"], "result.h5"),
             ("few.csv", "3 localisations are too few for 2 segments of 50 (--min-segment-locs)", [], "result.h5"),
+            ("farx.csv", "its localisations span 1e+30 nm in x, more than 100 mm; a coordinate far outside the field? Remove those rows", [], "result.h5"),
+            ("farframe.csv", "its frames run from 0 to 4294967295, more than 100000000 frames; a frame number far beyond the acquisition? Remove those rows", [], "result.h5"),
             ("few.csv", "fewer than 2 segments hold 50 localisations or more; use longer segments (or a smaller --min-segment-locs)", ["--segment-frames", "1000"], "result.h5"),
             ("sim.hdf5", "3000 frames make fewer than 2 segments of 5000 frames; use a smaller --segment-frames", ["--segment-frames", "5000"], "result.h5"),
             ("sim.hdf5", "@sim.hdf5: the output would overwrite the input", [], "sim.hdf5"),

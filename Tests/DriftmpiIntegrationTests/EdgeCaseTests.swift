@@ -37,6 +37,35 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(drifts[0], drifts[1])
     }
 
+    /// Nothing is dropped silently: a localisation far outside the recorded field and one with a frame
+    /// beyond the recorded frames are counted, named in one warning line (also with --quiet) and
+    /// stored, at 1 and 2 ranks alike.
+    func testLeftOutRowsAreCountedNamedAndStored() throws {
+        var p = SimulationParameters()
+        p.frames = 3000
+        p.sites = 1500
+        p.seed = 15
+        var acq = Simulator.run(p)
+        for (f, x) in [(UInt32(5), Float(1e30)), (UInt32.max, Float(500))] {
+            acq.frame.append(f); acq.x.append(x); acq.y.append(500)
+            if !acq.z.isEmpty { acq.z.append(0) }
+            acq.photons.append(1000); acq.background.append(10); acq.precision.append(10); acq.psfSigma.append(130)
+        }
+        try write(acq, "leftout.hdf5")
+        var drifts: [[SIMD3<Double>]] = []
+        for ranks in [1, 2] {
+            let r = try dir.run(["estimate", "leftout.hdf5", "-o", "leftout\(ranks).h5", "--quiet", "--no-accuracy"], ranks: ranks, timeout: 120)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let warnings = r.stderr.split(separator: "\n").filter { $0.contains("warning:") }
+            XCTAssertEqual(warnings, ["driftmpi: warning: leftout.hdf5: 1 localisation more than 1 um outside the recorded field of 33280 x 33280 nm and 1 localisation with frames outside the recorded frames 0-2999 are left out"], r.stderr)
+            let result = try dir.result("leftout\(ranks).h5")
+            XCTAssertEqual(result.attributes["left_out_field_rows"], .int(1))
+            XCTAssertEqual(result.attributes["left_out_frame_rows"], .int(1))
+            drifts.append(result.drift)
+        }
+        XCTAssertEqual(drifts[0], drifts[1])
+    }
+
     /// By default (segments chosen from the data, by count) two windows of data far apart in time
     /// are segmented only where there are localisations, and segments on either side of the gap are
     /// correlated with each other: no segment is too sparse, the drift is measured in both windows,

@@ -67,6 +67,33 @@ final class FiducialTests: XCTestCase {
         XCTAssertLessThan(max(e.x, e.y), 0.4, "\(e)")
     }
 
+    /// `--fiducials FILE`: the beads tracked in given regions, a CSV in nm or a Picasso pick file.
+    func testRegionsFromAFile() throws {
+        let acq = simulate(seed: 34)
+        try write(acq, "regions")
+        let csv = "x,y,radius\n" + acq.fiducials.map { "\($0.x),\($0.y),150" }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: dir.file("beads.csv"), atomically: true, encoding: .utf8)
+        let r = try dir.run(["estimate", "regions.hdf5", "-o", "regions.h5", "--fiducials", "beads.csv", "--no-accuracy"], ranks: 2, timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("fiducials: 4 of 4 candidates used"), r.stderr)
+        XCTAssertEqual(try dir.result("regions.h5").attributes["fiducials"], .string("beads.csv"))
+        let e = try rmse("regions")
+        XCTAssertLessThan(max(e.x, e.y), 0.4, "\(e)")
+        // Two of them as Picasso picks (camera pixels of 130 nm, diameter 2 px).
+        let picks = "Centers:\n" + acq.fiducials.prefix(2).map { "- - \($0.x / 130)\n  - \($0.y / 130)" }.joined(separator: "\n")
+            + "\nDiameter: 2.0\nShape: Circle\n"
+        try picks.write(toFile: dir.file("picks.yaml"), atomically: true, encoding: .utf8)
+        let p = try dir.run(["estimate", "regions.hdf5", "-o", "picks.h5", "--fiducials", "picks.yaml", "--no-accuracy"], timeout: 120)
+        XCTAssertEqual(p.status, 0, p.stderr)
+        XCTAssertTrue(p.stderr.contains("fiducials: 2 of 2 candidates used"), p.stderr)
+        // A regions file that cannot be read: one line naming it, on every rank.
+        try "1,2\n".write(toFile: dir.file("broken.csv"), atomically: true, encoding: .utf8)
+        let b = try dir.run(["estimate", "regions.hdf5", "-o", "broken.h5", "--fiducials", "broken.csv"], ranks: 2, timeout: 60)
+        XCTAssertNotEqual(b.status, 0)
+        XCTAssertTrue(b.stderr.contains("broken.csv: line 1 is not x, y, radius (nm, radius > 0)"), b.stderr)
+        XCTAssertFalse(dir.exists("broken.h5"))
+    }
+
     func testABeadThatMovesOnItsOwnIsLeftOut() throws {
         var acq = simulate(seed: 32)
         for i in beadRows(acq, 0) { acq.x[i] += Float(40 * sin(2 * Double.pi * Double(acq.frame[i]) / 1000)) }

@@ -11,22 +11,27 @@ public struct FiducialObservations: Sendable {
     public var within: [Int]
 
     /// `locs` in frame order (nm; z 0 in 2D), `drift(frames)` the drift at frames (nm, subtracted to
-    /// correct), `centres` (nm, drift removed), `radiusNm`.
+    /// correct), `centres` (nm, drift removed), `radiusNm` for all of them.
     public init(locs: Localisations, rows: Range<Int>, drift: ([Int]) -> [SIMD3<Double>], centres: [SIMD3<Double>], radiusNm: Double) {
+        self.init(locs: locs, rows: rows, drift: drift, centres: centres, radiiNm: centres.map { _ in radiusNm })
+    }
+
+    /// As above with a radius for each centre (nm).
+    public init(locs: Localisations, rows: Range<Int>, drift: ([Int]) -> [SIMD3<Double>], centres: [SIMD3<Double>], radiiNm: [Double]) {
         let n = centres.count
+        precondition(radiiNm.count == n)
         frames = Array(repeating: [], count: n)
         raw = Array(repeating: [], count: n)
         corrected = Array(repeating: [], count: n)
         within = Array(repeating: 0, count: n)
         guard n > 0, !rows.isEmpty else { return }
         // Candidates by cell of side 2 x radius: a point's candidates are in its cell's 3 x 3.
-        let side = 2 * radiusNm
+        let side = 2 * (radiiNm.max() ?? 1)
         func key(_ x: Double, _ y: Double) -> SIMD2<Int> { SIMD2(Int((x / side).rounded(.down)), Int((y / side).rounded(.down))) }
         var byCell: [SIMD2<Int>: [Int]] = [:]
         for (b, c) in centres.enumerated() { byCell[key(c.x, c.y), default: []].append(b) }
         let first = Int(locs.frame[rows.lowerBound]), last = Int(locs.frame[rows.upperBound - 1])
         let driftPerFrame = drift(Array(first...last))
-        let r2 = radiusNm * radiusNm
         var best = [Double](repeating: .infinity, count: n)
         var row = rows.lowerBound
         while row < rows.upperBound {
@@ -45,7 +50,7 @@ public struct FiducialObservations: Sendable {
                         for b in list {
                             let q = SIMD2(c.x, c.y) - SIMD2(centres[b].x, centres[b].y)
                             let e = (q * q).sum()
-                            guard e <= r2 else { continue }
+                            guard e <= radiiNm[b] * radiiNm[b] else { continue }
                             within[b] += 1
                             if best[b] == .infinity { seen.append(b) }
                             if e < best[b] {

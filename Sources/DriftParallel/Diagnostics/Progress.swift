@@ -15,11 +15,16 @@ import Foundation
 public final class Progress: @unchecked Sendable {
     enum Style { case silent, terminal, lines, json }
     let style: Style
+    /// Whether this is rank 0, which prints warnings even when quiet.
+    let isRoot: Bool
+    let json: Bool
     let start = PhaseTimer.now()
     /// Seconds between plain progress lines of a phase in batch logs.
     public static let lineInterval = 5.0
 
     public init(communicator: Communicator, quiet: Bool, json: Bool = false) {
+        isRoot = communicator.isRoot
+        self.json = json
         if !communicator.isRoot || (quiet && !json) { style = .silent }
         else if json { style = .json }
         else { style = isatty(STDERR_FILENO) != 0 ? .terminal : .lines }
@@ -35,6 +40,13 @@ public final class Progress: @unchecked Sendable {
         case .json: write(Self.json(["t_s": .number(elapsed), "event": .string("message"), "text": .string(text)]) + "\n")
         case .terminal, .lines: write(String(format: "driftmpi [%7.2f s] %@\n", elapsed, text))
         }
+    }
+
+    /// A warning: on rank 0 even with `--quiet` (a JSON `warning` event with `--log-json`).
+    public func warn(_ text: String) {
+        guard isRoot else { return }
+        if json { write(Self.json(["t_s": .number(elapsed), "event": .string("warning"), "text": .string(text)]) + "\n") }
+        else { write("driftmpi: warning: \(text)\n") }
     }
 
     /// A phase of `total` steps; call `advance` as steps finish and `finish` at the end.

@@ -64,6 +64,8 @@ struct LocalisationEstimate {
         }
         let ownRows = owned.isEmpty ? 0..<0 : SegmentRows.rows(of: owned, in: locs, segmentation)
         let totalRows = comm.allreduce(Int64(ownRows.count), .sum)
+        let leftOut = LeftOutRows.count(locs: locs, rows: ownRows, frameBlock: column.sortedFrames, geometry: geometry, communicator: comm)
+        if let line = leftOut.warning(input: o.input, geometry: geometry) { progress.warn(line) }
         let grids = try layout.grids(threeD: threeD, locs: locs, ownRows: ownRows, communicator: comm)
         let chosen = plan.chosenLocalisations.map { n in
             String(format: " (chosen from the data: %d localisations each, %.0f frames on average)", n,
@@ -127,12 +129,25 @@ struct LocalisationEstimate {
         }
         // 5a. Fiducial beads, where they are present, give the drift there.
         var fiducial: FiducialDrift.Outcome?
-        if o.fiducials == .auto {
+        if o.fiducials != .none {
+            // Regions from a file are where the beads sit with the drift removed (as at the first frame,
+            // e.g. picked on a corrected image), in the input's coordinates; the engine's start at the
+            // field's origin and remove the drift without anchoring it at the first frame.
+            var regions: FiducialRegions?
+            if case .regions(let path) = o.fiducials {
+                let first = driftAt([segmentation.firstFrame])[0]
+                regions = try comm.collectively {
+                    var r = try FiducialRegions.read(path: path, pixelSizeNm: file.pixelSizeNm)
+                    r.centres = r.centres.map { $0 - geometry.origin - SIMD2(first.x, first.y) }
+                    return r
+                }
+            }
             let ownFrames = owned.isEmpty ? nil
                 : segmentation.core(owned.lowerBound).lowerBound...segmentation.core(owned.upperBound - 1).upperBound
             let f = timer.measure(.fiducials) {
                 FiducialDrift(communicator: comm).run(locs: locs, rows: ownRows, ownFrames: ownFrames, firstFrame: segmentation.firstFrame,
-                                                      lastFrame: segmentation.lastFrame, field: geometry.field, threeD: threeD, driftAt: driftAt)
+                                                      lastFrame: segmentation.lastFrame, field: geometry.field, threeD: threeD, regions: regions,
+                                                      driftAt: driftAt)
             }
             progress.say(f.describe(frames: geometry.frameCount))
             fiducial = f
@@ -197,7 +212,7 @@ struct LocalisationEstimate {
             ("max_residual_nm", .double(o.solve.residualLimitNm ?? .infinity)),
             ("drift_sign", .string(DriftFile.driftSign)),
         ]
-        attributes += (fiducial?.attributes ?? [("fiducials", .string(FiducialMode.none.rawValue))])
+        attributes += (fiducial?.attributes(mode: o.fiducials) ?? [("fiducials", .string(FiducialMode.none.text))]) + leftOut.attributes
         attributes += o.segmentation.attributes(chosen: plan.chosenLocalisations) + o.rendering.attributes(binNm: binNm) + o.correlation.attributes
             + o.solve.attributes + o.refinement.attributes()
             + o.accuracy.attributes(ran: accuracy != nil) + EstimateResultBuilder.accuracyAttributes(accuracy)

@@ -62,8 +62,8 @@ struct Estimate: DriftCommand {
     @OptionGroup
     var segmentation: SegmentationArguments
 
-    @Option(help: "auto: find fiducial beads (localised at one place in most frames), track them, leave out those that move on their own, and use their precision-weighted mean track (smoothed as the data allow) in the frames where they are present; the correlation estimate in the others. Stored per frame in /drift/source.")
-    var fiducials = Typed<FiducialMode>(FiducialMode.none.rawValue)
+    @Option(help: "auto: find fiducial beads (localised at one place in most frames), track them, leave out those that move on their own, and use their precision-weighted mean track (smoothed as the data allow) in the frames where they are present; the correlation estimate in the others (stored per frame in /drift/source). FILE: track the beads in these regions instead of looking for them: a Picasso pick file (.yaml: Centers and Diameter in camera pixels) or a CSV of x, y, radius in nm.")
+    var fiducials = Typed<FiducialMode>(FiducialMode.none.text)
 
     @Option(name: .customLong("write-corrected"),
             help: "Also write the localisations with the drift removed to this file, in the input's format (every column kept; see 'driftmpi apply'). Each rank writes its own rows.")
@@ -129,7 +129,7 @@ struct Estimate: DriftCommand {
             o.correlation.window = try window.value(or: "--window must be a whole number >= 1 or 'all'")
             o.segmentation = segmentation.options(minLocalisations: minSegmentLocs)
             o.correlation.method = try method.value(or: "--method must be rcc, mcc or dcc")
-            o.fiducials = try fiducials.value(or: "--fiducials must be none or auto")
+            o.fiducials = try fiducials.value(or: "--fiducials must be none, auto, or a regions file ending in .yaml, .yml or .csv")
             o.rendering = try rendering.options(tukeyAlpha: tukey)
             o.correlation.maxDriftNm = maxDriftNm
             o.correlation.maxRenderMB = maxRenderMB

@@ -10,7 +10,11 @@ extension Dimensionality: ExpressibleByArgument, CommandLineMode {}
 extension Extrapolation: ExpressibleByArgument, CommandLineMode {}
 extension SmoothingOrder: ExpressibleByArgument, CommandLineMode {}
 extension FrameBase: ExpressibleByArgument, CommandLineMode {}
-extension FiducialMode: ExpressibleByArgument, CommandLineMode {}
+extension FiducialMode: ExpressibleByArgument, CommandLineMode {
+    /// `none`, `auto`, or a regions file (`.yaml`, `.yml`, `.csv`).
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { text }
+}
 
 extension PairWindow: ExpressibleByArgument, CommandLineMode {
     /// A whole number >= 1, or `all`.

@@ -74,8 +74,10 @@ struct FiducialDrift {
     /// `locs`: this rank's localisations in frame order (field coordinates, nm), of which `rows` are
     /// its segments' (frames `ownFrames`, nil when it owns none); `driftAt`: the correlation drift.
     /// Collective.
+    /// With `regions` (field coordinates), the beads are tracked in those circles (their radii for
+    /// the centre and the track) instead of being looked for.
     func run(locs: Localisations, rows: Range<Int>, ownFrames: ClosedRange<Int>?, firstFrame: Int, lastFrame: Int,
-             field: SIMD2<Double>, threeD: Bool, driftAt: ([Int]) -> [SIMD3<Double>]) -> Outcome {
+             field: SIMD2<Double>, threeD: Bool, regions: FiducialRegions? = nil, driftAt: ([Int]) -> [SIMD3<Double>]) -> Outcome {
         let comm = communicator
         let frameCount = lastFrame - firstFrame + 1
         var out = Outcome()
@@ -88,31 +90,18 @@ struct FiducialDrift {
             return a..<b
         } ?? 0..<0
 
-        // 1. Candidates.
-        let cell = FiducialCandidates.cellNm, margin = 1000.0
-        let width = Int(((field.x + 2 * margin) / cell).rounded(.up)), height = Int(((field.y + 2 * margin) / cell).rounded(.up))
-        var counts = [Int32](repeating: 0, count: width * height)
-        if !own.isEmpty {
-            let f0 = Int(locs.frame[own.lowerBound])
-            let d = driftAt(Array(f0...Int(locs.frame[own.upperBound - 1])))
-            for i in own {
-                let c = d[Int(locs.frame[i]) - f0]
-                let cx = Int(((Double(locs.x[i]) - c.x + margin) / cell).rounded(.down))
-                let cy = Int(((Double(locs.y[i]) - c.y + margin) / cell).rounded(.down))
-                if cx >= 0 && cx < width && cy >= 0 && cy < height { counts[cy * width + cx] += 1 }
-            }
-        }
-        comm.allreduceSum(&counts)
-        let initial = FiducialCandidates.find(counts: counts, width: width, height: height, minimum: max(3, (frameCount + 3) / 4))
-            .map { SIMD3($0.x - margin, $0.y - margin, 0) }
-        counts = []
+        // 1. Candidates: the regions given, or those found.
+        let initial = regions.map { r in r.centres.map { SIMD3($0.x, $0.y, 0) } }
+            ?? candidates(locs: locs, own: own, frameCount: frameCount, field: field, driftAt: driftAt)
+        let centreRadii = regions?.radii ?? initial.map { _ in Self.centreRadiusNm }
+        let trackRadii = regions?.radii ?? initial.map { _ in Self.trackRadiusNm }
         out.found = initial.count
         var covered = [Bool](repeating: false, count: frameCount)
         out.covered = covered
         guard !initial.isEmpty else { return out }
 
         // 2. Centres: the mean of each candidate's nearest localisation per frame (fixed point).
-        let near = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: initial, radiusNm: Self.centreRadiusNm)
+        let near = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: initial, radiiNm: centreRadii)
         var sums = [Int64](repeating: 0, count: 4 * initial.count)
         for b in initial.indices {
             for c in near.corrected[b] {
@@ -127,7 +116,7 @@ struct FiducialDrift {
         }
 
         // 3. Tracks, and which candidates are beads.
-        let obs = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: centres, radiusNm: Self.trackRadiusNm)
+        let obs = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: centres, radiiNm: trackRadii)
         let n = centres.count
         var stats = [Int64](repeating: 0, count: 6 * n)
         for b in 0..<n {
@@ -233,14 +222,36 @@ struct FiducialDrift {
         out.covered = covered
         return out
     }
+    /// Step 1: the candidates in the counts of this rank's rows `own` with the drift removed, summed
+    /// over ranks (nm, field coordinates). Collective.
+    func candidates(locs: Localisations, own: Range<Int>, frameCount: Int, field: SIMD2<Double>,
+                    driftAt: ([Int]) -> [SIMD3<Double>]) -> [SIMD3<Double>] {
+        let comm = communicator
+        let cell = FiducialCandidates.cellNm, margin = 1000.0
+        let width = Int(((field.x + 2 * margin) / cell).rounded(.up)), height = Int(((field.y + 2 * margin) / cell).rounded(.up))
+        var counts = [Int32](repeating: 0, count: width * height)
+        if !own.isEmpty {
+            let f0 = Int(locs.frame[own.lowerBound])
+            let d = driftAt(Array(f0...Int(locs.frame[own.upperBound - 1])))
+            for i in own {
+                let c = d[Int(locs.frame[i]) - f0]
+                let cx = Int(((Double(locs.x[i]) - c.x + margin) / cell).rounded(.down))
+                let cy = Int(((Double(locs.y[i]) - c.y + margin) / cell).rounded(.down))
+                if cx >= 0 && cx < width && cy >= 0 && cy < height { counts[cy * width + cx] += 1 }
+            }
+        }
+        comm.allreduceSum(&counts)
+        return FiducialCandidates.find(counts: counts, width: width, height: height, minimum: max(3, (frameCount + 3) / 4))
+            .map { SIMD3($0.x - margin, $0.y - margin, 0) }
+    }
 }
 
 extension FiducialDrift.Outcome {
-    /// `fiducials` (`auto`), `fiducials_found`, `fiducials_used`, `fiducial_frames` (frames whose
+    /// `fiducials` (`auto` or the regions' file), `fiducials_found`, `fiducials_used`, `fiducial_frames` (frames whose
     /// drift the beads give), `fiducial_rms_nm` (each bead's RMS deviation from the others,
     /// comma-separated), `fiducial_smoothing`.
-    var attributes: [(String, AttributeValue)] {
-        [("fiducials", .string(FiducialMode.auto.rawValue)),
+    func attributes(mode: FiducialMode) -> [(String, AttributeValue)] {
+        [("fiducials", .string(mode.text)),
          ("fiducials_found", .int(Int64(found))),
          ("fiducials_used", .int(Int64(used))),
          ("fiducial_frames", .int(Int64(coveredFrames))),
