@@ -17,8 +17,9 @@ import Foundation
 ///    the median RMS (and 1 nm) away is dropped (`FiducialTrack.kept`).
 /// 5. Per frame, the beads' deviations averaged with weights 1 / RMS^2; its uncertainty is
 ///    1 / sqrt(sum of weights).
-/// 6. All frames' averages on every rank, a smoothing spline through them weighted by the weights,
-///    its smoothing chosen by generalised cross-validation (the ranks score the candidates together).
+/// 6. All frames' averages on every rank, a smoothing spline through them weighted by the weights
+///    (beyond 4000 frames seen, through weighted means of runs of frames, at most 4000), its
+///    smoothing chosen by generalised cross-validation (the ranks score the candidates together).
 ///    The frames seen, and gaps of up to 25 frames between them, take the spline; all others keep
 ///    the correlation drift.
 ///
@@ -31,6 +32,8 @@ struct FiducialDrift {
     static let centreRadiusNm = 300.0
     static let trackRadiusNm = 100.0
     static let maxSpreadNm = 30.0
+    /// The most knots of the fiducial spline (more frames are averaged in runs).
+    static let maxKnots = 4000
 
     struct Outcome {
         /// Candidates found, beads used and their RMS deviation from the consensus (nm).
@@ -207,14 +210,25 @@ struct FiducialDrift {
         precondition(all.count == 4 * frameCount, "the ranks' own frames cover the acquisition")
         let seen = (0..<frameCount).map { all[4 * $0 + 3] > 0 }
         covered = FiducialTrack.covered(seen: seen, bridge: Self.bridgeFrames)
-        let knots = (0..<frameCount).filter { seen[$0] }
-        let values = (0..<3).map { a in knots.map { all[4 * $0 + a] } }
-        let weights = knots.map { all[4 * $0 + 3] }
+        // The knots: the frames seen, or with more than `maxKnots` of them, the weighted means of runs
+        // of `step` frames (weights summed), so that the cross-validation stays cheap on long runs.
+        let seenFrames = (0..<frameCount).filter { seen[$0] }
+        let step = max(1, (seenFrames.count + Self.maxKnots - 1) / Self.maxKnots)
+        var knots: [Double] = [], values: [[Double]] = [[], [], []], weights: [Double] = []
+        var k = 0
+        while k < seenFrames.count {
+            let run = seenFrames[k..<min(k + step, seenFrames.count)]
+            let w = run.reduce(0.0) { $0 + all[4 * $1 + 3] }
+            knots.append(run.reduce(0.0) { $0 + all[4 * $1 + 3] * Double($1) } / w)
+            for a in 0..<3 { values[a].append(run.reduce(0.0) { $0 + all[4 * $1 + 3] * all[4 * $1 + a] } / w) }
+            weights.append(w)
+            k += step
+        }
         let share = WorkShare(rank: comm.rank, processes: comm.size, gather: { comm.allgatherv($0) })
-        let choice = SmoothingSelection.choose(knots: knots.map(Double.init), values: threeD ? values : Array(values[0..<2]),
+        let choice = SmoothingSelection.choose(knots: knots, values: threeD ? values : Array(values[0..<2]),
                                                weights: weights, share: share)
         out.smoothing = choice.smoothing
-        let splines = values.map { SmoothingSpline(knots: knots.map(Double.init), values: $0, weights: weights, smoothing: choice.smoothing) }
+        let splines = values.map { SmoothingSpline(knots: knots, values: $0, weights: weights, smoothing: choice.smoothing) }
         out.drift = (0..<frameCount).map { k in
             covered[k] ? SIMD3(splines[0](Double(k)), splines[1](Double(k)), threeD ? splines[2](Double(k)) : 0) : .zero
         }
