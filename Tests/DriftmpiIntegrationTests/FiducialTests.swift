@@ -121,8 +121,10 @@ final class FiducialTests: XCTestCase {
         XCTAssertLessThan(max(late.x, late.y), 0.5, "\(late)")
     }
 
-    /// The real bead files: the defaults run (10 segments chosen from 240 frames) and agree with the
-    /// beads' own mean track (`--fiducials auto`) to about a nanometre.
+    /// The real bead files: the defaults run (10 segments chosen from 240 frames); `--fiducials auto`
+    /// follows the mean track of the beads seen in at least 230 of the 240 frames (found here
+    /// independently: localisations within 300 nm of a bead's first one), to within 3 nm RMS and at
+    /// least 80 % of its range in x and y (that track has about 2.5 nm of noise of its own).
     func testRealBeadFilesWithDefaultsAndFiducials() throws {
         for name in ["bead_locs_3", "bead_locs_4"] {
             let input = Fixtures.path("beads/\(name).csv")
@@ -131,11 +133,42 @@ final class FiducialTests: XCTestCase {
             XCTAssertTrue(plain.stderr.contains("240 frames, 10 RCC segments (chosen from the data"), plain.stderr)
             let beads = try dir.run(["estimate", input, "-o", "\(name)_fid.h5", "--no-accuracy", "--fiducials", "auto"], timeout: 60)
             XCTAssertEqual(beads.status, 0, beads.stderr)
-            let a = try dir.result("\(name).h5"), b = try dir.result("\(name)_fid.h5")
+            let b = try dir.result("\(name)_fid.h5")
             if case .int(let used) = b.attributes["fiducials_used"] { XCTAssertGreaterThanOrEqual(used, 4) } else { XCTFail("fiducials_used") }
             XCTAssertEqual(b.source.filter { $0 == 1 }.count, 240)
-            let e = DriftAccuracy.rmse(estimated: a.drift, truth: b.drift)
-            XCTAssertLessThan(max(e.x, e.y), 1.5, "\(name): \(e)")
+            let track = try Self.longBeadTrack(input)
+            for axis in 0..<2 {
+                let est = b.drift.map { $0[axis] }, ref = track.map { $0[axis] }
+                let diff = zip(est, ref).map { $0 - $1 }
+                let mean = diff.reduce(0, +) / Double(diff.count)
+                let rms = (diff.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(diff.count)).squareRoot()
+                XCTAssertLessThan(rms, 3, "\(name) axis \(axis)")
+                XCTAssertGreaterThan(est.max()! - est.min()!, 0.8 * (ref.max()! - ref.min()!), "\(name) axis \(axis)")
+            }
+        }
+    }
+
+    /// Per frame (1 ... 240), the mean over the beads seen in at least 230 frames of each bead's
+    /// position minus its mean (nm); a frame a bead misses is left out of its mean.
+    static func longBeadTrack(_ path: String) throws -> [SIMD2<Double>] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        let fi = header.firstIndex(of: "frame")!, xi = header.firstIndex(of: "x [nm]")!, yi = header.firstIndex(of: "y [nm]")!
+        var starts: [SIMD2<Double>] = [], seen: [[Int: SIMD2<Double>]] = []
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let frame = Int(Double(f[fi])!), p = SIMD2(Double(f[xi])!, Double(f[yi])!)
+            if let k = starts.firstIndex(where: { (($0 - p) * ($0 - p)).sum() < 300 * 300 }) { seen[k][frame] = p }
+            else { starts.append(p); seen.append([frame: p]) }
+        }
+        let long = seen.filter { $0.count >= 230 }.map { t -> [Int: SIMD2<Double>] in
+            let mean = t.values.reduce(SIMD2<Double>.zero, +) / Double(t.count)
+            return t.mapValues { $0 - mean }
+        }
+        precondition(!long.isEmpty)
+        return (1...240).map { f in
+            let here = long.compactMap { $0[f] }
+            return here.isEmpty ? .zero : here.reduce(SIMD2<Double>.zero, +) / Double(here.count)
         }
     }
 }

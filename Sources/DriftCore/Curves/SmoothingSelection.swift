@@ -26,11 +26,17 @@ public enum SmoothingSelection {
     }
 
     /// `knots` in frames, strictly increasing; `values[axis][i]` in nm; `weights` positive (nil: equal).
-    /// With `share`, the processes score a block of the candidates each (collective; the same choice,
+    /// With `knownNoise`, the weights are 1 / variance (nm^-2) of each value, and the choice minimises
+    /// the unbiased risk estimate instead (Craven & Wahba 1979; Mallows' C_p):
+    ///
+    ///     UBRE(s) = (1/n) sum_axes sum_i w_i (y_i - f_s(t_i))^2 + 2 x axes x tr(A_s) / n
+    ///
+    /// which, knowing the noise, keeps what rises above it even where it changes from one knot to
+    /// the next (GCV can only call that noise). With `share`, the processes score a block of the candidates each (collective; the same choice,
     /// bit for bit, as one process scoring them all).
     public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil,
                               candidates: [Double] = SmoothingSelection.candidates,
-                              share: WorkShare = .serial) -> Choice {
+                              knownNoise: Bool = false, share: WorkShare = .serial) -> Choice {
         let n = knots.count
         guard n > 3, !values.isEmpty else { return Choice(smoothing: 0, effectiveParameters: Double(n)) }
         let w = normalised(weights, n)
@@ -45,6 +51,11 @@ public enum SmoothingSelection {
             for v in axes {
                 let fitted = SmoothingSpline(knots: knots, values: v, weights: w, smoothing: s).fittedValues
                 for i in 0..<n { rss += w[i] * (v[i] - fitted[i]) * (v[i] - fitted[i]) }
+            }
+            if knownNoise, let raw = weights {
+                // rss in the given weights' scale (w holds them divided by their mean).
+                let meanWeight = raw.reduce(0, +) / Double(n)
+                return [meanWeight * rss / Double(n) + 2 * Double(axes.count) * trace / Double(n), trace]
             }
             let denominator = 1 - trace / Double(n)
             guard denominator > 1e-9 else { return [.infinity, trace] }

@@ -28,6 +28,9 @@ public struct FiducialObservations: Sendable {
         // Candidates by cell of side 2 x radius: a point's candidates are in its cell's 3 x 3.
         let side = 2 * (radiiNm.max() ?? 1)
         func key(_ x: Double, _ y: Double) -> SIMD2<Int> { SIMD2(Int((x / side).rounded(.down)), Int((y / side).rounded(.down))) }
+        // Only finite points within the grid's reach can be a bead's (so `key` never traps).
+        let reach = 1e12
+        func usable(_ p: SIMD3<Double>) -> Bool { p.x.isFinite && p.y.isFinite && p.z.isFinite && abs(p.x) < reach && abs(p.y) < reach }
         var byCell: [SIMD2<Int>: [Int]] = [:]
         for (b, c) in centres.enumerated() { byCell[key(c.x, c.y), default: []].append(b) }
         let first = Int(locs.frame[rows.lowerBound]), last = Int(locs.frame[rows.upperBound - 1])
@@ -43,6 +46,7 @@ public struct FiducialObservations: Sendable {
             for i in row..<end {
                 let p = SIMD3(Double(locs.x[i]), Double(locs.y[i]), locs.z.map { Double($0[i]) } ?? 0)
                 let c = p - d
+                guard usable(c) else { continue }
                 let k = key(c.x, c.y)
                 for dy in -1...1 {
                     for dx in -1...1 {

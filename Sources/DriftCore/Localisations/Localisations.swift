@@ -23,6 +23,15 @@ public struct Localisations: Equatable, Sendable {
     /// Number of localisations.
     public var count: Int { frame.count }
 
+    /// The rows of `rows` (in frame order) whose frames are in `frames`; empty for nil.
+    public func rows(_ rows: Range<Int>, inFrames frames: ClosedRange<Int>?) -> Range<Int> {
+        guard let frames else { return rows.lowerBound..<rows.lowerBound }
+        var a = rows.lowerBound, b = rows.upperBound
+        while a < b && Int(frame[a]) < frames.lowerBound { a += 1 }
+        while b > a && Int(frame[b - 1]) > frames.upperBound { b -= 1 }
+        return a..<b
+    }
+
     /// The rows `range`, as a new table.
     public func rows(_ range: Range<Int>) -> Localisations {
         Localisations(frame: Array(frame[range]), x: Array(x[range]), y: Array(y[range]),

@@ -37,13 +37,13 @@ public struct FiducialRegions: Equatable, Sendable {
         if let shape = map["Shape"] as? String, shape != "Circle" {
             throw FileFormatError(path, "picks of shape '\(shape)'; only circles are fiducial regions")
         }
-        guard let diameter = number(map["Diameter"]), diameter > 0 else { throw FileFormatError(path, "no positive 'Diameter'") }
+        guard let diameter = number(map["Diameter"]), diameter > 0, diameter.isFinite else { throw FileFormatError(path, "no positive 'Diameter'") }
         guard let px = pixelSizeNm, px > 0 else {
             throw FileFormatError(path, "its picks are in camera pixels and the localisations' pixel size is not known")
         }
         var out = FiducialRegions(centres: [], radii: [])
         for (k, c) in centers.enumerated() {
-            guard let pair = c as? [Any], pair.count == 2, let x = number(pair[0]), let y = number(pair[1]) else {
+            guard let pair = c as? [Any], pair.count == 2, let x = number(pair[0]), let y = number(pair[1]), x.isFinite, y.isFinite else {
                 throw FileFormatError(path, "Centers entry \(k) is not [x, y]")
             }
             out.centres.append(SIMD2(x, y) * px)

@@ -64,7 +64,10 @@ struct LocalisationEstimate {
         }
         let ownRows = owned.isEmpty ? 0..<0 : SegmentRows.rows(of: owned, in: locs, segmentation)
         let totalRows = comm.allreduce(Int64(ownRows.count), .sum)
-        let leftOut = LeftOutRows.count(locs: locs, rows: ownRows, frameBlock: column.sortedFrames, geometry: geometry, communicator: comm)
+        // This rank's segments' frames (the cores: with overlapping segments, ranks' rows overlap).
+        let ownFrames = owned.isEmpty ? nil
+            : segmentation.core(owned.lowerBound).lowerBound...segmentation.core(owned.upperBound - 1).upperBound
+        let leftOut = LeftOutRows.count(locs: locs, rows: locs.rows(ownRows, inFrames: ownFrames), frameBlock: column.sortedFrames, geometry: geometry, communicator: comm)
         if let line = leftOut.warning(input: o.input, geometry: geometry) { progress.warn(line) }
         let grids = try layout.grids(threeD: threeD, locs: locs, ownRows: ownRows, communicator: comm)
         let chosen = plan.chosenLocalisations.map { n in
@@ -142,8 +145,6 @@ struct LocalisationEstimate {
                     return r
                 }
             }
-            let ownFrames = owned.isEmpty ? nil
-                : segmentation.core(owned.lowerBound).lowerBound...segmentation.core(owned.upperBound - 1).upperBound
             let f = timer.measure(.fiducials) {
                 FiducialDrift(communicator: comm).run(locs: locs, rows: ownRows, ownFrames: ownFrames, firstFrame: segmentation.firstFrame,
                                                       lastFrame: segmentation.lastFrame, field: geometry.field, threeD: threeD, regions: regions,

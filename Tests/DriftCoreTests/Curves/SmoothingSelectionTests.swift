@@ -46,4 +46,22 @@ final class SmoothingSelectionTests: XCTestCase {
         XCTAssertEqual(SmoothingSelection.choose(knots: (0..<10).map(Double.init), values: [[Double](repeating: 4, count: 10)]).smoothing,
                        SmoothingSelection.candidates.last!)
     }
+
+    /// With the noise known (weights = 1 / variance), a drift that jumps from knot to knot well above
+    /// the noise is kept (GCV, not knowing the noise, smooths it away), and one below it is smoothed.
+    func testKnownNoiseKeepsWhatRisesAboveIt() {
+        var rng = RandomSource(seed: 9)
+        let t = (0..<240).map(Double.init)
+        let jitter = t.map { _ in 5 * rng.normal() }
+        let noisy = jitter.map { $0 + 1 * rng.normal() }
+        let w = [Double](repeating: 1, count: 240)          // variance 1 nm^2
+        let kept = SmoothingSelection.choose(knots: t, values: [noisy], weights: w, knownNoise: true)
+        let gcv = SmoothingSelection.choose(knots: t, values: [noisy], weights: w)
+        XCTAssertLessThanOrEqual(kept.smoothing, 0.1, "\(kept)")
+        XCTAssertGreaterThan(gcv.smoothing, kept.smoothing)
+        // A smooth drift under noise of 3 nm: smoothed.
+        let smooth = t.map { 10 * sin($0 / 40) + 3 * rng.normal() }
+        let s = SmoothingSelection.choose(knots: t, values: [smooth], weights: w.map { $0 / 9 }, knownNoise: true)
+        XCTAssertGreaterThan(s.smoothing, 10, "\(s)")
+    }
 }

@@ -19,7 +19,9 @@ import Foundation
 ///    1 / sqrt(sum of weights).
 /// 6. All frames' averages on every rank, a smoothing spline through them weighted by the weights
 ///    (beyond 4000 frames seen, through weighted means of runs of frames, at most 4000), its
-///    smoothing chosen by generalised cross-validation (the ranks score the candidates together).
+///    smoothing chosen by the unbiased risk estimate with those weights as inverse variances (the
+///    beads' noise is measured, so a drift that changes from frame to frame above it is kept; the
+///    ranks score the candidates together).
 ///    The frames seen, and gaps of up to 25 frames between them, take the spline; all others keep
 ///    the correlation drift.
 ///
@@ -86,12 +88,7 @@ struct FiducialDrift {
         var out = Outcome()
         out.firstFrame = firstFrame
         // This rank's rows in its own frames.
-        let own: Range<Int> = ownFrames.map { fr in
-            var a = rows.lowerBound, b = rows.upperBound
-            while a < b && Int(locs.frame[a]) < fr.lowerBound { a += 1 }
-            while b > a && Int(locs.frame[b - 1]) > fr.upperBound { b -= 1 }
-            return a..<b
-        } ?? 0..<0
+        let own = locs.rows(rows, inFrames: ownFrames)
 
         // 1. Candidates: the regions given, or those found.
         let initial = regions.map { r in r.centres.map { SIMD3($0.x, $0.y, 0) } }
@@ -128,7 +125,7 @@ struct FiducialDrift {
             for c in obs.corrected[b] {
                 let e = c - centres[b]
                 stats[6 * b + 2] += FixedPoint.fixed(e.x * e.x + e.y * e.y)
-                stats[6 * b + 3] += FixedPoint.fixed(c.x); stats[6 * b + 4] += FixedPoint.fixed(c.y); stats[6 * b + 5] += FixedPoint.fixed(c.z)
+                stats[6 * b + 3] += FixedPoint.fixed(e.x); stats[6 * b + 4] += FixedPoint.fixed(e.y); stats[6 * b + 5] += FixedPoint.fixed(e.z)
             }
         }
         comm.allreduceSum(&stats)
@@ -141,7 +138,7 @@ struct FiducialDrift {
         // Each bead's mean corrected position: its deviation is its raw position minus that.
         let sits = (0..<n).map { b -> SIMD3<Double> in
             let seen = Double(max(stats[6 * b], 1))
-            return SIMD3(FixedPoint.value(stats[6 * b + 3]), FixedPoint.value(stats[6 * b + 4]), FixedPoint.value(stats[6 * b + 5])) / seen
+            return centres[b] + SIMD3(FixedPoint.value(stats[6 * b + 3]), FixedPoint.value(stats[6 * b + 4]), FixedPoint.value(stats[6 * b + 5])) / seen
         }
         guard bead.contains(true) else { return out }
 
@@ -165,8 +162,8 @@ struct FiducialDrift {
             for k in frames.indices {
                 let present = (0..<m).filter { keep[$0] && deviation[k][$0] != nil }
                 let consensus: SIMD3<Double>
-                if many {
-                    guard present.count >= 3 else { continue }
+                guard !present.isEmpty else { continue }
+                if many && present.count >= 3 {
                     consensus = SIMD3(FiducialTrack.median(present.map { deviation[k][$0]!.x }),
                                       FiducialTrack.median(present.map { deviation[k][$0]!.y }),
                                       FiducialTrack.median(present.map { deviation[k][$0]!.z }))
@@ -185,7 +182,8 @@ struct FiducialDrift {
             let kept = FiducialTrack.kept(rms: rms)
             keep = (0..<m).map { keep[$0] && kept[$0] }
         }
-        let used = (0..<m).filter { keep[$0] }
+        let used = (0..<m).filter { keep[$0] && rms[$0] != nil }
+        guard !used.isEmpty else { return out }
         out.used = used.count
         out.rmsNm = used.map { rms[$0]! }
 
@@ -226,7 +224,7 @@ struct FiducialDrift {
         }
         let share = WorkShare(rank: comm.rank, processes: comm.size, gather: { comm.allgatherv($0) })
         let choice = SmoothingSelection.choose(knots: knots, values: threeD ? values : Array(values[0..<2]),
-                                               weights: weights, share: share)
+                                               weights: weights, knownNoise: true, share: share)
         out.smoothing = choice.smoothing
         let splines = values.map { SmoothingSpline(knots: knots, values: $0, weights: weights, smoothing: choice.smoothing) }
         out.drift = (0..<frameCount).map { k in
@@ -249,9 +247,11 @@ struct FiducialDrift {
             let d = driftAt(Array(f0...Int(locs.frame[own.upperBound - 1])))
             for i in own {
                 let c = d[Int(locs.frame[i]) - f0]
-                let cx = Int(((Double(locs.x[i]) - c.x + margin) / cell).rounded(.down))
-                let cy = Int(((Double(locs.y[i]) - c.y + margin) / cell).rounded(.down))
-                if cx >= 0 && cx < width && cy >= 0 && cy < height { counts[cy * width + cx] += 1 }
+                let fx = ((Double(locs.x[i]) - c.x + margin) / cell).rounded(.down)
+                let fy = ((Double(locs.y[i]) - c.y + margin) / cell).rounded(.down)
+                // Bounds in Double first: a coordinate far outside (or not finite) is no bead.
+                guard fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) else { continue }
+                counts[Int(fy) * width + Int(fx)] += 1
             }
         }
         comm.allreduceSum(&counts)
