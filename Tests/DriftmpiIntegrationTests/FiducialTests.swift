@@ -119,6 +119,15 @@ final class FiducialTests: XCTestCase {
         XCTAssertTrue(result.source[4030...].allSatisfy { $0 == 1 }, "the beads where they are")
         let late = try rmse("half", frames: Array(4100..<8000))
         XCTAssertLessThan(max(late.x, late.y), 0.5, "\(late)")
+        // The result works as any other: inspect names what was used, plot draws it, apply removes it.
+        let inspect = try dir.run(["inspect", "half.h5"], timeout: 30)
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        XCTAssertTrue(inspect.stdout.contains("fiducials_used"), inspect.stdout)
+        XCTAssertEqual(try dir.run(["plot", "half.h5", "-o", "half.svg"], timeout: 30).status, 0)
+        XCTAssertTrue(dir.exists("half.svg"))
+        let apply = try dir.run(["apply", "half.h5", "half.hdf5", "-o", "half_corrected.hdf5"], ranks: 2, timeout: 60)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertTrue(dir.exists("half_corrected.hdf5"))
     }
 
     /// The real bead files: the defaults run (10 segments chosen from 240 frames); `--fiducials auto`
