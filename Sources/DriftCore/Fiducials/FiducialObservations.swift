@@ -25,14 +25,19 @@ public struct FiducialObservations: Sendable {
         corrected = Array(repeating: [], count: n)
         within = Array(repeating: 0, count: n)
         guard n > 0, !rows.isEmpty else { return }
-        // Candidates by cell of side 2 x radius: a point's candidates are in its cell's 3 x 3.
-        let side = 2 * (radiiNm.max() ?? 1)
-        func key(_ x: Double, _ y: Double) -> SIMD2<Int> { SIMD2(Int((x / side).rounded(.down)), Int((y / side).rounded(.down))) }
-        // Only finite points within the grid's reach can be a bead's (so `key` never traps).
-        let reach = 1e12
-        func usable(_ p: SIMD3<Double>) -> Bool { p.x.isFinite && p.y.isFinite && p.z.isFinite && abs(p.x) < reach && abs(p.y) < reach }
-        var byCell: [SIMD2<Int>: [Int]] = [:]
-        for (b, c) in centres.enumerated() { byCell[key(c.x, c.y), default: []].append(b) }
+        // Candidates by cell of side 2 x the largest radius (or more), over the centres' bounding box: each cell
+        // lists the candidates of its 3 x 3, so a point needs one look-up.
+        var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
+        for c in centres { lo = pointwiseMin(lo, SIMD2(c.x, c.y)); hi = pointwiseMax(hi, SIMD2(c.x, c.y)) }
+        // At most about 2000 cells a side, however far apart the centres are.
+        let side = max(2 * (radiiNm.max() ?? 1), (hi - lo).max() / 2000)
+        lo -= 2 * side
+        let gw = Int(((hi.x - lo.x) / side).rounded(.down)) + 3, gh = Int(((hi.y - lo.y) / side).rounded(.down)) + 3
+        var cells = [[Int]](repeating: [], count: gw * gh)
+        for (b, c) in centres.enumerated() {
+            let cx = Int(((c.x - lo.x) / side).rounded(.down)), cy = Int(((c.y - lo.y) / side).rounded(.down))
+            for dy in -1...1 { for dx in -1...1 { cells[(cy + dy) * gw + cx + dx].append(b) } }
+        }
         let first = Int(locs.frame[rows.lowerBound]), last = Int(locs.frame[rows.upperBound - 1])
         let driftPerFrame = drift(Array(first...last))
         var best = [Double](repeating: .infinity, count: n)
@@ -46,23 +51,19 @@ public struct FiducialObservations: Sendable {
             for i in row..<end {
                 let p = SIMD3(Double(locs.x[i]), Double(locs.y[i]), locs.z.map { Double($0[i]) } ?? 0)
                 let c = p - d
-                guard usable(c) else { continue }
-                let k = key(c.x, c.y)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        guard let list = byCell[k &+ SIMD2(dx, dy)] else { continue }
-                        for b in list {
-                            let q = SIMD2(c.x, c.y) - SIMD2(centres[b].x, centres[b].y)
-                            let e = (q * q).sum()
-                            guard e <= radiiNm[b] * radiiNm[b] else { continue }
-                            within[b] += 1
-                            if best[b] == .infinity { seen.append(b) }
-                            if e < best[b] {
-                                best[b] = e
-                                if frames[b].last == f { raw[b][raw[b].count - 1] = p; corrected[b][corrected[b].count - 1] = c }
-                                else { frames[b].append(f); raw[b].append(p); corrected[b].append(c) }
-                            }
-                        }
+                // Bounds in Double first: a point far outside (or not finite) is no bead's.
+                let fx = ((c.x - lo.x) / side).rounded(.down), fy = ((c.y - lo.y) / side).rounded(.down)
+                guard c.z.isFinite, fx >= 0, fx < Double(gw), fy >= 0, fy < Double(gh) else { continue }
+                for b in cells[Int(fy) * gw + Int(fx)] {
+                    let q = SIMD2(c.x, c.y) - SIMD2(centres[b].x, centres[b].y)
+                    let e = (q * q).sum()
+                    guard e <= radiiNm[b] * radiiNm[b] else { continue }
+                    within[b] += 1
+                    if best[b] == .infinity { seen.append(b) }
+                    if e < best[b] {
+                        best[b] = e
+                        if frames[b].last == f { raw[b][raw[b].count - 1] = p; corrected[b][corrected[b].count - 1] = c }
+                        else { frames[b].append(f); raw[b].append(p); corrected[b].append(c) }
                     }
                 }
             }
