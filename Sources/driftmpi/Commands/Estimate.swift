@@ -8,7 +8,8 @@ struct Estimate: DriftCommand {
     static let configuration = CommandConfiguration(
         abstract: "Estimate drift from localisations (Picasso, PYME, ThunderSTORM or CSV; refined to about 1 nm) or from image stacks (PYME, TIFF) by cross-correlation (RCC, MCC or DCC), 2D or 3D.",
         discussion: """
-        Cuts the localisations into time segments (--segment-frames, --segment-step or --segment-locs), \
+        Cuts the localisations into time segments (by default of equal localisation counts chosen from \
+        the data; or --segment-frames, --segment-step or --segment-locs), \
         renders each as a histogram (--bin-nm; 3D with z when the input has it), correlates segments \
         (--method: rcc pairs each with the next --window ones, mcc each with the sum of the others, dcc \
         each with the next), fits each peak to sub-bin precision, and solves the weighted least-squares \
@@ -17,7 +18,8 @@ struct Estimate: DriftCommand {
         every frame. Refinement (on unless --no-refine) then aligns short segments of at least --refine-locs \
         localisations to all the other data, smooths their estimates as much as the data call for \
         (generalised cross-validation; --refine-smoothing) and repeats until the curve moves by less \
-        than 0.2 nm. Then (unless \
+        than 0.2 nm. With --fiducials auto (or a regions file), fiducial beads give the drift in the \
+        frames where they are seen (/drift/source says where). Then (unless \
         --no-accuracy or --no-refine) the localisations are split into two independent halves by molecule \
         (by the 64 nm cell of each corrected position), each half is refined from the final drift in at most \
         --accuracy-passes (default 1) passes, and the RMS of half their difference (after removing its mean) is reported \
