@@ -32,8 +32,8 @@ public enum SmoothingSelection {
     ///     UBRE(s) = (1/n) sum_axes sum_i w_i (y_i - f_s(t_i))^2 + 2 x axes x tr(A_s) / n
     ///
     /// which, knowing the noise, keeps what rises above it even where it changes from one knot to
-    /// the next (GCV can only call that noise). With `share`, the processes score a block of the candidates each (collective; the same choice,
-    /// bit for bit, as one process scoring them all).
+    /// the next (GCV can only call that noise). With `share`, the processes score a block of the
+    /// candidates each (collective; the same choice, bit for bit, as one process scoring them all).
     public static func choose(knots: [Double], values: [[Double]], weights: [Double]? = nil,
                               candidates: [Double] = SmoothingSelection.candidates,
                               knownNoise: Bool = false, share: WorkShare = .serial) -> Choice {
@@ -43,6 +43,8 @@ public enum SmoothingSelection {
         // Axes without variation (e.g. z in 2D) add nothing.
         let axes = values.filter { v in v.contains { $0 != v[0] } }
         guard !axes.isEmpty else { return Choice(smoothing: Self.candidates.last!, effectiveParameters: 2) }
+        // With known noise, the residuals in the given weights' scale (`w` holds them over their mean).
+        let noiseScale = knownNoise ? weights.map { $0.reduce(0, +) / Double(n) } : nil
         // Each candidate's score (infinite where the fit leaves no degrees of freedom) and trace.
         let scored = share.map(count: candidates.count, width: 2) { c -> [Double] in
             let s = candidates[c]
@@ -52,10 +54,8 @@ public enum SmoothingSelection {
                 let fitted = SmoothingSpline(knots: knots, values: v, weights: w, smoothing: s).fittedValues
                 for i in 0..<n { rss += w[i] * (v[i] - fitted[i]) * (v[i] - fitted[i]) }
             }
-            if knownNoise, let raw = weights {
-                // rss in the given weights' scale (w holds them divided by their mean).
-                let meanWeight = raw.reduce(0, +) / Double(n)
-                return [meanWeight * rss / Double(n) + 2 * Double(axes.count) * trace / Double(n), trace]
+            if let scale = noiseScale {
+                return [scale * rss / Double(n) + 2 * Double(axes.count) * trace / Double(n), trace]
             }
             let denominator = 1 - trace / Double(n)
             guard denominator > 1e-9 else { return [.infinity, trace] }

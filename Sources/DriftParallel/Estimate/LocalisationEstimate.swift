@@ -172,11 +172,9 @@ struct LocalisationEstimate {
         let builder = EstimateResultBuilder(communicator: comm, input: o.input, output: o.output)
         let rmse = try builder.truthRMSE(finalDrift)
         var part = DriftResultPart(totalFrames: geometry.frameCount, totalSegments: s, totalPairs: pairTotal)
-        if !owned.isEmpty {
-            let firstFrame = segmentation.core(owned.lowerBound).lowerBound
-            let lastFrame = segmentation.core(owned.upperBound - 1).upperBound
-            let frames = Array(firstFrame...lastFrame)
-            part.frameOffset = firstFrame - segmentation.firstFrame
+        if let ownFrames {
+            let frames = Array(ownFrames)
+            part.frameOffset = ownFrames.lowerBound - segmentation.firstFrame
             part.frames = frames.map { Int64($0) }
             part.drift = finalDrift(frames)
             if let f = fiducial {

@@ -11,7 +11,8 @@ import Foundation
 /// 3. Its track: its nearest localisation per frame within 100 nm (`FiducialObservations`). A bead is
 ///    seen in at least a quarter of the frames (and used only where it is seen), with at most 1.5
 ///    localisations within 100 nm per frame seen and an RMS spread of at most 30 nm; others
-///    (structure, a bead that bleaches or blinks off within the first quarter) are not used. Its deviation in each frame is its raw position minus its mean corrected position.
+///    (structure, a bead that bleaches or blinks off within the first quarter) are not used. Its
+///    deviation in each frame is its raw position minus its mean corrected position.
 /// 4. Beads that move on their own are left out: each bead's RMS deviation from the per-frame median
 ///    of the beads (from the correlation drift when fewer than 3 beads), twice; a bead more than 3 x
 ///    the median RMS (and 1 nm) away is dropped (`FiducialTrack.kept`).
@@ -54,13 +55,16 @@ struct FiducialDrift {
 
         var coveredFrames: Int { covered.filter { $0 }.count }
 
+        /// Whether the fiducials give the drift of frame `f`.
+        func covers(_ f: Int) -> Bool {
+            let k = f - firstFrame
+            return k >= 0 && k < covered.count && covered[k]
+        }
+
         /// The drift at `frames`: the fiducials' where they cover, else `fallback`'s.
         func drift(at frames: [Int], fallback: ([Int]) -> [SIMD3<Double>]) -> [SIMD3<Double>] {
             let other = fallback(frames)
-            return frames.enumerated().map { i, f in
-                let k = f - firstFrame
-                return k >= 0 && k < covered.count && covered[k] ? drift[k] : other[i]
-            }
+            return frames.enumerated().map { i, f in covers(f) ? drift[f - firstFrame] : other[i] }
         }
 
         /// The beads' uncertainty at frame `f`, nm (NaN where none was seen).
@@ -70,10 +74,7 @@ struct FiducialDrift {
         }
 
         /// 1 where the fiducials give the drift of frame `f`, 0 where the correlation does.
-        func source(_ f: Int) -> UInt8 {
-            let k = f - firstFrame
-            return k >= 0 && k < covered.count && covered[k] ? 1 : 0
-        }
+        func source(_ f: Int) -> UInt8 { covers(f) ? 1 : 0 }
     }
 
     /// `locs`: this rank's localisations in frame order (field coordinates, nm), of which `rows` are
@@ -87,12 +88,16 @@ struct FiducialDrift {
         let frameCount = lastFrame - firstFrame + 1
         var out = Outcome()
         out.firstFrame = firstFrame
-        // This rank's rows in its own frames.
+        // This rank's rows in its own frames, and the correlation drift there, evaluated once.
         let own = locs.rows(rows, inFrames: ownFrames)
+        let frames = ownFrames.map { Array($0) } ?? []
+        let base = ownFrames?.lowerBound ?? 0
+        let correlation = driftAt(frames)
+        let ownDrift: ([Int]) -> [SIMD3<Double>] = { $0.map { correlation[$0 - base] } }
 
         // 1. Candidates: the regions given, or those found.
         let initial = regions.map { r in r.centres.map { SIMD3($0.x, $0.y, 0) } }
-            ?? candidates(locs: locs, own: own, frameCount: frameCount, field: field, driftAt: driftAt)
+            ?? candidates(locs: locs, own: own, frameCount: frameCount, field: field, driftAt: ownDrift)
         let centreRadii = regions?.radii ?? initial.map { _ in Self.centreRadiusNm }
         let trackRadii = regions?.radii ?? initial.map { _ in Self.trackRadiusNm }
         out.found = initial.count
@@ -101,7 +106,7 @@ struct FiducialDrift {
         guard !initial.isEmpty else { return out }
 
         // 2. Centres: the mean of each candidate's nearest localisation per frame (fixed point).
-        let near = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: initial, radiiNm: centreRadii)
+        let near = FiducialObservations(locs: locs, rows: own, drift: ownDrift, centres: initial, radiiNm: centreRadii)
         var sums = [Int64](repeating: 0, count: 4 * initial.count)
         for b in initial.indices {
             for c in near.corrected[b] {
@@ -116,7 +121,7 @@ struct FiducialDrift {
         }
 
         // 3. Tracks, and which candidates are beads.
-        let obs = FiducialObservations(locs: locs, rows: own, drift: driftAt, centres: centres, radiiNm: trackRadii)
+        let obs = FiducialObservations(locs: locs, rows: own, drift: ownDrift, centres: centres, radiiNm: trackRadii)
         let n = centres.count
         var stats = [Int64](repeating: 0, count: 6 * n)
         for b in 0..<n {
@@ -145,13 +150,10 @@ struct FiducialDrift {
         // Per own frame: each bead's deviation (nil where not seen); beads numbered 0 ..< m here.
         let ids = (0..<n).filter { bead[$0] }
         let m = ids.count
-        let frames = ownFrames.map { Array($0) } ?? []
-        let base = ownFrames?.lowerBound ?? 0
         var deviation = [[SIMD3<Double>?]](repeating: [SIMD3<Double>?](repeating: nil, count: m), count: frames.count)
         for (j, b) in ids.enumerated() {
             for (k, f) in obs.frames[b].enumerated() { deviation[f - base][j] = obs.raw[b][k] - sits[b] }
         }
-        let correlation = driftAt(frames)
 
         // 4. Beads that disagree with the others, twice.
         var keep = [Bool](repeating: true, count: m)
