@@ -77,3 +77,48 @@ sample=$("$bin" estimate --force Tests/Fixtures/pyme/wormlike_simulated_images_w
   echo
 } >> "$section"
 bench_replace_section "## Image stacks (bench/images.sh)" "$section"
+
+# Side by side with NanoPyx (PyPI nanopyx, in a virtual environment in bench/.venv-nanopyx), both on
+# one core: driftmpi's whole process at 1 rank against NanoPyx's estimator timed inside Python with
+# the stack already loaded (bench/stack_peer.py). SIZES="frames:side ..." overrides the sets.
+venv=${NANOPYX_VENV:-bench/.venv-nanopyx}
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv --help >/dev/null 2>&1 || \
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -c "import nanopyx, h5py, numba" 2>/dev/null || "$venv/bin/pip" install -q nanopyx==2.1.5 h5py numba
+core=${CORE:-0}
+peer="$work/peer.md"
+{
+  echo "## Image stacks against NanoPyx (bench/images.sh)"
+  echo
+  echo "Measured $(date -u +%Y-%m-%d) on: $(bench_machine); release build; NanoPyx $("$venv/bin/pip" show nanopyx | sed -n 's/^Version: //p')."
+  echo "Both pinned to one core (\`taskset -c $core\`). **driftmpi**: the whole process at 1 rank, defaults"
+  echo "(RCC, window 5), \`driftmpi estimate S.h5 -o R.h5 --truth T.csv\`, reading the file included."
+  echo "**NanoPyx**: \`DriftEstimator().estimate(stack, ref_option=0, ...)\` (each frame against frame 0)"
+  echo "timed inside Python with the stack already loaded (bench/stack_peer.py), with time averaging 1"
+  echo "and a largest drift of 10 px, and with its defaults (time averaging 2, largest drift 5 px)."
+  echo "Data: \`driftmpi simulate stack --frames F --size N\` (float32 PYME, 100 nm pixels, 3000 sites,"
+  echo "drift up to 300 nm). RMSE per axis against the truth, px, after removing a constant offset."
+  echo
+  echo "| time points x pixels | driftmpi s | driftmpi RMSE x / y px | driftmpi peak MiB | NanoPyx (1, 10 px) s | RMSE x / y px | NanoPyx defaults s | RMSE x / y px |"
+  echo "|---|---|---|---|---|---|---|---|"
+} > "$peer"
+for set in ${SIZES:-200:256 2000:256 200:1024 200:2048}; do
+  frames=${set%%:*} side=${set##*:}
+  "$bin" simulate stack --force "$work/p.h5" --frames "$frames" --size "$side" --seed 3 > /dev/null
+  start=$(date +%s%N)
+  out=$(/usr/bin/time -f "peak %M" taskset -c "$core" "$bin" estimate --force "$work/p.h5" -o "$work/pr.h5" --truth "$work/p_truth.csv" --quiet 2>&1)
+  end=$(date +%s%N)
+  ours=$(echo "$out" | sed -n 's/^RMSE against the truth: .* = x \([0-9.]*\) px, y \([0-9.]*\) px.*/\1 \/ \2/p')
+  peak=$(echo "$out" | sed -n 's/^peak \([0-9]*\)/\1/p')
+  ms=$(( (end - start) / 1000000 ))
+  one=$(taskset -c "$core" "$venv/bin/python" bench/stack_peer.py "$work/p.h5" "$work/p_truth.csv" 100 1 10 2>/dev/null | tail -1)
+  two=$(taskset -c "$core" "$venv/bin/python" bench/stack_peer.py "$work/p.h5" "$work/p_truth.csv" 100 2 5 2>/dev/null | tail -1)
+  field() { echo "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+  rmse_of() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "rmse") print $(i + 1) " / " $(i + 2) }'; }
+  printf '| %d x %d^2 | %d.%02d | %s | %d | %s | %s | %s | %s |\n' "$frames" "$side" $(( ms / 1000 )) $(( ms % 1000 / 10 )) \
+    "$ours" $(( peak / 1024 )) "$(field "$one" method)" "$(rmse_of "$one")" "$(field "$two" method)" "$(rmse_of "$two")" | tee -a "$peer"
+done
+bench_replace_section "## Image stacks against NanoPyx (bench/images.sh)" "$peer"

@@ -5,7 +5,7 @@ import Foundation
 import XCTest
 
 /// Drift from image stacks, end to end: simulated stacks with a known sub-pixel drift (PYME and
-/// TIFF), the same result at 1 and 3 ranks, corrected stacks, and image drift applied to the
+/// TIFF), the same result at 1, 2, 3 and 4 ranks, long stacks streamed, corrected stacks, and image drift applied to the
 /// localisations of the same simulated acquisition.
 final class ImageStackTests: XCTestCase {
     static let data = TemporaryDirectory("images")
@@ -32,11 +32,13 @@ final class ImageStackTests: XCTestCase {
         return DriftAccuracy.rmse(estimated: estimate, truth: t.drift) / pixelNm
     }
 
-    func testStackDriftIsSubPixelAccurateAndTheSameAtOneAndThreeRanks() throws {
+    func testStackDriftIsSubPixelAccurateAndTheSameAtOneThreeAndFourRanks() throws {
         try simulated()
         try run(["estimate", "stack.h5", "-o", "d1.h5", "--truth", "stack_truth.csv"])
         try run(["estimate", "stack.h5", "-o", "d3.h5"], ranks: 3)
+        try run(["estimate", "stack.h5", "-o", "d4.h5"], ranks: 4)
         let one = try Self.data.result("d1.h5"), three = try Self.data.result("d3.h5")
+        XCTAssertEqual(one.drift, try Self.data.result("d4.h5").drift, "the drift at 1 and 4 ranks")
         XCTAssertEqual(one.unit, "px")
         XCTAssertEqual(one.frames.count, 200)
         XCTAssertEqual(one.drift, three.drift, "the drift at 1 and 3 ranks")
@@ -59,6 +61,40 @@ final class ImageStackTests: XCTestCase {
             let e = try rmsePx(r, truth: "stack_truth.csv")
             XCTAssertLessThan(max(e.x, e.y), 0.01, "\(method): RMSE \(e) px")
         }
+    }
+
+    /// A long uint16 stack, as a camera writes it, streamed: each rank holds the spectra of its
+    /// window of pairs, not its time points, so its peak memory stays far below the stack's size in
+    /// float (393 MB here); the same drift at 1 and 2 ranks.
+    func testLongStacksStreamInBoundedMemory() throws {
+        try run(["simulate", "stack", "long.h5", "--frames", "1500", "--uint16", "--seed", "6", "--sites", "1500"])
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: Self.data.file("long.h5"))[.size] as? Int ?? 0,
+                             1500 * 256 * 256 * 2, "uint16, uncompressed")
+        try run(["estimate", "long.h5", "-o", "l1.h5", "--truth", "long_truth.csv"])
+        try run(["estimate", "long.h5", "-o", "l2.h5"], ranks: 2)
+        let one = try Self.data.result("l1.h5"), two = try Self.data.result("l2.h5")
+        XCTAssertEqual(one.drift, two.drift, "the drift at 1 and 2 ranks")
+        XCTAssertEqual(one.frames.count, 1500)
+        let e = try rmsePx(one, truth: "long_truth.csv")
+        XCTAssertLessThan(max(e.x, e.y), 0.01, "RMSE \(e) px")
+        for result in [one, two] {
+            guard case .string(let peaks)? = result.attributes["rank_peak_resident_mib"] else { return XCTFail("no peak memory") }
+            let largest = peaks.split(separator: ",").compactMap { Double($0) }.max() ?? .infinity
+            // Measured: about 60 MiB per rank.
+            XCTAssertLessThan(largest, 150, "peak MiB per rank: \(peaks)")
+        }
+        // Truncated (a copy cut in half): one line naming the file on every rank, no output.
+        let cut = Self.data.file("cut.h5")
+        try? FileManager.default.removeItem(atPath: cut)
+        try FileManager.default.copyItem(atPath: Self.data.file("long.h5"), toPath: cut)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: cut))
+        try handle.truncate(atOffset: UInt64(1500 * 256 * 256))
+        try handle.close()
+        let r = try Self.data.run(["estimate", "cut.h5", "-o", "bad.h5"], ranks: 2, timeout: 60)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.errorLines.count, 1, r.stderr)
+        XCTAssertTrue(r.errorLines.first?.hasPrefix("driftmpi: error: cut.h5: ") ?? false, r.stderr)
+        XCTAssertFalse(Self.data.exists("bad.h5"))
     }
 
     func testTimeAndSpaceBinningStillGiveTheDriftAtEveryFrame() throws {

@@ -62,6 +62,47 @@ public final class RealFFT: @unchecked Sendable {
         return out
     }
 
+    /// The spectrum of a `width * height * depth` image cut to its lowest frequencies: the half
+    /// spectrum of a `bandWidth` x `bandHeight` x `depth` image (both even, at most this shape), its
+    /// Nyquist row and column zero. The correlation it makes is that of the band-limited images,
+    /// sampled every `width / bandWidth` bins.
+    public func forward(_ image: [Float], bandWidth: Int, bandHeight: Int) -> Spectrum {
+        precondition(image.count == width * height * depth)
+        return forward(filling: { out in image.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } },
+                       bandWidth: bandWidth, bandHeight: bandHeight)
+    }
+
+    /// As `forward(_:bandWidth:bandHeight:)`, of the image `fill` writes into the transform's own
+    /// input (`width * height * depth` values, x fastest; every value must be written).
+    public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void, bandWidth: Int, bandHeight: Int) -> Spectrum {
+        precondition(bandWidth % 2 == 0 && bandHeight % 2 == 0 && bandWidth <= width && bandHeight <= height)
+        fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
+        timedExecute(forwardPlan)
+        let out = Spectrum(width: bandWidth, height: bandHeight, depth: depth)
+        let hw = width / 2 + 1, bhw = bandWidth / 2 + 1
+        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { src in
+            for kz in 0..<depth {
+                for ky in 0..<bandHeight where ky != bandHeight / 2 {
+                    let from = ky < bandHeight / 2 ? ky : ky + height - bandHeight
+                    let s = 2 * ((kz * height + from) * hw), d = 2 * ((kz * bandHeight + ky) * bhw)
+                    // Columns 0 ..< bandWidth / 2; the Nyquist column stays zero.
+                    (out.storage + d).update(from: src + s, count: 2 * (bhw - 1))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The unnormalised inverse transform of the spectrum that `fill` writes, into `out` (resized to
+    /// `width * height * depth` values if need be), without a new array per call.
+    public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void, into out: inout [Float]) {
+        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
+        timedExecute(inversePlan)
+        let n = width * height * depth
+        if out.count != n { out = [Float](repeating: 0, count: n) }
+        out.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: real, count: n) }
+    }
+
     /// The unnormalised inverse transform of the spectrum that `fill` writes (interleaved re, im):
     /// `width * height * depth` values, scaled by their count as FFTW leaves them.
     public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {

@@ -91,11 +91,30 @@ public struct ImagePreprocessing: Equatable, Sendable {
     /// shifts towards zero, 27 against 13 nm RMSE on a simulated 12-slice stack), placed at the grid's
     /// origin with zero padding.
     public func segmentImage(timePoints: [[Float]], width: Int, height: Int, depth: Int, grid: RenderGrid) -> [Float] {
+        var image = [Float](repeating: 0, count: grid.binCount)
+        image.withUnsafeMutableBufferPointer { segmentImage(timePoints: timePoints, width: width, height: height, depth: depth, grid: grid, into: $0) }
+        return image
+    }
+
+    /// As `segmentImage(timePoints:width:height:depth:grid:)`, written into `image` (`grid.binCount`
+    /// values, every one of them written: the padding as zeros).
+    public func segmentImage(timePoints: [[Float]], width: Int, height: Int, depth: Int, grid: RenderGrid,
+                             into image: UnsafeMutableBufferPointer<Float>) {
+        precondition(image.count == grid.binCount)
         let (w, h) = binnedSize(width: width, height: height)
         precondition(grid.fieldWidth == w && grid.fieldHeight == h && grid.fieldDepth == depth)
         var mean = [Float](repeating: 0, count: w * h * depth)
+        let plain = clipLow == nil && clipHigh == nil && median <= 1 && binX == 1 && binY == 1
         for volume in timePoints {
             for z in 0..<depth {
+                if plain {
+                    // Nothing to clean or bin: summed straight from the volume.
+                    let base = z * w * h
+                    volume.withUnsafeBufferPointer { v in
+                        mean.withUnsafeMutableBufferPointer { m in for k in 0..<(w * h) { m[base + k] += v[base + k] } }
+                    }
+                    continue
+                }
                 var plane = Array(volume[(z * width * height)..<((z + 1) * width * height)])
                 clean(&plane, width: width, height: height)
                 let b = binned(plane, width: width, height: height)
@@ -115,14 +134,17 @@ public struct ImagePreprocessing: Equatable, Sendable {
         let wx = TukeyWindow.weights(length: w, alpha: tukeyAlpha)
         let wy = TukeyWindow.weights(length: h, alpha: tukeyAlpha)
         let wz = [Float](repeating: 1, count: depth)
-        var image = [Float](repeating: 0, count: grid.binCount)
-        for z in 0..<depth {
-            for y in 0..<h {
-                for x in 0..<w {
-                    image[(z * grid.height + y) * grid.width + x] = (mean[(z * h + y) * w + x] - offsets[z]) * wx[x] * wy[y] * wz[z]
+        image.update(repeating: 0)
+        mean.withUnsafeBufferPointer { mean in
+            wx.withUnsafeBufferPointer { wx in
+                for z in 0..<depth {
+                    for y in 0..<h {
+                        let row = wy[y] * wz[z], offset = offsets[z]
+                        let to = (z * grid.height + y) * grid.width, from = (z * h + y) * w
+                        for x in 0..<w { image[to + x] = (mean[from + x] - offset) * wx[x] * row }
+                    }
                 }
             }
         }
-        return image
     }
 }

@@ -3,7 +3,8 @@ import CLAPACK
 /// Solves the redundant system drift[j] - drift[i] = shift(i, j) over all used pairs in the weighted
 /// least-squares sense, with drift[0] = 0. The normal equations form a weighted graph Laplacian with
 /// the first row and column removed, which is symmetric positive definite exactly when the pairs
-/// connect every segment; it is solved by Cholesky factorisation (LAPACK dposv).
+/// connect every segment; it is solved by Cholesky factorisation (LAPACK dposv), or in band form
+/// (`BandedNormalMatrix`, dpbsv) when the pairs reach only a few segments apart in a large system.
 public enum DriftSolver {
     /// Drift of each segment, nm, relative to segment 0.
     public static func solve(segmentCount n: Int, pairs: [PairShift]) throws -> [SIMD3<Double>] {
@@ -13,11 +14,17 @@ public enum DriftSolver {
         guard missing.isEmpty else { throw DriftSolverError.unconnected(segments: missing) }
 
         let m = n - 1                       // unknowns drift[1] ... drift[n-1]
-        var a = normalMatrix(segmentCount: n, pairs: pairs)
         var b = rightHandSides(segmentCount: n, pairs: pairs)
-        let info = LAPACKE_dposv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 3,
-                                 &a, Int32(m), &b, Int32(m))
-        guard info == 0 else { throw DriftSolverError.lapack(info: Int(info)) }
+        let k = BandedNormalMatrix.bandwidth(of: pairs)
+        if BandedNormalMatrix.pays(unknowns: m, bandwidth: k) {
+            var banded = BandedNormalMatrix(segmentCount: n, pairs: pairs, bandwidth: k)
+            try banded.solve(&b)
+        } else {
+            var a = normalMatrix(segmentCount: n, pairs: pairs)
+            let info = LAPACKE_dposv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 3,
+                                     &a, Int32(m), &b, Int32(m))
+            guard info == 0 else { throw DriftSolverError.lapack(info: Int(info)) }
+        }
         var drift = [SIMD3<Double>](repeating: .zero, count: n)
         for s in 1..<n { drift[s] = SIMD3(b[s - 1], b[m + s - 1], b[2 * m + s - 1]) }
         return drift

@@ -12,7 +12,8 @@ import CLAPACK
 ///
 /// Uncertainty: with P used pairs and S segments, sigma_k^2 = sum_used w r_k^2 / max(P - (S - 1), 1)
 /// for axis k, and cov(d) = sigma_k^2 L^-1, where L is the normal matrix (`DriftSolver.normalMatrix`);
-/// L^-1 comes from its Cholesky factor (LAPACK dpotrf, dpotri).
+/// L^-1 comes from its Cholesky factor (LAPACK dpotrf, dpotri; in band form the Takahashi
+/// recurrence, `BandedNormalMatrix`).
 public enum RobustSolver {
     /// Solves for the drift of `segmentCount` segments from `pairs`, dropping pairs whose residual
     /// length exceeds `maxResidualNm` (nm; nil: no rejection). Throws `DriftSolverError` when the
@@ -70,6 +71,10 @@ public enum RobustSolver {
     /// weight units, from the Cholesky factor (LAPACK dpotrf then dpotri).
     static func inverseDiagonal(segmentCount n: Int, pairs: [PairShift]) throws -> [Double] {
         let m = n - 1
+        let k = BandedNormalMatrix.bandwidth(of: pairs)
+        if BandedNormalMatrix.pays(unknowns: m, bandwidth: k) {
+            return try BandedNormalMatrix(segmentCount: n, pairs: pairs, bandwidth: k).inverseDiagonal()
+        }
         var a = DriftSolver.normalMatrix(segmentCount: n, pairs: pairs)
         let lower = Int8(UInt8(ascii: "L"))
         var info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, lower, Int32(m), &a, Int32(m))

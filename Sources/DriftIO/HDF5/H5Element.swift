@@ -2,6 +2,7 @@
 public protocol H5Element { static var h5: H5Scalar { get } }
 
 extension UInt8: H5Element { public static var h5: H5Scalar { .uint8 } }
+extension UInt16: H5Element { public static var h5: H5Scalar { .uint16 } }
 extension UInt32: H5Element { public static var h5: H5Scalar { .uint32 } }
 extension Int32: H5Element { public static var h5: H5Scalar { .int32 } }
 extension Int64: H5Element { public static var h5: H5Scalar { .int64 } }

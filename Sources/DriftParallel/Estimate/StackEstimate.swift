@@ -34,42 +34,66 @@ struct StackEstimate {
         let owned = ownership.segments(of: comm.rank)
         // Grids in binned pixels (x, y) and slices (z), padded by the largest drift searched.
         let maxShift = images.maxDriftPx
-        let pad = Int((maxShift / Double(min(pre.binX, pre.binY))).rounded(.up)) + 2
+        // A grid of the field plus the largest shift holds the correlation up to that shift
+        // without wrap-around (lag s - N overlaps the field only if N - s < the field's side).
+        let pad = Int((maxShift / Double(min(pre.binX, pre.binY))).rounded(.up))
         let depth = threeD ? stack.depth : 1
         let grid = RenderGrid(widthNm: Double(bw), heightNm: Double(bh), binNm: 1, padBins: pad,
                               depthNm: threeD ? Double(depth) : nil, binZNm: 1,
                               padBinsZ: threeD ? min(Int(maxShift.rounded(.up)), depth) + 2 : 0)
         progress.say("\(t) time points of \(stack.width) x \(stack.height)\(stack.depth > 1 ? " x \(stack.depth)" : "") px, \(segments) \(o.correlation.method.rawValue.uppercased()) segments of \(pre.binT), grid \(grid.width) x \(grid.height)\(threeD ? " x \(grid.depth)" : ""), \(comm.size) ranks")
 
-        // Each rank reads and prepares its own segments' time points (2D from z-stacks: their mean).
-        let prepared: [Int: [Float]] = try comm.collectively {
-            try timer.measure(.read) {
-                try FaultInjection.check(.read, rank: comm.rank)
-                var out: [Int: [Float]] = [:]
-                let reading = progress.phase("read and prepare time points", total: owned.count)
-                defer { reading.finish() }
-                for seg in owned {
-                    defer { reading.advance() }
-                    let s = segmentation.segments[seg]
-                    let raw = try stack.read(timePoints: s.firstFrame..<(s.lastFrame + 1))
-                    let n = stack.voxelsPerTimePoint
-                    var volumes = (0..<(s.lastFrame - s.firstFrame + 1)).map { Array(raw[($0 * n)..<(($0 + 1) * n)]) }
-                    if stack.depth > 1 && !threeD { volumes = volumes.map { Self.zMean($0, planes: stack.depth) } }
-                    out[seg] = pre.segmentImage(timePoints: volumes, width: stack.width, height: stack.height, depth: depth, grid: grid)
-                }
-                return out
-            }
+        // One segment's image: its time points read, prepared and placed on the grid (2D from
+        // z-stacks: their mean).
+        func timePoints(_ seg: Int) throws -> [[Float]] {
+            try FaultInjection.check(.read, rank: comm.rank)
+            let s = segmentation.segments[seg]
+            let raw = try stack.read(timePoints: s.firstFrame..<(s.lastFrame + 1))
+            let n = stack.voxelsPerTimePoint
+            let count = s.lastFrame - s.firstFrame + 1
+            var volumes = count == 1 ? [raw] : (0..<count).map { Array(raw[($0 * n)..<(($0 + 1) * n)]) }
+            if stack.depth > 1 && !threeD { volumes = volumes.map { Self.zMean($0, planes: stack.depth) } }
+            return volumes
+        }
+        func image(_ seg: Int) throws -> [Float] {
+            pre.segmentImage(timePoints: try timePoints(seg), width: stack.width, height: stack.height, depth: depth, grid: grid)
         }
         // Pixels stand in for nm: every time point counts, shifts and residuals are in pixels, and
         // peaks are refined on the continuous correlation (they are not Gaussian).
+        let streamed = o.correlation.method == .dcc || (o.correlation.method == .rcc && schedule.window != nil)
         let setup = CorrelationSetup(method: o.correlation.method, maxShift: images.maxDriftBinnedPx,
                                      smoothingBins: o.correlation.smoothingBins, continuousPeak: true,
+                                     band: streamed ? 2 : 1,
                                      tukeyAlpha: pre.tukeyAlpha, maxRenderMB: nil,
                                      measure: PairMeasure(minCount: 1, minPeakQuality: o.correlation.minPeakQuality))
-        var correlation = try SpectrumCorrelation(communicator: comm, setup: setup, schedule: schedule, ownership: ownership, grids: [grid])
-            .run(timer: &timer, progress: progress) { seg in
-                (Double(pre.binT), segmentation.segments[seg].midFrame, [prepared[seg]!])
+        var correlation: CorrelationOutcome
+        if streamed {
+            // Windowed pairs: each rank streams its own time points (and those its last pairs reach).
+            correlation = try StreamedCorrelation(communicator: comm, setup: setup, schedule: schedule, ownership: ownership, grid: grid)
+                .run(timer: &timer, progress: progress, counts: [Int](repeating: pre.binT, count: segments),
+                     centres: segmentation.segments.map(\.midFrame)) { seg in
+                    let volumes = try timePoints(seg)
+                    return { pre.segmentImage(timePoints: volumes, width: stack.width, height: stack.height, depth: depth, grid: grid, into: $0) }
+                }
+        } else {
+            // MCC and all pairs: each rank reads and prepares its own segments first.
+            let prepared: [Int: [Float]] = try comm.collectively {
+                try timer.measure(.read) {
+                    var out: [Int: [Float]] = [:]
+                    let reading = progress.phase("read and prepare time points", total: owned.count)
+                    defer { reading.finish() }
+                    for seg in owned {
+                        defer { reading.advance() }
+                        out[seg] = try image(seg)
+                    }
+                    return out
+                }
             }
+            correlation = try SpectrumCorrelation(communicator: comm, setup: setup, schedule: schedule, ownership: ownership, grids: [grid])
+                .run(timer: &timer, progress: progress) { seg in
+                    (Double(pre.binT), segmentation.segments[seg].midFrame, [prepared[seg]!])
+                }
+        }
         // Binned pixels to raw pixels.
         let scale = SIMD3(Double(pre.binX), Double(pre.binY), 1)
         for k in correlation.pairs.indices { correlation.pairs[k].shift *= scale }
@@ -124,8 +148,9 @@ struct StackEstimate {
         ]
         attributes += o.correlation.attributes + images.attributes(tukeyAlpha: pre.tukeyAlpha) + o.solve.attributes
         attributes += builder.truthAttributes(rmse)
-        try builder.write(part, attributes: attributes, timer: &timer, progress: progress)
         let usage = RankUsage.gather(pairs: correlation.pairs.count, communicator: comm)
+        attributes += usage.attributes
+        try builder.write(part, attributes: attributes, timer: &timer, progress: progress)
         return builder.summary(segments: segments, solved: solved, rows: t, dims: threeD ? 3 : 2, rmse: rmse,
                                driftRange: EstimateResultBuilder.range(of: solved.drift), sparse: [], ranks: usage, timer: timer,
                                unit: .px, voxelSizeNm: voxel)

@@ -14,7 +14,7 @@ struct SimulateStack: DriftCommand, AcquisitionArguments {
         drift, on a uniform background, with Poisson noise. With --z-slices N each time point is a \
         z-stack of N slices (100 nm apart, axial PSF sigma 250 nm) and the drift has a z component.
 
-        Writes OUT.h5 (PYME image: /ImageData float32 (N, x, y), N = time points x slices with z \
+        Writes OUT.h5 (PYME image: /ImageData float32, or uint16 with --uint16, (N, x, y), N = time points x slices with z \
         fastest; /MetaData with voxelsize in um and SizeZ, SizeT) and OUT_truth.csv \
         (frame,dx_nm,dy_nm,dz_nm: the true drift at every time point).
 
@@ -60,6 +60,9 @@ struct SimulateStack: DriftCommand, AcquisitionArguments {
     @Option(help: "Expected background photons per pixel per frame.")
     var background: Double = 10
 
+    @Flag(help: "Store uint16 samples without compression, as a camera's acquisition writes them (float32, compressed, without it).")
+    var uint16 = false
+
     @Option(help: "Also write the localisations of the same acquisition as this Picasso file (.hdf5).")
     var locs: String?
 
@@ -100,7 +103,7 @@ struct SimulateStack: DriftCommand, AcquisitionArguments {
             var drift: [SIMD3<Double>] = []
             let depth = max(1, p.zSlices)
             try PYMEImageWriter.write(to: out, width: p.width, height: p.height, depth: depth, timePoints: p.frames,
-                                      voxelSizeNm: SIMD3(p.pixelSizeNm, p.pixelSizeNm, p.zStepNm)) { append in
+                                      voxelSizeNm: SIMD3(p.pixelSizeNm, p.pixelSizeNm, p.zStepNm), uint16: uint16) { append in
                 drift = try StackSimulator.generate(p) { _, frame in try append(frame) }.drift
             }
             try AtomicOutput.write(text: TruthCSV.text(drift: drift), to: truthPath)

@@ -27,15 +27,18 @@ public enum PYMEImageWriter {
     /// then y, then z), that `produce` hands over one time point at a time through the function it is
     /// given (so that a large stack need not be held in memory). Whole or not at all: fails unless
     /// exactly `timePoints` time points are appended.
+    ///
+    /// With `uint16` the samples are stored as uint16 (rounded, clipped to 0 ... 65535) without
+    /// compression, as a camera's acquisition writes them; else float32, shuffled and compressed.
     public static func write(to path: String, width: Int, height: Int, depth: Int, timePoints: Int,
-                             voxelSizeNm: SIMD3<Double>,
+                             voxelSizeNm: SIMD3<Double>, uint16: Bool = false,
                              frames produce: (_ append: ([Float]) throws -> Void) throws -> Void) throws {
         precondition(width > 0 && height > 0 && depth > 0 && timePoints >= 0)
         let plane = width * height
         try AtomicOutput.write(to: path) { tmp in
             let file = try HDF5File.create(tmp)
-            let images = try structure(file, scalar: .float32, width: width, height: height, depth: depth,
-                                       timePoints: timePoints, voxelSizeNm: voxelSizeNm, compressed: true)
+            let images = try structure(file, scalar: uint16 ? .uint16 : .float32, width: width, height: height, depth: depth,
+                                       timePoints: timePoints, voxelSizeNm: voxelSizeNm, compressed: !uint16)
             var written = 0
             var transposed = [Float](repeating: 0, count: plane)
             try produce { frame in
@@ -54,7 +57,11 @@ public enum PYMEImageWriter {
                             }
                         }
                     }
-                    try images.write(transposed, rowOffset: written * depth + k)
+                    if uint16 {
+                        try images.write(transposed.map { UInt16(min(65535, max(0, $0.rounded()))) }, rowOffset: written * depth + k)
+                    } else {
+                        try images.write(transposed, rowOffset: written * depth + k)
+                    }
                 }
                 written += 1
             }

@@ -10,6 +10,8 @@ struct CorrelationSetup {
     var smoothingBins: Double
     /// Refine peaks on the continuous correlation (image stacks, whose peaks are not Gaussian).
     var continuousPeak = false
+    /// 2: spectra cut to the lower half band in x and y (`CrossCorrelator.band`); 1: whole.
+    var band = 1
     /// Tukey window parameter of the renders (localisations).
     var tukeyAlpha: Double
     /// Renders over this, MiB, are transformed by all ranks together; nil: never.
@@ -19,7 +21,7 @@ struct CorrelationSetup {
 
     /// A correlator for `grid` with these settings.
     func correlator(for grid: RenderGrid) -> CrossCorrelator {
-        let correlator = CrossCorrelator(grid: grid, maxShiftNm: maxShift, smoothingBins: smoothingBins)
+        let correlator = CrossCorrelator(grid: grid, maxShiftNm: maxShift, smoothingBins: smoothingBins, band: band)
         correlator.continuousPeak = continuousPeak
         return correlator
     }
