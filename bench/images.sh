@@ -102,23 +102,44 @@ peer="$work/peer.md"
   echo "Data: \`driftmpi simulate stack --frames F --size N\` (float32 PYME, 100 nm pixels, 3000 sites,"
   echo "drift up to 300 nm). RMSE per axis against the truth, px, after removing a constant offset."
   echo
-  echo "| time points x pixels | driftmpi s | driftmpi RMSE x / y px | driftmpi peak MiB | NanoPyx (1, 10 px) s | RMSE x / y px | NanoPyx defaults s | RMSE x / y px |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "The same stacks as uncompressed uint16 ImageJ TIFFs (written by tifffile) give driftmpi's TIFF"
+  echo "column; the PYME files are float32, shuffled and zlib-compressed, as \`simulate stack\` writes them"
+  echo "(decompressing them is part of driftmpi's time, not of NanoPyx's). z-stacks: driftmpi only"
+  echo "(\`--z-slices 16 --frames 60 --size 128 --max-drift-px 16\`; RMSE z in slices)."
+  echo
+  echo "| time points x pixels | driftmpi, PYME .h5 s | driftmpi, TIFF s | driftmpi RMSE x / y px | driftmpi peak MiB | NanoPyx (1, 10 px) s | RMSE x / y px | NanoPyx defaults s | RMSE x / y px |"
+  echo "|---|---|---|---|---|---|---|---|---|"
 } > "$peer"
+field() { echo "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+rmse_of() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "rmse") print $(i + 1) " / " $(i + 2) }'; }
+ours() {  # file, estimate options...: "seconds|rmse|peak MiB" of driftmpi at 1 rank on the core
+  local file=$1 start end out ms; shift
+  start=$(date +%s%N)
+  out=$(/usr/bin/time -f "peak %M" taskset -c "$core" "$bin" estimate --force "$file" -o "$work/pr.h5" --truth "$work/p_truth.csv" --quiet "$@" 2>&1)
+  end=$(date +%s%N)
+  ms=$(( (end - start) / 1000000 ))
+  printf '%d.%02d|%s|%d' $(( ms / 1000 )) $(( ms % 1000 / 10 )) \
+    "$(echo "$out" | sed -n 's/^RMSE against the truth: .* = x \([0-9.]*\) px, y \([0-9.]*\) px.*/\1 \/ \2/p')" \
+    $(( $(echo "$out" | sed -n 's/^peak \([0-9]*\)/\1/p') / 1024 ))
+}
 for set in ${SIZES:-200:256 2000:256 200:1024 200:2048}; do
   frames=${set%%:*} side=${set##*:}
   "$bin" simulate stack --force "$work/p.h5" --frames "$frames" --size "$side" --seed 3 > /dev/null
-  start=$(date +%s%N)
-  out=$(/usr/bin/time -f "peak %M" taskset -c "$core" "$bin" estimate --force "$work/p.h5" -o "$work/pr.h5" --truth "$work/p_truth.csv" --quiet 2>&1)
-  end=$(date +%s%N)
-  ours=$(echo "$out" | sed -n 's/^RMSE against the truth: .* = x \([0-9.]*\) px, y \([0-9.]*\) px.*/\1 \/ \2/p')
-  peak=$(echo "$out" | sed -n 's/^peak \([0-9]*\)/\1/p')
-  ms=$(( (end - start) / 1000000 ))
+  "$venv/bin/python" -c "import sys, h5py, numpy as np, tifffile
+with h5py.File(sys.argv[1], 'r') as f: a = np.asarray(f['ImageData']).transpose(0, 2, 1)
+tifffile.imwrite(sys.argv[2], np.rint(a).astype(np.uint16), imagej=True, resolution=(10.0, 10.0), metadata={'unit': 'um', 'axes': 'TYX'})" "$work/p.h5" "$work/p.tif"
+  IFS='|' read -r h5s rmse peak <<< "$(ours "$work/p.h5")"
+  IFS='|' read -r tifs _ _ <<< "$(ours "$work/p.tif")"
+  rm -f "$work/p.tif"
   one=$(taskset -c "$core" "$venv/bin/python" bench/stack_peer.py "$work/p.h5" "$work/p_truth.csv" 100 1 10 2>/dev/null | tail -1)
   two=$(taskset -c "$core" "$venv/bin/python" bench/stack_peer.py "$work/p.h5" "$work/p_truth.csv" 100 2 5 2>/dev/null | tail -1)
-  field() { echo "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
-  rmse_of() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "rmse") print $(i + 1) " / " $(i + 2) }'; }
-  printf '| %d x %d^2 | %d.%02d | %s | %d | %s | %s | %s | %s |\n' "$frames" "$side" $(( ms / 1000 )) $(( ms % 1000 / 10 )) \
-    "$ours" $(( peak / 1024 )) "$(field "$one" method)" "$(rmse_of "$one")" "$(field "$two" method)" "$(rmse_of "$two")" | tee -a "$peer"
+  echo "| $frames x $side^2 | $h5s | $tifs | $rmse | $peak | $(field "$one" method) | $(rmse_of "$one") | $(field "$two" method) | $(rmse_of "$two") |" | tee -a "$peer"
 done
+"$bin" simulate stack --force "$work/p.h5" --z-slices 16 --frames 60 --size 128 --seed 2 > /dev/null
+start=$(date +%s%N)
+out=$(taskset -c "$core" "$bin" estimate --force "$work/p.h5" -o "$work/pr.h5" --truth "$work/p_truth.csv" --quiet --max-drift-px 16)
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+z=$(echo "$out" | sed -n 's/^RMSE against the truth: .*z \([0-9.]*\) nm = x \([0-9.]*\) px, y \([0-9.]*\) px.*/\2 \/ \3 \/ \1/p')
+echo "| 60 x 16 x 128^2 (z-stacks) | $(( ms / 1000 )).$(printf '%02d' $(( ms % 1000 / 10 ))) | - | $z (z in nm) | - | - | - | - | - |" | tee -a "$peer"
 bench_replace_section "## Image stacks against NanoPyx (bench/images.sh)" "$peer"

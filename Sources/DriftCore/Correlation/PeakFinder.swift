@@ -16,12 +16,17 @@ public enum PeakFinder {
         var best = -Float.infinity
         var bx = 0, by = 0, bz = 0
         var sum = 0.0
-        for sz in -rz...rz {
-            for sy in -r...r {
-                for sx in -r...r {
-                    let v = image[index(sx, sy, sz)]
-                    sum += Double(v)
-                    if v > best { best = v; bx = sx; by = sy; bz = sz }
+        // Each row's shifts -r ... r in order, as two runs of contiguous values (the negative
+        // shifts wrapped to the row's end), with no index arithmetic per value.
+        image.withUnsafeBufferPointer { values in
+            for sz in -rz...rz {
+                for sy in -r...r {
+                    let row = index(0, sy, sz)
+                    for sx in -r...r {
+                        let v = values[row + (sx < 0 ? sx + width : sx)]
+                        sum += Double(v)
+                        if v > best { best = v; bx = sx; by = sy; bz = sz }
+                    }
                 }
             }
         }

@@ -16,6 +16,11 @@ final class SpectralPeak {
     /// P's real and imaginary parts (smoothing and the half spectrum's mirror weight applied).
     private var pr: [Double], pi: [Double]
     private var ex: [Double], ey: [Double]
+    /// 2D: P and the column phases and frequencies in single precision, split in real and
+    /// imaginary parts, for 8-wide vector sums (each row's sums go on in double precision).
+    private var pr32: [Float], pi32: [Float], cos32: [Float], sin32: [Float]
+    private let fx32: [Float], fx2_32: [Float]
+    private var weights32: [Float] = []
 
     /// `width` x `height` x `depth`: the grid; the spectra are the half spectra of `bandWidth` x
     /// `bandHeight` x `depth` images (the grid's own size when the band is whole).
@@ -31,6 +36,12 @@ final class SpectralPeak {
         pr = [Double](repeating: 0, count: n)
         pi = [Double](repeating: 0, count: n)
         ex = [Double](repeating: 0, count: 2 * columns)
+        pr32 = [Float](repeating: 0, count: depth == 1 ? n : 0)
+        pi32 = pr32
+        cos32 = [Float](repeating: 0, count: columns)
+        sin32 = cos32
+        fx32 = fx.map { Float($0) }
+        fx2_32 = fx2.map { Float($0) }
         ey = [Double](repeating: 0, count: 2 * max(rows, planes))
         let even = bandWidth % 2 == 0, last = bandWidth / 2
         mirror = (0...last).map { ($0 == 0 || (even && $0 == last)) ? 1 : 2 }
@@ -49,6 +60,23 @@ final class SpectralPeak {
         let threeD = planes > 1
         let pa = a.storage, pb = b.storage
         let columns = columns
+        if !threeD {
+            // The smoothing times the mirror weight, once (the same for every pair).
+            if weights32.count != n {
+                weights32 = (0..<n).map { gaussian[$0] * Float(mirror[$0 % columns]) }
+            }
+            pr32.withUnsafeMutableBufferPointer { pr in
+                pi32.withUnsafeMutableBufferPointer { pi in
+                    weights32.withUnsafeBufferPointer { g in
+                        for k in 0..<n {
+                            let ar = pa[2 * k], ai = pa[2 * k + 1], br = pb[2 * k], bi = pb[2 * k + 1]
+                            pr[k] = (ar * br + ai * bi) * g[k]
+                            pi[k] = (ar * bi - ai * br) * g[k]
+                        }
+                    }
+                }
+            }
+        } else {
         pr.withUnsafeMutableBufferPointer { pr in
             pi.withUnsafeMutableBufferPointer { pi in
                 mirror.withUnsafeBufferPointer { mirror in
@@ -65,6 +93,7 @@ final class SpectralPeak {
                     }
                 }
             }
+        }
         }
         var s = SIMD3(peak.dx, peak.dy, peak.dz)
         let twoPi = 2 * Double.pi
@@ -108,37 +137,55 @@ final class SpectralPeak {
     }
 
     /// Gradient and Hessian (xx, yy, zz, xy, xz, yz) of c / (2 pi) and c / (2 pi)^2 at `s`, 2D: the
-    /// sums over each row first (the row's phase is one factor), so a value costs one complex product.
+    /// sums over each row first (the row's phase is one factor), so a value costs one complex product,
+    /// 8 columns at a time.
     private func derivatives2D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double)) {
-        Self.phases(fx, s.x, into: &ex)
+        let w = 2 * Double.pi * s.x
+        for k in fx.indices { cos32[k] = Float(cos(w * fx[k])); sin32[k] = Float(sin(w * fx[k])) }
         Self.phases(fy, s.y, into: &ey)
         var gx = 0.0, gy = 0.0, hxx = 0.0, hyy = 0.0, hxy = 0.0
-        let columns = columns
-        pr.withUnsafeBufferPointer { pr in
-            pi.withUnsafeBufferPointer { pi in
-                ex.withUnsafeBufferPointer { ex in
-                    fx.withUnsafeBufferPointer { fx in
-                        fx2.withUnsafeBufferPointer { fx2 in
-                            for ky in 0..<rows {
-                                // Row sums of z = P e^{2 pi i fx sx}: A = sum z, B = sum fx z, C = sum fx^2 z.
-                                var ar = 0.0, ai = 0.0, br = 0.0, bi = 0.0, cr = 0.0, ci = 0.0
-                                let base = ky * columns
-                                for kx in 0..<columns {
-                                    let p = pr[base + kx], q = pi[base + kx]
-                                    let c = ex[2 * kx], sn = ex[2 * kx + 1]
-                                    let zr = p * c - q * sn, zi = p * sn + q * c
-                                    ar += zr; ai += zi
-                                    br += fx[kx] * zr; bi += fx[kx] * zi
-                                    cr += fx2[kx] * zr; ci += fx2[kx] * zi
+        let columns = columns, vectors = columns / 8
+        typealias V = SIMD8<Float>
+        pr32.withUnsafeBufferPointer { pr in
+            pi32.withUnsafeBufferPointer { pi in
+                cos32.withUnsafeBufferPointer { ec in
+                    sin32.withUnsafeBufferPointer { es in
+                        fx32.withUnsafeBufferPointer { fx in
+                            fx2_32.withUnsafeBufferPointer { fx2 in
+                                func load(_ p: UnsafeBufferPointer<Float>, _ at: Int) -> V {
+                                    UnsafeRawPointer(p.baseAddress! + at).loadUnaligned(as: V.self)
                                 }
-                                // Times the row's phase e^{2 pi i fy sy}: only Re and Im of each are needed.
-                                let yc = ey[2 * ky], ys = ey[2 * ky + 1], f = fy[ky]
-                                let reA = ar * yc - ai * ys, imA = ar * ys + ai * yc
-                                let reB = br * yc - bi * ys, imB = br * ys + bi * yc
-                                let reC = cr * yc - ci * ys
-                                // d/ds_a Re(P e^{i theta}) = -2 pi f_a Im(...); second derivatives -(2 pi)^2 f_a f_b Re(...).
-                                gx -= imB; gy -= f * imA
-                                hxx -= reC; hyy -= f * f * reA; hxy -= f * reB
+                                for ky in 0..<rows {
+                                    // Row sums of z = P e^{2 pi i fx sx}: A = sum z, B = sum fx z, C = sum fx^2 z.
+                                    var var_ = V(), vai = V(), vbr = V(), vbi = V(), vcr = V(), vci = V()
+                                    let base = ky * columns
+                                    for v in 0..<vectors {
+                                        let kx = 8 * v
+                                        let p = load(pr, base + kx), q = load(pi, base + kx)
+                                        let c = load(ec, kx), sn = load(es, kx), f = load(fx, kx), f2 = load(fx2, kx)
+                                        let zr = p * c - q * sn, zi = p * sn + q * c
+                                        var_ += zr; vai += zi
+                                        vbr += f * zr; vbi += f * zi
+                                        vcr += f2 * zr; vci += f2 * zi
+                                    }
+                                    var ar = Double(var_.sum()), ai = Double(vai.sum()), br = Double(vbr.sum())
+                                    var bi = Double(vbi.sum()), cr = Double(vcr.sum()), ci = Double(vci.sum())
+                                    for kx in (8 * vectors)..<columns {
+                                        let p = pr[base + kx], q = pi[base + kx]
+                                        let zr = Double(p * ec[kx] - q * es[kx]), zi = Double(p * es[kx] + q * ec[kx])
+                                        ar += zr; ai += zi
+                                        br += Double(fx[kx]) * zr; bi += Double(fx[kx]) * zi
+                                        cr += Double(fx2[kx]) * zr; ci += Double(fx2[kx]) * zi
+                                    }
+                                    // Times the row's phase e^{2 pi i fy sy}: only Re and Im of each are needed.
+                                    let yc = ey[2 * ky], ys = ey[2 * ky + 1], f = fy[ky]
+                                    let reA = ar * yc - ai * ys, imA = ar * ys + ai * yc
+                                    let reB = br * yc - bi * ys, imB = br * ys + bi * yc
+                                    let reC = cr * yc - ci * ys
+                                    // d/ds_a Re(P e^{i theta}) = -2 pi f_a Im(...); second derivatives -(2 pi)^2 f_a f_b Re(...).
+                                    gx -= imB; gy -= f * imA
+                                    hxx -= reC; hyy -= f * f * reA; hxy -= f * reB
+                                }
                             }
                         }
                     }

@@ -103,9 +103,11 @@ public struct ImagePreprocessing: Equatable, Sendable {
         precondition(image.count == grid.binCount)
         let (w, h) = binnedSize(width: width, height: height)
         precondition(grid.fieldWidth == w && grid.fieldHeight == h && grid.fieldDepth == depth)
-        var mean = [Float](repeating: 0, count: w * h * depth)
         let plain = clipLow == nil && clipHigh == nil && median <= 1 && binX == 1 && binY == 1
-        for volume in timePoints {
+        // One time point with nothing to clean or bin is its own mean (not copied).
+        let single = plain && timePoints.count == 1 && timePoints[0].count == w * h * depth
+        var mean = single ? timePoints[0] : [Float](repeating: 0, count: w * h * depth)
+        for volume in single ? [] : timePoints {
             for z in 0..<depth {
                 if plain {
                     // Nothing to clean or bin: summed straight from the volume.
@@ -121,27 +123,34 @@ public struct ImagePreprocessing: Equatable, Sendable {
                 for k in b.indices { mean[z * w * h + k] += b[k] }
             }
         }
-        let n = Float(max(timePoints.count, 1))
-        for k in mean.indices { mean[k] /= n }
+        if !single {
+            let n = Float(max(timePoints.count, 1))
+            for k in mean.indices { mean[k] /= n }
+        }
         // Each plane's own mean comes off, so that the total intensity's slow profile in z (cut off
         // by the stack's ends) does not pull z shifts towards zero.
         var offsets = [Float](repeating: 0, count: depth)
         for z in 0..<depth {
             var total = 0.0
-            for k in (z * w * h)..<((z + 1) * w * h) { total += Double(mean[k]) }
+            mean.withUnsafeBufferPointer { m in for k in (z * w * h)..<((z + 1) * w * h) { total += Double(m[k]) } }
             offsets[z] = Float(total / Double(max(w * h, 1)))
         }
         let wx = TukeyWindow.weights(length: w, alpha: tukeyAlpha)
         let wy = TukeyWindow.weights(length: h, alpha: tukeyAlpha)
         let wz = [Float](repeating: 1, count: depth)
-        image.update(repeating: 0)
         mean.withUnsafeBufferPointer { mean in
             wx.withUnsafeBufferPointer { wx in
-                for z in 0..<depth {
-                    for y in 0..<h {
-                        let row = wy[y] * wz[z], offset = offsets[z]
-                        let to = (z * grid.height + y) * grid.width, from = (z * h + y) * w
+                for z in 0..<grid.depth {
+                    for y in 0..<grid.height {
+                        let to = (z * grid.height + y) * grid.width
+                        guard z < depth && y < h else {
+                            (image.baseAddress! + to).update(repeating: 0, count: grid.width)
+                            continue
+                        }
+                        let row = wy[y] * wz[z], offset = offsets[z], from = (z * h + y) * w
                         for x in 0..<w { image[to + x] = (mean[from + x] - offset) * wx[x] * row }
+                        // The padding.
+                        (image.baseAddress! + to + w).update(repeating: 0, count: grid.width - w)
                     }
                 }
             }
