@@ -83,11 +83,12 @@ bench_replace_section "## Image stacks (bench/images.sh)" "$section"
 # the stack already loaded (bench/stack_peer.py). SIZES="frames:side ..." overrides the sets.
 venv=${NANOPYX_VENV:-bench/.venv-nanopyx}
 if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv --help >/dev/null 2>&1 || \
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+  # Debian's python3 has `venv` without ensurepip unless python3-venv is installed.
+  python3 -c 'import ensurepip' 2>/dev/null || \
+    { ${SUDO:-} apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq python3-venv >/dev/null; }
   python3 -m venv "$venv"
 fi
-"$venv/bin/python" -c "import nanopyx, h5py, numba" 2>/dev/null || "$venv/bin/pip" install -q nanopyx==2.1.5 h5py numba
+"$venv/bin/python" -c "import nanopyx, h5py, numba, tifffile" 2>/dev/null || "$venv/bin/pip" install -q nanopyx==2.1.5 h5py numba tifffile
 core=${CORE:-0}
 peer="$work/peer.md"
 {
@@ -105,7 +106,7 @@ peer="$work/peer.md"
   echo "The same stacks as uncompressed uint16 ImageJ TIFFs (written by tifffile) give driftmpi's TIFF"
   echo "column; the PYME files are float32, shuffled and zlib-compressed, as \`simulate stack\` writes them"
   echo "(decompressing them is part of driftmpi's time, not of NanoPyx's). z-stacks: driftmpi only"
-  echo "(\`--z-slices 16 --frames 60 --size 128 --max-drift-px 16\`; RMSE z in slices)."
+  echo "(\`--z-slices 16 --frames 60 --size 128 --max-drift-px 16\`; RMSE z in nm, slices of 100 nm)."
   echo
   echo "| time points x pixels | driftmpi, PYME .h5 s | driftmpi, TIFF s | driftmpi RMSE x / y px | driftmpi peak MiB | NanoPyx (1, 10 px) s | RMSE x / y px | NanoPyx defaults s | RMSE x / y px |"
   echo "|---|---|---|---|---|---|---|---|---|"
@@ -120,7 +121,7 @@ ours() {  # file, estimate options...: "seconds|rmse|peak MiB" of driftmpi at 1 
   ms=$(( (end - start) / 1000000 ))
   printf '%d.%02d|%s|%d' $(( ms / 1000 )) $(( ms % 1000 / 10 )) \
     "$(echo "$out" | sed -n 's/^RMSE against the truth: .* = x \([0-9.]*\) px, y \([0-9.]*\) px.*/\1 \/ \2/p')" \
-    $(( $(echo "$out" | sed -n 's/^peak \([0-9]*\)/\1/p') / 1024 ))
+    $(( $(echo "$out" | sed -n 's/^peak \([0-9]*\)/\1/p' | grep . || echo 0) / 1024 ))
 }
 for set in ${SIZES:-200:256 2000:256 200:1024 200:2048}; do
   frames=${set%%:*} side=${set##*:}

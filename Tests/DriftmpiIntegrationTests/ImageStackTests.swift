@@ -83,7 +83,16 @@ final class ImageStackTests: XCTestCase {
             // Measured: about 60 MiB per rank.
             XCTAssertLessThan(largest, 150, "peak MiB per rank: \(peaks)")
         }
-        // Truncated (a copy cut in half): one line naming the file on every rank, no output.
+        // A failure on one rank while the others stream (the read of a time point): every rank ends
+        // with the one line, no output.
+        let fault = try Self.data.run(["estimate", "long.h5", "-o", "fault.h5", "--quiet"], ranks: 2, timeout: 60,
+                                      environment: ["DRIFTMPI_FAULT": "1:read"])
+        XCTAssertFalse(fault.timedOut, "hung")
+        XCTAssertEqual(fault.status, 1)
+        XCTAssertEqual(fault.errorLines, ["driftmpi: error: DRIFTMPI_FAULT: injected failure on rank 1 in phase read"], fault.stderr)
+        XCTAssertFalse(Self.data.exists("fault.h5"))
+        // Truncated (a copy cut in half): HDF5 refuses it when it is opened; one line naming the
+        // file on every rank, no output.
         let cut = Self.data.file("cut.h5")
         try? FileManager.default.removeItem(atPath: cut)
         try FileManager.default.copyItem(atPath: Self.data.file("long.h5"), toPath: cut)

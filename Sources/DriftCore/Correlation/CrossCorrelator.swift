@@ -127,7 +127,8 @@ public final class CrossCorrelator: @unchecked Sendable {
         correlate(a, b)
         let start = Date()
         defer { peakSeconds += Date().timeIntervalSince(start) }
-        let reach = (maxShiftBins + band - 1) / band
+        // Samples within the largest shift (Newton may then move the peak up to `band` bins on).
+        let reach = max(1, maxShiftBins / band)
         guard var peak = PeakFinder.locate(in: image, width: fft.width, height: fft.height, depth: fft.depth,
                                            maxShift: reach, maxShiftZ: maxShiftBinsZ) else { return nil }
         peak.dx *= Double(band)

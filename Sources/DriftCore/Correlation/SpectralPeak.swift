@@ -51,8 +51,8 @@ final class SpectralPeak {
     private let mirror: [Double]
 
     /// `peak` (bins) refined to the continuous maximum of the correlation of `a` with `b` (`gaussian`
-    /// the smoothing on their layout); `peak` itself if a step leaves `reach` bins of it in x or y (1
-    /// in z) or the curvature is not that of a maximum.
+    /// the smoothing on their layout), with the correlation's height there; `peak` itself if a step
+    /// leaves `reach` bins of it in x or y (1 in z) or the curvature is not that of a maximum.
     func refine(_ peak: PeakEstimate, _ a: Spectrum, _ b: Spectrum, gaussian: UnsafeBufferPointer<Float>,
                 reach: Double) -> PeakEstimate {
         let n = a.complexCount
@@ -96,10 +96,12 @@ final class SpectralPeak {
         }
         }
         var s = SIMD3(peak.dx, peak.dy, peak.dz)
+        var height = peak.height
         let twoPi = 2 * Double.pi
         // Newton converges in two to four steps from the sampled estimate.
         for _ in 0..<6 {
-            let (g, h) = threeD ? derivatives3D(at: s) : derivatives2D(at: s)
+            let (g, h, value) = threeD ? derivatives3D(at: s) : derivatives2D(at: s)
+            height = value
             // Gradient and Hessian share the factors 2 pi and (2 pi)^2: the step is g / (2 pi) over H / (2 pi)^2.
             let gg = g * twoPi
             let c2 = twoPi * twoPi
@@ -127,6 +129,10 @@ final class SpectralPeak {
         }
         var out = peak
         out.dx = s.x; out.dy = s.y; out.dz = s.z
+        // The height at the maximum (at the last point evaluated, within 0.002 bins of it), not at
+        // the sample, which may lie up to a sample spacing away and so would make the pair's
+        // quality and weight depend on where the shift falls between samples.
+        out.height = height
         return out
     }
 
@@ -136,14 +142,14 @@ final class SpectralPeak {
         for k in f.indices { table[2 * k] = cos(w * f[k]); table[2 * k + 1] = sin(w * f[k]) }
     }
 
-    /// Gradient and Hessian (xx, yy, zz, xy, xz, yz) of c / (2 pi) and c / (2 pi)^2 at `s`, 2D: the
+    /// Gradient and Hessian (xx, yy, zz, xy, xz, yz) of c / (2 pi) and c / (2 pi)^2 at `s`, and c, 2D: the
     /// sums over each row first (the row's phase is one factor), so a value costs one complex product,
     /// 8 columns at a time.
-    private func derivatives2D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double)) {
+    private func derivatives2D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double), Double) {
         let w = 2 * Double.pi * s.x
         for k in fx.indices { cos32[k] = Float(cos(w * fx[k])); sin32[k] = Float(sin(w * fx[k])) }
         Self.phases(fy, s.y, into: &ey)
-        var gx = 0.0, gy = 0.0, hxx = 0.0, hyy = 0.0, hxy = 0.0
+        var gx = 0.0, gy = 0.0, hxx = 0.0, hyy = 0.0, hxy = 0.0, value = 0.0
         let columns = columns, vectors = columns / 8
         typealias V = SIMD8<Float>
         pr32.withUnsafeBufferPointer { pr in
@@ -185,6 +191,7 @@ final class SpectralPeak {
                                     // d/ds_a Re(P e^{i theta}) = -2 pi f_a Im(...); second derivatives -(2 pi)^2 f_a f_b Re(...).
                                     gx -= imB; gy -= f * imA
                                     hxx -= reC; hyy -= f * f * reA; hxy -= f * reB
+                                    value += reA
                                 }
                             }
                         }
@@ -192,17 +199,17 @@ final class SpectralPeak {
                 }
             }
         }
-        return (SIMD3(gx, gy, 0), (hxx, hyy, 0, hxy, 0, 0))
+        return (SIMD3(gx, gy, 0), (hxx, hyy, 0, hxy, 0, 0), value)
     }
 
     /// As `derivatives2D`, over every plane too.
-    private func derivatives3D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double)) {
+    private func derivatives3D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double), Double) {
         Self.phases(fx, s.x, into: &ex)
         var eyz = [Double](repeating: 0, count: 2 * rows), ez = [Double](repeating: 0, count: 2 * planes)
         Self.phases(fy, s.y, into: &eyz)
         Self.phases(fz, s.z, into: &ez)
         var g = SIMD3<Double>.zero
-        var hxx = 0.0, hyy = 0.0, hzz = 0.0, hxy = 0.0, hxz = 0.0, hyz = 0.0
+        var hxx = 0.0, hyy = 0.0, hzz = 0.0, hxy = 0.0, hxz = 0.0, hyz = 0.0, value = 0.0
         for kz in 0..<planes {
             for ky in 0..<rows {
                 let yr = eyz[2 * ky] * ez[2 * kz] - eyz[2 * ky + 1] * ez[2 * kz + 1]
@@ -217,9 +224,10 @@ final class SpectralPeak {
                     g.x -= fxk * im; g.y -= fyk * im; g.z -= fzk * im
                     hxx -= fxk * fxk * re; hyy -= fyk * fyk * re; hxy -= fxk * fyk * re
                     hzz -= fzk * fzk * re; hxz -= fxk * fzk * re; hyz -= fyk * fzk * re
+                    value += re
                 }
             }
         }
-        return (g, (hxx, hyy, hzz, hxy, hxz, hyz))
+        return (g, (hxx, hyy, hzz, hxy, hxz, hyz), value)
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 
 /// Drift from an image stack: each segment is `binT` time points (cleaned, binned, averaged,
 /// windowed: `ImagePreprocessing`), each rank reads and transforms its own segments' time points,
-/// and the correlation (`SpectrumCorrelation`), solve (`RootSolve`) and result
+/// streamed for windowed pairs (`StreamedCorrelation`, also the segments its last pairs reach) or
+/// all first for MCC and all pairs (`SpectrumCorrelation`), and the solve (`RootSolve`) and result
 /// (`EstimateResultBuilder`) follow the localisation path with pixels for nm (x and y in raw pixels,
 /// z in slices). The result's drift is in pixels, and also in nm when the stack records its voxel
 /// size, at every raw time point.
@@ -35,8 +36,14 @@ struct StackEstimate {
         // Grids in binned pixels (x, y) and slices (z), padded by the largest drift searched.
         let maxShift = images.maxDriftPx
         // A grid of the field plus the largest shift holds the correlation up to that shift
-        // without wrap-around (lag s - N overlaps the field only if N - s < the field's side).
-        let pad = Int((maxShift / Double(min(pre.binX, pre.binY))).rounded(.up))
+        // without wrap-around (lag s - N overlaps the field only if N - s < the field's side). Where
+        // the Tukey taper is at least 4 times the largest shift, what wraps round is the tapered
+        // edges (the product of their weights at most sin^2(pi / 8)^2 = 2 %, and about 1e-7 at a
+        // shift of a few pixels), so the field is not padded: 2048 x 2048 px are transformed at
+        // 2048, not 2560.
+        let shiftBins = Int((maxShift / Double(min(pre.binX, pre.binY))).rounded(.up))
+        let taper = pre.tukeyAlpha / 2 * Double(min(bw, bh))
+        let pad = taper >= 4 * Double(shiftBins) ? 0 : shiftBins
         let depth = threeD ? stack.depth : 1
         let grid = RenderGrid(widthNm: Double(bw), heightNm: Double(bh), binNm: 1, padBins: pad,
                               depthNm: threeD ? Double(depth) : nil, binZNm: 1,

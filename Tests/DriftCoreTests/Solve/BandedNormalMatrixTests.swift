@@ -51,8 +51,8 @@ final class BandedNormalMatrixTests: XCTestCase {
     }
 
     /// Through the robust solver: the band path gives what the dense one gives (drift and
-    /// uncertainties), here forced by comparing with the same pairs plus one long unused pair, which
-    /// does not change the system.
+    /// uncertainties), compared with the same pairs plus one long pair of negligible weight (1e-12),
+    /// which makes the band too wide and so takes the dense path.
     func testRobustSolverTakesTheBandPathWithTheSameResult() throws {
         let pairs = windowedPairs()
         let banded = try RobustSolver.solve(segmentCount: 300, pairs: pairs, maxResidualNm: nil)

@@ -68,11 +68,13 @@ public final class PYMEImageStack: ImageStack {
             throw FileFormatError(path, "time points \(range) outside 0 ..< \(timePoints)")
         }
         let rows = (range.lowerBound * depth)..<(range.upperBound * depth)
+        // A 2D ImageData (x, y) is one plane: its rows are x, so it is read whole.
+        let whole = data.shape.count == 2
         // uint16 (a camera's samples) read as they are and converted while transposed: HDF5's own
         // conversion to float took about as long as the rest of the reading.
         let out = sampleType == .uint16
-            ? transposed(try data.read(rows: rows, as: UInt16.self), planes: rows.count) { Float($0) }
-            : transposed(try data.read(rows: rows, as: Float.self), planes: rows.count) { $0 }
+            ? transposed(try data.read(rows: whole ? nil : rows, as: UInt16.self), planes: rows.count) { Float($0) }
+            : transposed(try data.read(rows: whole ? nil : rows, as: Float.self), planes: rows.count) { $0 }
         if !sampleType.isInteger { for v in out where !v.isFinite { throw FileFormatError(path, "'ImageData' holds non-finite values") } }
         return out
     }
@@ -80,8 +82,9 @@ public final class PYMEImageStack: ImageStack {
     /// `planes` planes of (x, y) with y fastest, as (y, x) with x fastest, each value converted; in
     /// blocks of 32 x 32, so that both sides stay in cache.
     private func transposed<T>(_ values: [T], planes: Int, _ convert: (T) -> Float) -> [Float] {
-        var out = [Float](repeating: 0, count: values.count)
         let plane = width * height, block = 32
+        precondition(values.count == planes * plane, "PYME read: \(values.count) values for \(planes) planes")
+        var out = [Float](repeating: 0, count: values.count)
         values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for p in 0..<planes {

@@ -133,9 +133,15 @@ public final class TIFFStack: ImageStack {
 
     private func readPage(_ page: Int, into out: UnsafeMutablePointer<Float>) throws {
         let tif = file.tif
-        if Int(TIFFCurrentDirectory(tif)) != page {
+        let current = Int(TIFFCurrentDirectory(tif))
+        if current != page {
             let before = file.errorCount
-            guard TIFFSetDirectory(tif, tdir_t(page)) == 1 else {
+            // The next page: one step on (a stack streamed in time order). TIFFSetDirectory walks the
+            // chain from the first page, so reading a stack page by page with it took time that grew
+            // with the square of the pages.
+            let moved = current + 1 == page ? TIFFReadDirectory(tif) == 1 && Int(TIFFCurrentDirectory(tif)) == page
+                                            : TIFFSetDirectory(tif, tdir_t(page)) == 1
+            guard moved else {
                 throw FileFormatError(path, "page \(page): cannot read its directory\(file.detail(since: before))")
             }
         }
