@@ -6,6 +6,16 @@ public enum PeakFinder {
     /// `image` is `width * height * depth`, x fastest, zero shift at index 0 (negative shifts wrap).
     public static func locate(in image: [Float], width: Int, height: Int, depth: Int = 1,
                               maxShift: Int, maxShiftZ: Int = 0) -> PeakEstimate? {
+        image.withUnsafeBufferPointer {
+            locate(in: $0, width: width, height: height, depth: depth, maxShift: maxShift, maxShiftZ: maxShiftZ)
+        }
+    }
+
+    /// As `locate(in:width:height:depth:maxShift:maxShiftZ:)`, in values held elsewhere (a transform's
+    /// own output, not copied).
+    public static func locate(in image: UnsafeBufferPointer<Float>, width: Int, height: Int, depth: Int = 1,
+                              maxShift: Int, maxShiftZ: Int = 0) -> PeakEstimate? {
+        precondition(image.count == width * height * depth)
         let r = maxShift, rz = depth > 1 ? maxShiftZ : 0
         func index(_ sx: Int, _ sy: Int, _ sz: Int) -> Int {
             let x = ((sx % width) + width) % width
@@ -18,7 +28,8 @@ public enum PeakFinder {
         var sum = 0.0
         // Each row's shifts -r ... r in order, as two runs of contiguous values (the negative
         // shifts wrapped to the row's end), with no index arithmetic per value.
-        image.withUnsafeBufferPointer { values in
+        do {
+            let values = image
             for sz in -rz...rz {
                 for sy in -r...r {
                     let row = index(0, sy, sz)

@@ -93,6 +93,14 @@ public final class RealFFT: @unchecked Sendable {
         return out
     }
 
+    /// The unnormalised inverse transform of the spectrum that `fill` writes, handed to `read` in the
+    /// transform's own output buffer (`width * height * depth` values, valid only inside `read`).
+    public func inverse<T>(_ fill: (UnsafeMutablePointer<Float>) -> Void, read: (UnsafeBufferPointer<Float>) -> T) -> T {
+        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
+        timedExecute(inversePlan)
+        return read(UnsafeBufferPointer(start: real, count: width * height * depth))
+    }
+
     /// The unnormalised inverse transform of the spectrum that `fill` writes, into `out` (resized to
     /// `width * height * depth` values if need be), without a new array per call.
     public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void, into out: inout [Float]) {
