@@ -81,6 +81,9 @@ bench_replace_section "## Image stacks (bench/images.sh)" "$section"
 # Side by side with NanoPyx (PyPI nanopyx, in a virtual environment in bench/.venv-nanopyx), both on
 # one core: driftmpi's whole process at 1 rank against NanoPyx's estimator timed inside Python with
 # the stack already loaded (bench/stack_peer.py). SIZES="frames:side ..." overrides the sets.
+# GNU time (peak memory), for this part only.
+dpkg-query -W -f='${Status}' time 2>/dev/null | grep -q "install ok installed" || \
+  { ${SUDO:-} apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq time >/dev/null; }
 venv=${NANOPYX_VENV:-bench/.venv-nanopyx}
 if [ ! -x "$venv/bin/python" ]; then
   # Debian's python3 has `venv` without ensurepip unless python3-venv is installed.
