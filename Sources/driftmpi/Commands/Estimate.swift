@@ -27,7 +27,7 @@ struct Estimate: DriftCommand {
         the error from localisation noise; drift faster than the short segments resolve is missed by both \
         halves alike (see docs/algorithm.md).
 
-        Image stacks (PYME .h5 with /ImageData, or TIFF) are recognised by their contents: each segment is --bin-t time points, cleaned (--clip-low/--clip-high, --median), binned (--bin-x, --bin-y), windowed and correlated (3D for z-stacks), each peak refined on the continuous correlation; the drift is given in pixels at every time point, and in nm when the stack records its voxel size. Refinement and the localisation options do not apply.
+        Image stacks (PYME .h5 with /ImageData, or TIFF) are recognised by their contents: each segment is --bin-t time points, cleaned (--clip-low/--clip-high, --median), binned (--bin-x, --bin-y), windowed and correlated (3D for z-stacks), each peak refined on the continuous correlation; the drift is given in pixels at every time point, and in nm when the stack records its voxel size. With windowed pairs (rcc with a --window, dcc) each rank streams its own time points and holds only the spectra its window needs, so memory does not grow with the stack's length. Refinement and the localisation options do not apply.
 
         Under mpirun each rank reads, renders and correlates its own range of segments (balanced by their \
         localisations and pairs), and partners' spectra travel between ranks; the result is the same at \
