@@ -71,16 +71,13 @@ public final class CrossCorrelator: @unchecked Sendable {
     /// The spectrum of the image (of the grid's shape) that `fill` writes, every value of it, into
     /// the transform's input, cut to the band.
     public func spectrum(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Spectrum {
-        if band > 1 { return gridFFT.forward(filling: fill, bandWidth: fft.width, bandHeight: fft.height) }
-        var image = [Float](repeating: 0, count: gridFFT.width * gridFFT.height * gridFFT.depth)
-        image.withUnsafeMutableBufferPointer { fill($0) }
-        return fft.forward(image)
+        band == 1 ? fft.forward(filling: fill) : gridFFT.forward(filling: fill, bandWidth: fft.width, bandHeight: fft.height)
     }
 
     /// The correlation of `a` with `b` as an image of the spectra's shape (zero shift at index 0;
     /// every `band` bins in x and y).
     public func correlation(_ a: Spectrum, _ b: Spectrum) -> [Float] {
-        fft.inverse(crossPower(a, b)) { Array($0) }
+        fft.inverse(crossPower(a, b))
     }
 
     /// What writes the smoothed cross-power spectrum conj(a) b g into a transform's input.

@@ -28,16 +28,13 @@ public enum PeakFinder {
         var sum = 0.0
         // Each row's shifts -r ... r in order, as two runs of contiguous values (the negative
         // shifts wrapped to the row's end), with no index arithmetic per value.
-        do {
-            let values = image
-            for sz in -rz...rz {
-                for sy in -r...r {
-                    let row = index(0, sy, sz)
-                    for sx in -r...r {
-                        let v = values[row + (sx < 0 ? sx + width : sx)]
-                        sum += Double(v)
-                        if v > best { best = v; bx = sx; by = sy; bz = sz }
-                    }
+        for sz in -rz...rz {
+            for sy in -r...r {
+                let row = index(0, sy, sz)
+                for sx in -r...r {
+                    let v = image[row + (sx < 0 ? sx + width : sx)]
+                    sum += Double(v)
+                    if v > best { best = v; bx = sx; by = sy; bz = sz }
                 }
             }
         }

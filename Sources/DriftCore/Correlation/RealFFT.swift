@@ -53,7 +53,13 @@ public final class RealFFT: @unchecked Sendable {
     /// The spectrum of a `width * height * depth` image (x fastest).
     public func forward(_ image: [Float]) -> Spectrum {
         precondition(image.count == width * height * depth)
-        image.withUnsafeBufferPointer { real.update(from: $0.baseAddress!, count: $0.count) }
+        return forward(filling: Self.copying(image))
+    }
+
+    /// The spectrum of the image `fill` writes into the transform's own input (`width * height *
+    /// depth` values, x fastest; every value must be written).
+    public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Spectrum {
+        fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
         timedExecute(forwardPlan)
         let out = Spectrum(width: width, height: height, depth: depth)
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) {
@@ -68,8 +74,12 @@ public final class RealFFT: @unchecked Sendable {
     /// sampled every `width / bandWidth` bins.
     public func forward(_ image: [Float], bandWidth: Int, bandHeight: Int) -> Spectrum {
         precondition(image.count == width * height * depth)
-        return forward(filling: { out in image.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } },
-                       bandWidth: bandWidth, bandHeight: bandHeight)
+        return forward(filling: Self.copying(image), bandWidth: bandWidth, bandHeight: bandHeight)
+    }
+
+    /// What writes `image` into a transform's input.
+    private static func copying(_ image: [Float]) -> (UnsafeMutableBufferPointer<Float>) -> Void {
+        { out in image.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
     }
 
     /// As `forward(_:bandWidth:bandHeight:)`, of the image `fill` writes into the transform's own
@@ -101,21 +111,9 @@ public final class RealFFT: @unchecked Sendable {
         return read(UnsafeBufferPointer(start: real, count: width * height * depth))
     }
 
-    /// The unnormalised inverse transform of the spectrum that `fill` writes, into `out` (resized to
-    /// `width * height * depth` values if need be), without a new array per call.
-    public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void, into out: inout [Float]) {
-        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
-        timedExecute(inversePlan)
-        let n = width * height * depth
-        if out.count != n { out = [Float](repeating: 0, count: n) }
-        out.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: real, count: n) }
-    }
-
     /// The unnormalised inverse transform of the spectrum that `fill` writes (interleaved re, im):
     /// `width * height * depth` values, scaled by their count as FFTW leaves them.
     public func inverse(_ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
-        complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
-        timedExecute(inversePlan)
-        return Array(UnsafeBufferPointer(start: real, count: width * height * depth))
+        inverse(fill) { Array($0) }
     }
 }

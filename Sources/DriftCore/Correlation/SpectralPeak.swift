@@ -13,9 +13,10 @@ final class SpectralPeak {
     private let fx: [Double], fy: [Double], fz: [Double]
     private let fx2: [Double]
     private let columns: Int, rows: Int, planes: Int
-    /// P's real and imaginary parts (smoothing and the half spectrum's mirror weight applied).
+    /// 3D: P's real and imaginary parts (smoothing and the half spectrum's mirror weight applied),
+    /// and the phases per column and per plane. Both paths: the phases per row.
     private var pr: [Double], pi: [Double]
-    private var ex: [Double], ey: [Double]
+    private var ex: [Double], ey: [Double], ez: [Double]
     /// 2D: P and the column phases and frequencies in single precision, split in real and
     /// imaginary parts, for 8-wide vector sums (each row's sums go on in double precision).
     private var pr32: [Float], pi32: [Float], cos32: [Float], sin32: [Float]
@@ -33,16 +34,17 @@ final class SpectralPeak {
         fy = (0..<bandHeight).map { Double($0 <= bandHeight / 2 ? $0 : $0 - bandHeight) / Double(height) }
         fz = (0..<depth).map { Double($0 <= depth / 2 ? $0 : $0 - depth) / Double(depth) }
         let n = columns * rows * planes
-        pr = [Double](repeating: 0, count: n)
-        pi = [Double](repeating: 0, count: n)
-        ex = [Double](repeating: 0, count: 2 * columns)
+        pr = [Double](repeating: 0, count: depth > 1 ? n : 0)
+        pi = pr
+        ex = [Double](repeating: 0, count: depth > 1 ? 2 * columns : 0)
+        ez = [Double](repeating: 0, count: depth > 1 ? 2 * depth : 0)
         pr32 = [Float](repeating: 0, count: depth == 1 ? n : 0)
         pi32 = pr32
         cos32 = [Float](repeating: 0, count: columns)
         sin32 = cos32
         fx32 = fx.map { Float($0) }
         fx2_32 = fx2.map { Float($0) }
-        ey = [Double](repeating: 0, count: 2 * max(rows, planes))
+        ey = [Double](repeating: 0, count: 2 * rows)
         let even = bandWidth % 2 == 0, last = bandWidth / 2
         mirror = (0...last).map { ($0 == 0 || (even && $0 == last)) ? 1 : 2 }
     }
@@ -56,7 +58,7 @@ final class SpectralPeak {
     func refine(_ peak: PeakEstimate, _ a: Spectrum, _ b: Spectrum, gaussian: UnsafeBufferPointer<Float>,
                 reach: Double) -> PeakEstimate {
         let n = a.complexCount
-        precondition(n == pr.count && b.complexCount == n)
+        precondition(n == columns * rows * planes && b.complexCount == n)
         let threeD = planes > 1
         let pa = a.storage, pb = b.storage
         let columns = columns
@@ -205,15 +207,14 @@ final class SpectralPeak {
     /// As `derivatives2D`, over every plane too.
     private func derivatives3D(at s: SIMD3<Double>) -> (SIMD3<Double>, (Double, Double, Double, Double, Double, Double), Double) {
         Self.phases(fx, s.x, into: &ex)
-        var eyz = [Double](repeating: 0, count: 2 * rows), ez = [Double](repeating: 0, count: 2 * planes)
-        Self.phases(fy, s.y, into: &eyz)
+        Self.phases(fy, s.y, into: &ey)
         Self.phases(fz, s.z, into: &ez)
         var g = SIMD3<Double>.zero
         var hxx = 0.0, hyy = 0.0, hzz = 0.0, hxy = 0.0, hxz = 0.0, hyz = 0.0, value = 0.0
         for kz in 0..<planes {
             for ky in 0..<rows {
-                let yr = eyz[2 * ky] * ez[2 * kz] - eyz[2 * ky + 1] * ez[2 * kz + 1]
-                let yi = eyz[2 * ky] * ez[2 * kz + 1] + eyz[2 * ky + 1] * ez[2 * kz]
+                let yr = ey[2 * ky] * ez[2 * kz] - ey[2 * ky + 1] * ez[2 * kz + 1]
+                let yi = ey[2 * ky] * ez[2 * kz + 1] + ey[2 * ky + 1] * ez[2 * kz]
                 let base = (kz * rows + ky) * columns
                 let fyk = fy[ky], fzk = fz[kz]
                 for kx in 0..<columns {
