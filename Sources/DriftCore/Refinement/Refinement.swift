@@ -115,7 +115,8 @@ public enum Refinement {
                     ?? SegmentAligner.align(x: x, y: y, bins: bins!.coarsened(by: factor), segments: rows,
                                             to: reference!.coarsened(by: factor), sigmaNm: sigma, start: allShifts,
                                             tolerance: tolerance, sampleAbove: sample,
-                                            haloRows: tiling.haloRows(factor: factor))
+                                            haloRows: tiling.haloRows(factor: factor),
+                                            bandRows: tiling.bandRows(factor: factor))
                 for (k, a) in aligned.enumerated() where result.counts[k] > 0 {
                     if a.support > 0 { allShifts[k] = a.shift }
                     if k >= firstSegment && k < firstSegment + segments.count { supported[k - firstSegment] = a.support > 0 }
@@ -177,8 +178,14 @@ public enum Refinement {
             }
             result.lastUpdateNm = largest
             onPass?(result.passes, largest)
-            for k in shifts.indices { shifts[k] = .zero; shiftsZ[k] = 0; supported[k] = false }
-            for k in allShifts.indices { allShifts[k] = .zero }
+            // The next pass starts each segment where this one predicts it: its own estimate less the
+            // curve's (what the smoothing left out), so that most segments need one Newton step.
+            for k in 0..<n { allShifts[k] = result.valid[k] ? SIMD2(fitted[k].x - result.correction[k].x, fitted[k].y - result.correction[k].y) : .zero }
+            for k in shifts.indices {
+                let g = firstSegment + k
+                shifts[k] = .zero; supported[k] = false
+                shiftsZ[k] = result.valid[g] ? fitted[g].z - result.correction[g].z : 0
+            }
         }
         return result
     }

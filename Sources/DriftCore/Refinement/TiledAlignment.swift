@@ -106,6 +106,7 @@ struct TiledAlignment {
                                     to: reference.coarsened(by: factor), sigmaNm: sigmaNm, start: start,
                                     tolerance: tolerance, sampleAbove: sampleAbove,
                                     bands: tiling.bands(of: tiles, factor: factor), combine: exchange.sum,
-                                    counts: counts, haloRows: tiling.haloRows(factor: factor))
+                                    counts: counts, haloRows: tiling.haloRows(factor: factor),
+                                    bandRows: tiling.bandRows(factor: factor))
     }
 }

@@ -12,9 +12,14 @@ final class KernelEvaluator {
     let inv2s2: Double
     let binNm: Double, originX: Double, originY: Double
     let width: Int, height: Int
-    /// exp(-k^2 b^2 / (2 sigma^2)) for k = 0 ..< lanes.
-    private let q: SIMD8<Float>
-    private let qy: [Double]
+    /// One axis's kernel weights by the offset d0 of the first bin's centre from the point:
+    /// `table[i]` holds exp(-(d0 + k b)^2 / (2 sigma^2)) in lane k at d0 = tableStart + i / tableScale, over
+    /// the two bins' width around -radius where every window starts (see `axisWeights`).
+    private let table: UnsafeMutablePointer<SIMD8<Float>>
+    private let tableStart: Double, tableScale: Double
+    /// Table steps a bin: the interpolated weights are within about 2 / steps^2 (relative, under 1e-5)
+    /// of the exact ones.
+    static let tableSteps = 512
     /// Counts around the current point (row k, column l at k * lanes + l), for `gather`.
     let window: UnsafeMutablePointer<Int32>
 
@@ -30,14 +35,37 @@ final class KernelEvaluator {
         width = reference.width; height = reference.height
         precondition(Int((2 * radius / binNm).rounded(.up)) + 1 <= Self.lanes, "reference bins under 2/3 of the kernel width")
         let b = binNm, c = inv2s2
-        qy = (0..<Self.lanes).map { exp(-Double($0 * $0) * b * b * c) }
-        q = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-Double($0 * $0) * b * b * c)) })
+        tableStart = -radius - b
+        tableScale = Double(Self.tableSteps) / b
+        table = .allocate(capacity: 2 * Self.tableSteps + 1)
+        for i in 0...(2 * Self.tableSteps) {
+            let d0 = -radius - b + Double(i) * b / Double(Self.tableSteps)
+            table[i] = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-(d0 + Double($0) * b) * (d0 + Double($0) * b) * c)) })
+        }
         window = .allocate(capacity: Self.lanes * Self.lanes)
         window.initialize(repeating: 0, count: Self.lanes * Self.lanes)
     }
 
     deinit {
         window.deallocate()
+        table.deallocate()
+    }
+
+    /// One axis's weights exp(-(d0 + k b)^2 / (2 sigma^2)), k = 0 ..< lanes, d0 in nm: interpolated in
+    /// `table` (a window's first bin centre lies within half a bin of -radius), exact elsewhere (a
+    /// window cut short at its start by the rows held).
+    @inline(__always) func axisWeights(_ d0: Double) -> SIMD8<Float> {
+        let t = (d0 - tableStart) * tableScale
+        if t >= 0 && t < Double(2 * Self.tableSteps) {
+            let i = Int(t), f = Float(t - Double(i))
+            let a = table[i], b = table[i + 1]
+            return a + f * (b - a)
+        }
+        let lane = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
+        let d = d0 + lane * binNm
+        var w = SIMD8<Float>()
+        for k in 0..<Self.lanes { w[k] = Float(exp(-d[k] * d[k] * inv2s2)) }
+        return w
     }
 
     /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
@@ -65,7 +93,7 @@ final class KernelEvaluator {
     }
 
     /// Adds the kernel terms of the point (px, py) against the counts in `window`.
-    @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
+    @inline(__always) func accumulate(_ sums: inout KernelLaneSums, _ px: Double, _ py: Double,
                                       ix0: Int, iy0: Int, nx: Int, ny: Int) {
         accumulate(&sums, px, py, ix0: ix0, iy0: iy0, nx: nx, ny: ny,
                    rows: UnsafePointer(window), rowOrigin: 0, rowStride: Self.lanes, rowMask: -1, column: 0)
@@ -74,45 +102,39 @@ final class KernelEvaluator {
     /// Adds the kernel terms of the point (px, py) against counts read in place: window row k (of the
     /// bins from (ix0, iy0)) is the `lanes` counts at rows + ((rowOrigin + k) & rowMask) * rowStride +
     /// column. Counts beyond nx are read but weigh 0, so they only have to be there (any value).
-    @inline(__always) func accumulate(_ sums: inout KernelSums, _ px: Double, _ py: Double,
+    @inline(__always) func accumulate(_ sums: inout KernelLaneSums, _ px: Double, _ py: Double,
                                       ix0: Int, iy0: Int, nx: Int, ny: Int,
                                       rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int, rowMask: Int, column: Int) {
         let b = binNm
-        // Along one axis, with d0 the offset of the first bin's centre from the point, the kernel at
-        // bin k is exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * exp(-k^2 b^2 c): two
-        // exponentials per axis and a table (single precision: the row sums are single precision).
+        // Along each axis, with d0 the offset of the first bin's centre from the point, the kernel at
+        // bin k is exp(-(d0 + k b)^2 c), from the table (single precision: the row sums are single
+        // precision).
         let d0x = originX + (Double(ix0) + 0.5) * b - px
         let d0y = originY + (Double(iy0) + 0.5) * b - py
-        let rx = exp(Float(-2 * d0x * b * inv2s2))
-        var powers = SIMD8<Float>(repeating: 1)
-        var p: Float = 1
-        for l in 1..<Self.lanes { p *= rx; powers[l] = p }
         let lane = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         // Bins beyond reach weigh 0, so whatever the window holds there does not count.
-        var wx = exp(Float(-d0x * d0x * inv2s2)) * powers * q
+        var wx = axisWeights(d0x)
         wx.replace(with: 0, where: lane .>= Float(nx))
         let dx = Float(d0x) + lane * Float(b)
         let wdx = wx * dx, wdxx = wdx * dx
+        let wy = axisWeights(d0y)
+        let dy = Float(d0y) + lane * Float(b)
+        let wdy = wy * dy, wdyy = wdy * dy
         // The rows weighted by the y kernel (and by dy, dy^2) are summed as vectors, then each of the
-        // three against the x weights: six horizontal sums a point.
-        let ey = exp(-d0y * d0y * inv2s2), ry = exp(-2 * d0y * b * inv2s2)
-        var power = 1.0
+        // three against the x weights, lane by lane (the lanes are added once per run of points).
         var byRow = SIMD8<Float>(), byRowY = byRow, byRowYY = byRow
         for k in 0..<ny {
             let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
             let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
-            let d = d0y + Double(k) * b, wk = ey * power * qy[k]
-            power *= ry
-            let w = Float(wk), wd = Float(wk * d), wdd = Float(wk * d * d)
-            byRow += w * counts
-            byRowY += wd * counts
-            byRowYY += wdd * counts
+            byRow += wy[k] * counts
+            byRowY += wdy[k] * counts
+            byRowYY += wdyy[k] * counts
         }
-        sums.k0 += Double((byRow * wx).sum())
-        sums.kx += Double((byRow * wdx).sum())
-        sums.kxx += Double((byRow * wdxx).sum())
-        sums.ky += Double((byRowY * wx).sum())
-        sums.kxy += Double((byRowY * wdx).sum())
-        sums.kyy += Double((byRowYY * wx).sum())
+        sums.k0 += byRow * wx
+        sums.kx += byRow * wdx
+        sums.kxx += byRow * wdxx
+        sums.ky += byRowY * wx
+        sums.kxy += byRowY * wdx
+        sums.kyy += byRowYY * wx
     }
 }

@@ -8,6 +8,12 @@ public struct KernelSums: Equatable, Sendable {
 
     public init() {}
 
+    /// The lanes of `lanes` added up (in double precision).
+    init(_ lanes: KernelLaneSums) {
+        k0 = SIMD8<Double>(lanes.k0).sum(); kx = SIMD8<Double>(lanes.kx).sum(); ky = SIMD8<Double>(lanes.ky).sum()
+        kxx = SIMD8<Double>(lanes.kxx).sum(); kyy = SIMD8<Double>(lanes.kyy).sum(); kxy = SIMD8<Double>(lanes.kxy).sum()
+    }
+
     /// Adds `other`'s sums to these.
     public mutating func add(_ other: KernelSums) {
         k0 += other.k0; kx += other.kx; ky += other.ky
@@ -42,4 +48,11 @@ public struct KernelSums: Equatable, Sendable {
         let length = (step * step).sum().squareRoot()
         return length < tolerance || (newton && length < sigmaNm / 20)
     }
+}
+
+/// `KernelSums` kept per window column (one lane of `KernelEvaluator`'s vectors each) in single
+/// precision while a run of points is summed, and added up once at its end (`KernelSums.init(_:)`).
+struct KernelLaneSums {
+    var k0 = SIMD8<Float>(), kx = SIMD8<Float>(), ky = SIMD8<Float>()
+    var kxx = SIMD8<Float>(), kyy = SIMD8<Float>(), kxy = SIMD8<Float>()
 }

@@ -16,7 +16,8 @@
 /// sweeps: a process that holds the points of its bands and of `haloRows` rows either side has all
 /// they need (`BandTiling`), and the processes' sums add up to one process's, bit for bit.
 final class BandSweep {
-    static let bandRows = 8
+    /// Rows of a band of this sweep's reference.
+    let bandRows: Int
     let points: BandedPoints
     let reference: ReferenceRows
     let kernel: KernelEvaluator
@@ -27,10 +28,11 @@ final class BandSweep {
     private var ring: ReferenceRowWindow?
 
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
-         sigmaNm: Double, step: [Int], haloRows: Int = .max / 4) {
+         sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows) {
         self.reference = reference
+        self.bandRows = bandRows
         kernel = KernelEvaluator(sigmaNm: sigmaNm, grid: reference.grid)
-        points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: reference.grid, bandRows: Self.bandRows)
+        points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: reference.grid, bandRows: bandRows)
         self.step = step
         self.haloRows = haloRows
     }
@@ -41,7 +43,7 @@ final class BandSweep {
     /// The sums of the `active` segments at `shifts` (nm) over bands `bands` (all when nil), one per
     /// segment (zero for the others).
     func sums(shifts: [SIMD2<Double>], active: [Bool], bands swept: Range<Int>? = nil) -> [FixedKernelSums] {
-        let grid = reference.grid, bandRows = Self.bandRows
+        let grid = reference.grid, bandRows = bandRows
         var out = [FixedKernelSums](repeating: FixedKernelSums(), count: shifts.count)
         // Rows a point of a band can reach at the largest shift now: the band, and on each side the
         // kernel's radius plus that shift, plus one (see `KernelEvaluator.reach`); at most the halo.
@@ -81,7 +83,7 @@ final class BandSweep {
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
                     let s = shifts[g], lower = ring.lower, upper = ring.upper
-                    var partial = KernelSums()
+                    var partial = KernelLaneSums()
                     for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                         let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
                         guard let r = kernel.reach(px, py) else { continue }
@@ -92,7 +94,7 @@ final class BandSweep {
                                           rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: 1) }
-                    out[g].add(FixedKernelSums(partial))
+                    out[g].add(FixedKernelSums(KernelSums(partial)))
                 }
             }
         }

@@ -40,7 +40,10 @@ public enum MeanShiftAligner {
                     // Points beyond the reference (or not finite) have nothing to align to.
                     guard let r = kernel.reach(px, py) else { continue }
                     kernel.gather(c.baseAddress!, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)
-                    kernel.accumulate(&sums, px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)
+                    // Each point's lanes added up in double precision (one segment's points may be many).
+                    var lanes = KernelLaneSums()
+                    kernel.accumulate(&lanes, px, py, ix0: r.ix0, iy0: r.iy0, nx: r.nx, ny: r.ny)
+                    sums.add(KernelSums(lanes))
                 }
                 support = sums.k0
                 guard let (step, newton) = sums.step(sigmaNm: sigmaNm) else { break }

@@ -19,13 +19,15 @@ public enum SegmentAligner {
     /// guess of each segment's shift, nm; `sampleAbove`: see below (the default aligns every point);
     /// `bands`, `combine`: see above (by default this process sweeps every band). `counts`: each
     /// segment's points on all processes, where this one holds only some (`segments`' sizes by
-    /// default); `haloRows`: rows beyond a band its points' sums may read (`BandSweep`; by default all).
+    /// default); `haloRows`: rows beyond a band its points' sums may read (`BandSweep`; by default all);
+    /// `bandRows`: rows of a band (`BandTiling.bandRows(factor:)`).
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                              to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
                              tolerance: Double = 0.005, maxIterations: Int = 50,
                              sampleAbove: Int = .max, bands: Range<Int>? = nil,
                              combine: ((inout [Int64]) -> Void)? = nil,
-                             counts: [Int]? = nil, haloRows: Int = .max / 4) -> [MeanShiftAligner.Alignment] {
+                             counts: [Int]? = nil, haloRows: Int = .max / 4,
+                             bandRows: Int = BandTiling.finestBandRows) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
         let counts = counts ?? segments.map(\.count)
         precondition(counts.count == segments.count)
@@ -37,7 +39,7 @@ public enum SegmentAligner {
         // to come within reach of a finer kernel.
         let every = counts.map { max(1, min(4, $0 / max(sampleAbove, 1))) }
         let sweep = BandSweep(x: x, y: y, bins: bins, segments: segments, reference: reference, sigmaNm: sigmaNm,
-                              step: every, haloRows: haloRows)
+                              step: every, haloRows: haloRows, bandRows: bandRows)
         for _ in 0..<maxIterations where active.contains(true) {
             for g in 0..<n where active[g] { result[g].iterations += 1 }
             var sums = sweep.sums(shifts: result.map(\.shift), active: active, bands: bands)

@@ -136,10 +136,12 @@ final class RefinementTests: XCTestCase {
                 without.add(x: x[rows], y: y[rows], weight: -1)
                 let alone = MeanShiftAligner.align(x: x[rows], y: y[rows], to: without, sigmaNm: sigma)
                 XCTAssertEqual(together[k].iterations, rows.isEmpty ? 0 : alone.iterations, "segment \(k)")
-                XCTAssertEqual(together[k].support, rows.isEmpty ? 0 : alone.support, accuracy: 1e-9 * alone.support)
-                // The same to the fixed-point sums' rounding (2^-20 a band of each segment).
-                XCTAssertEqual(together[k].shift.x, rows.isEmpty ? 0 : alone.shift.x, accuracy: 1e-7)
-                XCTAssertEqual(together[k].shift.y, rows.isEmpty ? 0 : alone.shift.y, accuracy: 1e-7)
+                // The same to the rounding of the sums: each run of a segment's points in a band is
+                // summed lane by lane in single precision (about 1e-7 of a run's sums; 3e-8 of the
+                // support and 1e-5 nm of the shift measured here) and rounded to fixed point.
+                XCTAssertEqual(together[k].support, rows.isEmpty ? 0 : alone.support, accuracy: 1e-6 * alone.support)
+                XCTAssertEqual(together[k].shift.x, rows.isEmpty ? 0 : alone.shift.x, accuracy: 1e-4)
+                XCTAssertEqual(together[k].shift.y, rows.isEmpty ? 0 : alone.shift.y, accuracy: 1e-4)
             }
         }
     }

@@ -4,26 +4,29 @@ import XCTest
 /// The fixed tiling by which processes share the fine pass: balanced contiguous ranges that cover
 /// every tile, the rows each needs, and its bands at each kernel level.
 final class BandTilingTests: XCTestCase {
-    func testTilesAreOneCoarsestBandAndTheHaloEightFinestBands() {
+    func testTilesAreOneBandAtEveryLevelAndTheHalo64FinestRows() {
         let t = BandTiling(rows: 700, coarsest: 2)
-        XCTAssertEqual(t.tileRows, 16)
+        XCTAssertEqual(t.tileRows, 64)
         XCTAssertEqual(t.haloRows, 64)
-        XCTAssertEqual(t.tiles, 44)
+        XCTAssertEqual(t.tiles, 11)
         XCTAssertEqual(t.tile(ofRow: 0), 0)
-        XCTAssertEqual(t.tile(ofRow: 15), 0)
-        XCTAssertEqual(t.tile(ofRow: 16), 1)
+        XCTAssertEqual(t.tile(ofRow: 63), 0)
+        XCTAssertEqual(t.tile(ofRow: 64), 1)
         XCTAssertEqual(t.tile(ofRow: -300), 0)
-        XCTAssertEqual(t.tile(ofRow: 99_999), 43)
-        XCTAssertEqual(t.bands(of: 2..<4, factor: 1), 4..<8)
+        XCTAssertEqual(t.tile(ofRow: 99_999), 10)
+        XCTAssertEqual(t.bands(of: 2..<4, factor: 1), 2..<4)
         XCTAssertEqual(t.bands(of: 2..<4, factor: 2), 2..<4)
+        XCTAssertEqual(t.bandRows(factor: 1), 64)
+        XCTAssertEqual(t.bandRows(factor: 2), 32)
         XCTAssertEqual(t.haloRows(factor: 2), 32)
-        XCTAssertEqual(t.rows(needed: 10..<12), 96..<256)
-        XCTAssertEqual(t.rows(needed: 0..<1), 0..<80)
+        XCTAssertEqual(t.rows(needed: 10..<12), 576..<832)
+        XCTAssertEqual(t.rows(needed: 0..<1), 0..<128)
+        XCTAssertEqual(BandTiling(rows: 700, coarsest: 3).tileRows, 66)
         XCTAssertEqual(t.rows(needed: 3..<3), 0..<0)
     }
 
     func testAssignmentIsContiguousCoversEveryTileAndBalancesTheCounts() {
-        let t = BandTiling(rows: 16 * 10, coarsest: 2)
+        let t = BandTiling(rows: 64 * 10, coarsest: 2)
         let counts: [Int64] = [5, 100, 100, 100, 0, 0, 100, 100, 90, 5]
         for processes in 1...12 {
             let ranges = t.assign(counts: counts, processes: processes)
