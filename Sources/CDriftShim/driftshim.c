@@ -91,3 +91,10 @@ void driftshim_install_termination_handler(void) {
     sigaction(SIGTERM, &action, NULL);
     sigaction(SIGINT, &action, NULL);
 }
+
+#include <malloc.h>
+
+void driftshim_keep_freed_memory(void) {
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}

@@ -2,6 +2,8 @@ import DriftIO
 import DriftParallel
 import Foundation
 
+// Freed memory is kept for reuse (each refinement pass allocates what the last freed).
+PeakMemory.keepFreedMemory()
 // MPI starts once per process; every command runs on every rank and they finish together.
 let world = Communicator.world()
 // Outputs being written are removed if Slurm (or anyone) stops the job with SIGTERM.

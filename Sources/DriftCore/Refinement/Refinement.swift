@@ -65,7 +65,7 @@ public enum Refinement {
         // The levels' bins, in finest bins a side, and the fixed tiling whose bands' sums make the
         // x-y alignment (the same at any number of processes).
         let factors = options.sigmasNm.map { max(1, Int((options.binNm(sigma: $0) / finest.binNm).rounded())) }
-        let tiling = BandTiling(rows: finest.height, coarsest: factors.max()!)
+        let tiling = BandTiling(rows: finest.height, factors: factors)
         // This process's segments among all processes' (x-y shifts are kept for all of them).
         let firstSegment = exchange.map { e in Int(gather([Double(segments.count)])[..<e.rank].reduce(0, +)) } ?? 0
         var allShifts = [SIMD2<Double>](repeating: .zero, count: n)
@@ -178,13 +178,13 @@ public enum Refinement {
             }
             result.lastUpdateNm = largest
             onPass?(result.passes, largest)
-            // The next pass starts each segment where this one predicts it: its own estimate less the
-            // curve's (what the smoothing left out), so that most segments need one Newton step.
+            // The next pass starts each segment where this one predicts it: the curve's value less its
+            // own estimate (minus its residual from the curve), so that most segments need one Newton step.
             for k in 0..<n { allShifts[k] = result.valid[k] ? SIMD2(fitted[k].x - result.correction[k].x, fitted[k].y - result.correction[k].y) : .zero }
             for k in shifts.indices {
                 let g = firstSegment + k
                 shifts[k] = .zero; supported[k] = false
-                shiftsZ[k] = result.valid[g] ? fitted[g].z - result.correction[g].z : 0
+                shiftsZ[k] = refineZ && result.valid[g] ? fitted[g].z - result.correction[g].z : 0
             }
         }
         return result

@@ -29,52 +29,69 @@ struct TiledAlignment {
         self.tiling = tiling
         self.exchange = exchange
         let processes = exchange.processes
-        // Each localisation's row: its bin's, or the nearest one (where `BandedPoints` puts it).
-        var rowOf = rows.map { i in grid.bin(ownX[i], ownY[i]).map { Int32($0.iy) } ?? Int32(BandedPoints.nearestRow(ownY[i], grid: grid)) }
+        let count = rows.count, height = grid.height
+        // Each localisation's row: its bin's, or the nearest one (where `BandedPoints` puts it); and
+        // the localisations of each row.
+        var rowOf = [Int32](repeating: 0, count: count)
+        var perRow = [Int](repeating: 0, count: height)
+        rowOf.withUnsafeMutableBufferPointer { rowOf in
+            perRow.withUnsafeMutableBufferPointer { perRow in
+                for k in 0..<count {
+                    let i = rows.lowerBound + k
+                    let r = grid.bin(ownX[i], ownY[i])?.iy ?? BandedPoints.nearestRow(ownY[i], grid: grid)
+                    rowOf[k] = Int32(r)
+                    perRow[r] += 1
+                }
+            }
+        }
         var counts = [Int64](repeating: 0, count: tiling.tiles)
-        for r in rowOf { counts[tiling.tile(ofRow: Int(r))] += 1 }
+        for r in 0..<height { counts[tiling.tile(ofRow: r)] += Int64(perRow[r]) }
         exchange.sum(&counts)
         let ranges = tiling.assign(counts: counts, processes: processes)
         tiles = ranges[exchange.rank]
         // The processes that need each row's localisations (those whose tiles or halo hold it): a
-        // contiguous run of them, first ... last.
-        var first = [Int32](repeating: Int32(processes), count: grid.height), last = [Int32](repeating: -1, count: grid.height)
+        // contiguous run of them, first ... last; and how many each is sent (its rows' localisations).
+        var first = [Int32](repeating: Int32(processes), count: height), last = [Int32](repeating: -1, count: height)
+        var sendCounts = [Int](repeating: 0, count: processes)
         for (p, r) in ranges.enumerated() {
-            let needed = tiling.rows(needed: r).clamped(to: 0..<grid.height)
+            let needed = tiling.rows(needed: r).clamped(to: 0..<height)
             for row in needed {
                 first[row] = min(first[row], Int32(p))
                 last[row] = max(last[row], Int32(p))
+                sendCounts[p] += perRow[row]
             }
-        }
-        var segmentOf = [UInt32](repeating: .max, count: rows.count)
-        for (k, r) in owned.enumerated() { for i in r { segmentOf[i - rows.lowerBound] = UInt32(firstSegment + k) } }
-        var sendCounts = [Int](repeating: 0, count: processes)
-        for r in rowOf {
-            let lo = Int(first[Int(r)]), hi = Int(last[Int(r)])
-            if lo <= hi { for p in lo...hi { sendCounts[p] += 1 } }
         }
         var next = [Int](repeating: 0, count: processes)
         for p in 1..<max(processes, 1) { next[p] = next[p - 1] + sendCounts[p - 1] }
         let total = sendCounts.reduce(0, +)
         var sx = [Float](repeating: 0, count: total), sy = sx
-        var ids = [UInt32](repeating: 0, count: total)
+        var ids = [UInt32](repeating: .max, count: total)
+        // Each localisation to the processes that need it, in order, with its segment's number.
         sx.withUnsafeMutableBufferPointer { sx in
             sy.withUnsafeMutableBufferPointer { sy in
                 ids.withUnsafeMutableBufferPointer { ids in
-                    for k in rowOf.indices {
-                        let r = Int(rowOf[k]), lo = Int(first[r]), hi = Int(last[r])
-                        guard lo <= hi else { continue }
-                        let i = rows.lowerBound + k
-                        for p in lo...hi {
-                            let to = next[p]
-                            next[p] = to + 1
-                            sx[to] = ownX[i]; sy[to] = ownY[i]; ids[to] = segmentOf[k]
+                    next.withUnsafeMutableBufferPointer { next in
+                        rowOf.withUnsafeBufferPointer { rowOf in
+                            // `owned` is in row order; rows of the reference outside every segment
+                            // go with no segment (.max).
+                            var segment = 0
+                            for k in 0..<count {
+                                let r = Int(rowOf[k]), lo = Int(first[r]), hi = Int(last[r])
+                                guard lo <= hi else { continue }
+                                let i = rows.lowerBound + k
+                                while segment < owned.count && owned[segment].upperBound <= i { segment += 1 }
+                                let id = segment < owned.count && owned[segment].contains(i) ? UInt32(firstSegment + segment) : .max
+                                for p in lo...hi {
+                                    let to = next[p]
+                                    next[p] = to + 1
+                                    sx[to] = ownX[i]; sy[to] = ownY[i]; ids[to] = id
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        segmentOf = []
         rowOf = []
         x = exchange.route(sx, sendCounts)
         sx = []

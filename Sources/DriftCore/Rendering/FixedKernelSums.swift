@@ -3,7 +3,9 @@
 /// sums (one segment's points in one band of rows, `BandSweep`) to fixed point and adds them as
 /// integers, so a segment's sums are the same, bit for bit, in whatever order and on whatever
 /// processes its runs are summed: processes sum their bands and add their partial sums with one
-/// integer all-reduce. The rounding (at most 2^-21 a run) is far below what the Newton steps resolve.
+/// integer all-reduce. The rounding (at most 2^-21 a run) and the single precision of a run's own
+/// sums (`KernelLaneSums`, added into double precision every `BandSweep.flushPoints` points) are far
+/// below what the Newton steps resolve.
 public struct FixedKernelSums: Equatable, Sendable {
     /// k0, kx, ky, kxx, kyy, kxy, in units of 2^-20.
     public var values: SIMD8<Int64> = .zero

@@ -17,8 +17,8 @@ final class KernelEvaluator {
     /// the two bins' width around -radius where every window starts (see `axisWeights`).
     private let table: UnsafeMutablePointer<SIMD8<Float>>
     private let tableStart: Double, tableScale: Double
-    /// Table steps a bin: the interpolated weights are within about 2 / steps^2 (relative, under 1e-5)
-    /// of the exact ones.
+    /// Table steps a bin: the interpolated weights are within about 1e-5 (relative) of the exact ones at
+    /// bins of sigma (what `RefinementOptions.binNm(sigma:)` gives; the error grows as (bin / sigma)^2).
     static let tableSteps = 512
     /// Counts around the current point (row k, column l at k * lanes + l), for `gather`.
     let window: UnsafeMutablePointer<Int32>
@@ -53,7 +53,7 @@ final class KernelEvaluator {
 
     /// One axis's weights exp(-(d0 + k b)^2 / (2 sigma^2)), k = 0 ..< lanes, d0 in nm: interpolated in
     /// `table` (a window's first bin centre lies within half a bin of -radius), exact elsewhere (a
-    /// window cut short at its start by the rows held).
+    /// window cut short at its start by the rows held or by the reference's first row or column).
     @inline(__always) func axisWeights(_ d0: Double) -> SIMD8<Float> {
         let t = (d0 - tableStart) * tableScale
         if t >= 0 && t < Double(2 * Self.tableSteps) {

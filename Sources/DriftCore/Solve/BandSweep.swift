@@ -26,6 +26,10 @@ final class BandSweep {
     /// Rows beyond a band that its points' sums may read.
     let haloRows: Int
     private var ring: ReferenceRowWindow?
+    /// Points of a run summed in single precision before their sums are added into double precision
+    /// (in a fixed order, so a run's sums do not depend on where it is summed): a run of a dense
+    /// cluster or bead can hold thousands of points.
+    static let flushPoints = 256
 
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
          sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows) {
@@ -83,8 +87,9 @@ final class BandSweep {
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
                     let s = shifts[g], lower = ring.lower, upper = ring.upper
-                    var partial = KernelLaneSums()
+                    var partial = KernelLaneSums(), total = KernelSums(), pending = 0
                     for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
+                        if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
                         let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
                         guard let r = kernel.reach(px, py) else { continue }
                         // Only the rows held (all in reach, unless the halo cuts them off).
@@ -92,9 +97,11 @@ final class BandSweep {
                         guard ny > 0 else { continue }
                         kernel.accumulate(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
                                           rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
+                        pending += 1
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: 1) }
-                    out[g].add(FixedKernelSums(KernelSums(partial)))
+                    total.add(KernelSums(partial))
+                    out[g].add(FixedKernelSums(total))
                 }
             }
         }

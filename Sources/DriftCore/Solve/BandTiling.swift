@@ -11,9 +11,10 @@ public struct BandTiling: Equatable, Sendable {
     /// points on dense data) cost a third less than bands of 8 (2 or 3 points a run), measured on 0.5 M
     /// and 10 M localisations; 128 was no faster.
     public static let finestBandRows = 64
-    /// Finest rows per tile: `finestBandRows` rounded up to a multiple of `coarsest` (512 nm
-    /// at the default 8 nm finest bins); a tile is one band at every level, so the tiles balance the
-    /// ranks' localisations to within a band's share (at 16 ranks on a 133 um field, 260 tiles).
+    /// Finest rows per tile: `finestBandRows` rounded up to a multiple of every level's factor (64
+    /// finest bins, 512 nm at the default 8 nm bins, with the default levels' factors 2 and 1); a tile
+    /// is one band at every level, so the tiles balance the ranks' localisations to within a band's
+    /// share (at 16 ranks on a 133 um field plus its 1 um margins, 264 tiles).
     public let tileRows: Int
     /// Finest rows beyond a band that its sums may read: 64 (512 nm at the default 8 nm bins), far
     /// more than the kernel's reach (2 sigma) plus the residual shifts of a pass (a few nm after the
@@ -21,13 +22,15 @@ public struct BandTiling: Equatable, Sendable {
     public let haloRows: Int
     /// Number of tiles (covering every row of the finest reference).
     public let tiles: Int
-    /// Bins of the coarsest level, in finest bins a side.
-    public let coarsest: Int
+    /// The levels' bins, in finest bins a side (each divides `tileRows`).
+    public let factors: [Int]
 
-    /// The tiling of a reference `rows` high whose coarsest level has bins `coarsest` times the finest.
-    public init(rows: Int, coarsest: Int) {
-        self.coarsest = max(coarsest, 1)
-        tileRows = (Self.finestBandRows + self.coarsest - 1) / self.coarsest * self.coarsest
+    /// The tiling of a reference `rows` high whose levels have bins `factors` times the finest.
+    public init(rows: Int, factors: [Int]) {
+        self.factors = factors.map { max($0, 1) }
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        let lcm = self.factors.reduce(1) { $0 / gcd($0, $1) * $1 }
+        tileRows = (Self.finestBandRows + lcm - 1) / lcm * lcm
         haloRows = 64
         tiles = max(1, (rows + tileRows - 1) / tileRows)
     }
@@ -36,14 +39,18 @@ public struct BandTiling: Equatable, Sendable {
     @inline(__always) public func tile(ofRow row: Int) -> Int { min(max(row, 0) / tileRows, tiles - 1) }
 
     /// The bands of `tiles` at the level whose bins are `factor` finest bins a side (a divisor of
-    /// `coarsest`): the same numbers, a tile being one band at every level.
+    /// `tileRows`): the same numbers, a tile being one band at every level.
     public func bands(of tiles: Range<Int>, factor: Int) -> Range<Int> {
-        precondition(factor >= 1 && coarsest % factor == 0)
+        precondition(factor >= 1 && tileRows % factor == 0)
         return tiles
     }
 
-    /// Rows of a band at the level whose bins are `factor` finest bins a side.
-    public func bandRows(factor: Int) -> Int { tileRows / factor }
+    /// Rows of a band at the level whose bins are `factor` finest bins a side (a divisor of
+    /// `tileRows`, so that its bands are the tiles at every level and at any number of processes).
+    public func bandRows(factor: Int) -> Int {
+        precondition(factor >= 1 && tileRows % factor == 0)
+        return tileRows / factor
+    }
 
     /// `haloRows` in rows of the level whose bins are `factor` finest bins a side.
     public func haloRows(factor: Int) -> Int { haloRows / factor }

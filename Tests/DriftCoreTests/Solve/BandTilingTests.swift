@@ -5,7 +5,7 @@ import XCTest
 /// every tile, the rows each needs, and its bands at each kernel level.
 final class BandTilingTests: XCTestCase {
     func testTilesAreOneBandAtEveryLevelAndTheHalo64FinestRows() {
-        let t = BandTiling(rows: 700, coarsest: 2)
+        let t = BandTiling(rows: 700, factors: [2, 1])
         XCTAssertEqual(t.tileRows, 64)
         XCTAssertEqual(t.haloRows, 64)
         XCTAssertEqual(t.tiles, 11)
@@ -21,12 +21,12 @@ final class BandTilingTests: XCTestCase {
         XCTAssertEqual(t.haloRows(factor: 2), 32)
         XCTAssertEqual(t.rows(needed: 10..<12), 576..<832)
         XCTAssertEqual(t.rows(needed: 0..<1), 0..<128)
-        XCTAssertEqual(BandTiling(rows: 700, coarsest: 3).tileRows, 66)
+        XCTAssertEqual(BandTiling(rows: 700, factors: [3, 1]).tileRows, 66)
         XCTAssertEqual(t.rows(needed: 3..<3), 0..<0)
     }
 
     func testAssignmentIsContiguousCoversEveryTileAndBalancesTheCounts() {
-        let t = BandTiling(rows: 64 * 10, coarsest: 2)
+        let t = BandTiling(rows: 64 * 10, factors: [2, 1])
         let counts: [Int64] = [5, 100, 100, 100, 0, 0, 100, 100, 90, 5]
         for processes in 1...12 {
             let ranges = t.assign(counts: counts, processes: processes)
