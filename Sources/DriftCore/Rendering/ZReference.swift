@@ -114,21 +114,47 @@ public struct ZReference: Sendable {
         alignZ(cellBases: cellBases(x: x, y: y)[...], z: z, sigmaNm: sigmaNm, start: start, tolerance: tolerance, maxIterations: maxIterations)
     }
 
+    /// Points summed in single precision before their sums are added into double precision.
+    static let flushPoints = 256
+
     /// The same for points given by their cells' first counts (`cellBases`) and z.
     public func alignZ(cellBases cells: ArraySlice<Int>, z: ArraySlice<Float>, sigmaNm: Double,
                        start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
+        alignZ(cellBases: cells, z: z, sigmaNm: sigmaNm, start: start, tolerance: tolerance, maxIterations: maxIterations,
+               weights: kernelWeights(sigmaNm: sigmaNm))
+    }
+
+    /// The z kernel's radius at width `sigmaNm`, nm.
+    static func radius(sigmaNm: Double) -> Double { 2.5 * sigmaNm }
+
+    /// The table of kernel weights `alignZ` uses at width `sigmaNm`, where its windows fit one (made
+    /// once per width by a caller that aligns many segments).
+    func kernelWeights(sigmaNm: Double) -> ZKernelWeights? {
+        let radius = Self.radius(sigmaNm: sigmaNm)
+        guard Int((2 * radius / binZNm).rounded(.up)) + 2 <= ZKernelWeights.lanes else { return nil }
+        return ZKernelWeights(sigmaNm: sigmaNm, radiusNm: radius, binNm: binZNm)
+    }
+
+    /// The same with the weights from `weights` (`kernelWeights(sigmaNm:)`; nil: exponentials).
+    func alignZ(cellBases cells: ArraySlice<Int>, z: ArraySlice<Float>, sigmaNm: Double,
+                start: Double, tolerance: Double, maxIterations: Int, weights table: ZKernelWeights?) -> (shift: Double, support: Double) {
         precondition(cells.count == z.count)
-        let radius = 2.5 * sigmaNm
+        let radius = Self.radius(sigmaNm: sigmaNm)
         let inv2s2 = 1 / (2 * sigmaNm * sigmaNm), s2 = sigmaNm * sigmaNm
         let b = binZNm
         // exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * q[k], q[k] = exp(-k^2 b^2 c): two
-        // exponentials a point, whatever the bins in reach.
+        // exponentials a point, whatever the bins in reach (where the window is wider than the table's
+        // lanes, or at the counts' end).
         let reach = Int((2 * radius / b).rounded(.up)) + 2
         let q = (0..<reach).map { exp(-Double($0 * $0) * b * b * inv2s2) }
+        // Otherwise the window's weights from a table (`ZKernelWeights`), its sums kept per bin in
+        // single precision and added into double precision every `flushPoints` points, in order.
+        let lane = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         var s = start, support = 0.0
         counts.withUnsafeBufferPointer { h in
             for _ in 0..<maxIterations {
                 var k0 = 0.0, k1 = 0.0, k2 = 0.0
+                var l0 = SIMD8<Float>(), l1 = l0, l2 = l0, pending = 0
                 var c = cells.startIndex
                 for l in z.indices {
                     let base = cells[c]
@@ -139,6 +165,26 @@ public struct ZReference: Sendable {
                     let hi = min(binsZ - 1, Int(((pz + radius - originZ) / b).rounded(.down)))
                     guard lo <= hi else { continue }
                     let d0 = originZ + (Double(lo) + 0.5) * b - pz
+                    if let table, base + lo + ZKernelWeights.lanes <= h.count {
+                        // Bins beyond hi weigh 0 (whatever the next cell holds there).
+                        var (wl, wh) = table.weights(d0)
+                        let n = Float(hi - lo + 1)
+                        wl.replace(with: 0, where: lane .>= n)
+                        wh.replace(with: 0, where: lane + 8 .>= n)
+                        let p = UnsafeRawPointer(h.baseAddress! + base + lo)
+                        let cl = SIMD8<Float>(p.loadUnaligned(as: SIMD8<Int32>.self))
+                        let ch = SIMD8<Float>(p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self))
+                        let dl = Float(d0) + lane * Float(b), dh = dl + 8 * Float(b)
+                        let vl = wl * cl, vh = wh * ch
+                        let vdl = vl * dl, vdh = vh * dh
+                        l0 += vl + vh; l1 += vdl + vdh; l2 += vdl * dl + vdh * dh
+                        pending += 1
+                        if pending == Self.flushPoints {
+                            k0 += SIMD8<Double>(l0).sum(); k1 += SIMD8<Double>(l1).sum(); k2 += SIMD8<Double>(l2).sum()
+                            l0 = SIMD8<Float>(); l1 = l0; l2 = l0; pending = 0
+                        }
+                        continue
+                    }
                     let e0 = exp(-d0 * d0 * inv2s2), r = exp(-2 * d0 * b * inv2s2)
                     var power = 1.0
                     for k in 0...(hi - lo) {
@@ -153,6 +199,7 @@ public struct ZReference: Sendable {
                         power *= r
                     }
                 }
+                k0 += SIMD8<Double>(l0).sum(); k1 += SIMD8<Double>(l1).sum(); k2 += SIMD8<Double>(l2).sum()
                 support = k0
                 guard k0 > 0 else { break }
                 let hess = k2 / (s2 * s2) - k0 / s2

@@ -1,4 +1,4 @@
-import DriftCore
+@testable import DriftCore
 import XCTest
 
 final class RefinementTests: XCTestCase {
@@ -64,6 +64,45 @@ final class RefinementTests: XCTestCase {
         reference.add(x: [1000][...], y: [1000][...], z: [.nan][...])
         XCTAssertTrue(reference.counts.allSatisfy { $0 == 0 })
         XCTAssertEqual(reference.alignZ(x: [1000][...], y: [1000][...], z: [.nan][...], sigmaNm: 25).support, 0)
+    }
+
+    func testZKernelTableMatchesTheExponentials() {
+        // The refinement's bins: sigma / 2 (20 nm kernel, 10 nm bins, cut at 2.5 sigma).
+        let w = ZKernelWeights(sigmaNm: 20, radiusNm: 50, binNm: 10)
+        for d0 in stride(from: -55.0, through: -45.0, by: 0.37) {
+            let table = w.weights(d0), exact = ZKernelWeights.exact(d0, binNm: 10, inv2s2: 1 / 800.0)
+            for k in 0..<8 {
+                XCTAssertEqual(table.low[k], exact.low[k], accuracy: 2e-6 * max(exact.low[k], 1e-3))
+                XCTAssertEqual(table.high[k], exact.high[k], accuracy: 2e-6 * max(exact.high[k], 1e-3))
+            }
+        }
+        // Beyond the table (a window cut at the histogram's bottom): the exponentials themselves.
+        XCTAssertEqual(w.weights(-20).low, ZKernelWeights.exact(-20, binNm: 10, inv2s2: 1 / 800.0).low)
+    }
+
+    func testZAlignmentByTableMatchesTheExponentials() {
+        var rng = RandomSource(seed: 9)
+        let sites = (0..<200).map { _ in SIMD3(rng.uniform(500, 2500), rng.uniform(500, 2500), rng.uniform(-250, 250)) }
+        var x: [Float] = [], y: [Float] = [], z: [Float] = []
+        for k in 0..<20_000 {
+            let s = sites[(k * 7919) % sites.count]
+            x.append(Float(s.x + 6 * rng.normal())); y.append(Float(s.y + 6 * rng.normal())); z.append(Float(s.z + 20 * rng.normal()))
+        }
+        var occupancy = [Int32](repeating: 0, count: ZReference.cellCount(widthNm: 3000, heightNm: 3000, cellNm: 30))
+        ZReference.addOccupancy(&occupancy, x: x[...], y: y[...], originX: 0, originY: 0, widthNm: 3000, heightNm: 3000, cellNm: 30)
+        var reference = ZReference(originX: 0, originY: 0, widthNm: 3000, heightNm: 3000, cellNm: 30,
+                                   originZ: -400, depthNm: 800, binZNm: 10, occupancy: occupancy)
+        reference.add(x: x[...], y: y[...], z: z[...])
+        let cells = reference.cellBases(x: x[..<5000], y: y[..<5000])[...]
+        let shifted = z[..<5000].map { $0 - 3.1 }[...]
+        let table = reference.alignZ(cellBases: cells, z: shifted, sigmaNm: 20, start: 0, tolerance: 0.005, maxIterations: 50,
+                                     weights: reference.kernelWeights(sigmaNm: 20))
+        let exact = reference.alignZ(cellBases: cells, z: shifted, sigmaNm: 20, start: 0, tolerance: 0.005, maxIterations: 50,
+                                     weights: nil)
+        XCTAssertNotNil(reference.kernelWeights(sigmaNm: 20))
+        XCTAssertEqual(table.shift, exact.shift, accuracy: 1e-3)
+        XCTAssertEqual(table.support, exact.support, accuracy: 1e-5 * exact.support)
+        XCTAssertEqual(table.shift, 3.1, accuracy: 0.5)
     }
 
     func testNothingToAlignToGivesNoSupport() {
