@@ -78,10 +78,8 @@ public enum Refinement {
         let rows = segments.map(\.rows)
         // The smoothing's candidates are scored by the processes together.
         let share = exchange.map { WorkShare(rank: $0.rank, processes: $0.processes, gather: gather) } ?? .serial
-        // The last update, and the one the next pass is expected to make.
-        var previousUpdate = Double.infinity, predictedUpdate = Double.infinity
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm
-                && predictedUpdate >= options.convergenceNm {
+                && result.predictedUpdateNm >= options.convergenceNm {
             let capture = result.passes == 0 && options.captureFirstPass
             let sigmas = capture ? options.sigmasNm : [options.sigmasNm.last!]
             result.passes += 1
@@ -181,12 +179,12 @@ public enum Refinement {
                 let move = fitted[k] - applied[k]
                 largest = max(largest, (move * move).sum().squareRoot())
             }
+            let previous = result.lastUpdateNm
             result.lastUpdateNm = largest
             // After the capture pass the updates shrink geometrically (by 5 to 7 times a pass on dense
             // and on 10 M localisations), so from the third pass on the next one is expected to move
             // the curve by update^2 / previous update; one expected under the tolerance is left out.
-            if result.passes >= 3 && largest < previousUpdate { predictedUpdate = largest * largest / previousUpdate }
-            previousUpdate = largest
+            if result.passes >= 3 && largest < previous { result.predictedUpdateNm = largest * largest / previous }
             onPass?(result.passes, largest)
             // The next pass starts each segment where this one predicts it: the curve's value less its
             // own estimate (minus its residual from the curve), so that most segments need one Newton step.

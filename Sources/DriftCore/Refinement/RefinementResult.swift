@@ -14,6 +14,10 @@ public struct RefinementResult: Sendable {
     public var passes: Int
     /// Largest move of any fine segment in the last pass, nm.
     public var lastUpdateNm: Double
+    /// The largest move the next pass was expected to make (from the third pass on: last update^2 /
+    /// the one before; infinity before), nm. The passes stop when it or `lastUpdateNm` is under the
+    /// tolerance.
+    public var predictedUpdateNm: Double = .infinity
     /// The dimensionless smoothing of the correction spline (`SmoothingSpline`) in the last pass, and
     /// its effective number of parameters (the segments' count when it interpolates).
     public var smoothing: Double = 0

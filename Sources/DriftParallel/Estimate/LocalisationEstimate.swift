@@ -222,6 +222,8 @@ struct LocalisationEstimate {
                            ("refine_last_update_nm", .double(r.lastUpdateNm)),
                            ("refine_smoothing_chosen", .double(r.smoothing)),
                            ("refine_effective_parameters", .double(r.effectiveParameters))]
+            // From the third pass on: the update the next pass was expected to make.
+            if r.predictedUpdateNm.isFinite { attributes.append(("refine_predicted_update_nm", .double(r.predictedUpdateNm))) }
         }
         attributes += builder.truthAttributes(rmse)
         attributes.append(("peak_resident_mib_max", .double(comm.allreduce(Double(PeakMemory.residentMiB()), .max))))

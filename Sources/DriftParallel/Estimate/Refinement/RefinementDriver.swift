@@ -41,8 +41,9 @@ struct RefinementDriver {
                                            pass, o.maxPasses, update, o.convergenceNm))
                    })
         }
-        progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm); correction smoothed by %g (%.0f effective parameters)",
-                            result.centres.count, result.passes, result.lastUpdateNm, result.smoothing, result.effectiveParameters))
+        let predicted = result.predictedUpdateNm.isFinite ? String(format: ", next predicted %.3f nm", result.predictedUpdateNm) : ""
+        progress.say(String(format: "refined with %d segments in %d passes (last update %.3f nm%@); correction smoothed by %g (%.0f effective parameters)",
+                            result.centres.count, result.passes, result.lastUpdateNm, predicted, result.smoothing, result.effectiveParameters))
         return Outcome(result: result, fineRange: fineRange, segments: fine)
     }
 
