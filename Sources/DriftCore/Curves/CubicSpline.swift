@@ -36,6 +36,31 @@ public struct CubicSpline: Sendable {
         CubicSpline.evaluate(knots: knots, values: values, secondDerivatives: secondDerivatives, at: t)
     }
 
+    /// The spline's values at each of `ts` (as `callAsFunction(_:)` at each, bit for bit).
+    public func callAsFunction(_ ts: [Double]) -> [Double] {
+        CubicSpline.evaluate(knots: knots, values: values, secondDerivatives: secondDerivatives, at: ts)
+    }
+
+    /// `evaluate(knots:values:secondDerivatives:at:)` at each of `ts`: the bracketing knots are found
+    /// by moving on from the last ones while `ts` ascend (frames in order), by bisection otherwise.
+    static func evaluate(knots: [Double], values: [Double], secondDerivatives: [Double], at ts: [Double]) -> [Double] {
+        let n = knots.count
+        var hi = 1
+        return ts.map { t in
+            if n == 1 || t <= knots[0] { return values[0] }
+            if t >= knots[n - 1] { return values[n - 1] }
+            if t.isNaN { return t }
+            // knots[0] < t < knots[n - 1]: hi is the first knot above t.
+            if hi < 1 || hi >= n || knots[hi - 1] > t { hi = knots.partitioningIndex { $0 > t } }
+            while knots[hi] <= t { hi += 1 }
+            let lo = hi - 1
+            let h = knots[hi] - knots[lo]
+            let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
+            let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
+            return a * values[lo] + b * values[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
+        }
+    }
+
     /// A cubic spline given by its knot values and second derivatives, at t; held at the end values
     /// outside the knots.
     static func evaluate(knots: [Double], values: [Double], secondDerivatives: [Double], at t: Double) -> Double {

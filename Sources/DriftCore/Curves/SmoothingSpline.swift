@@ -120,4 +120,9 @@ public struct SmoothingSpline: Sendable {
     public func callAsFunction(_ t: Double) -> Double {
         CubicSpline.evaluate(knots: knots, values: fittedValues, secondDerivatives: secondDerivatives, at: t)
     }
+
+    /// The spline's values (nm) at each of the frames `ts` (as at each alone, bit for bit).
+    public func callAsFunction(_ ts: [Double]) -> [Double] {
+        CubicSpline.evaluate(knots: knots, values: fittedValues, secondDerivatives: secondDerivatives, at: ts)
+    }
 }

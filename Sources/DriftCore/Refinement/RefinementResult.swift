@@ -39,10 +39,13 @@ public struct RefinementResult: Sendable {
                                         weights: smoothing > 0 ? p.weights : nil)
     }
 
-    /// The correction at frames (see `curve`).
+    /// The correction at frames (see `curve`; the same values, found at once for all the frames).
     public func spline() -> ([Int]) -> [SIMD3<Double>] {
-        let f = curve()
-        return { frames in frames.map { f(Double($0)) } }
+        let p = validPoints
+        guard !p.centres.isEmpty else { return { frames in [SIMD3<Double>](repeating: .zero, count: frames.count) } }
+        let f = DriftInterpolation.curves(centres: p.centres, drift: p.corrections, smoothing: smoothing,
+                                          weights: smoothing > 0 ? p.weights : nil)
+        return { frames in f(frames.map(Double.init)) }
     }
 
     /// Chooses `smoothing` for the current corrections: `setting`'s value, or by generalised

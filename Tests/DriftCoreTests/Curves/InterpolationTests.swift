@@ -11,6 +11,22 @@ final class InterpolationTests: XCTestCase {
         XCTAssertEqual(s(200), 7)
     }
 
+    func testSplineAtManyTimesIsTheSplineAtEachBitForBit() {
+        let knots = [10.0, 30, 31, 50, 90, 91, 200], values = [0.0, 4, -2, 7, 1, 3, -5]
+        let cubic = CubicSpline(knots: knots, values: values)
+        let smooth = SmoothingSpline(knots: knots, values: values, weights: nil, smoothing: 0.3)
+        var rng = RandomSource(seed: 4)
+        let ascending = Array(stride(from: -5.0, through: 230, by: 0.25))
+        let shuffled = (0..<500).map { _ in rng.uniform(-20, 240) } + [10, 200, 31, .nan, 30.5]
+        for ts in [ascending, ascending.reversed(), shuffled] {
+            XCTAssertEqual(cubic(ts).map(\.bitPattern), ts.map { cubic($0).bitPattern })
+            XCTAssertEqual(smooth(ts).map(\.bitPattern), ts.map { smooth($0).bitPattern })
+        }
+        let drift = knots.indices.map { SIMD3(values[$0], -values[$0], 0.5 * values[$0]) }
+        let one = DriftInterpolation.curve(centres: knots, drift: drift, smoothing: 0.3)
+        XCTAssertEqual(DriftInterpolation.curves(centres: knots, drift: drift, smoothing: 0.3)(ascending), ascending.map(one))
+    }
+
     func testSplineIsExactForStraightLines() {
         let knots = [0.0, 1, 3, 4, 8]
         let s = CubicSpline(knots: knots, values: knots.map { 2 * $0 - 1 })
