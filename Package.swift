@@ -5,16 +5,16 @@ import PackageDescription
 // On x86-64 the Swift targets are compiled for Haswell's instruction set (AVX2, FMA, BMI; Intel since
 // 2013, AMD since 2015) when the building machine has it: the fine pass's vector loops and roundings
 // run inline (dense 2D end to end: 0.73 -> 0.67 s at 1 rank, the drift the same bit for bit). A machine
-// without it gets the baseline build; DRIFTMPI_PORTABLE=1 (with a clean .build) forces that, for a
-// binary to be copied to older machines.
+// without it gets the baseline build; DRIFTMPI_PORTABLE set (to anything) in every build's environment
+// forces that, for a binary to be copied to older machines.
 let tuned: [SwiftSetting] = {
 #if arch(x86_64)
     guard ProcessInfo.processInfo.environment["DRIFTMPI_PORTABLE"] == nil,
           let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
     let flags = Set(line.split(separator: " ").map(String.init))
-    let haswell = ["sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "abm", "f16c", "movbe", "xsave",
-                   "fsgsbase", "rdrand", "pclmulqdq", "aes"]
+    // What the compiler may emit for Haswell (/proc/cpuinfo's names; abm is LZCNT).
+    let haswell = ["cx16", "lahf_lm", "sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "abm", "f16c", "movbe"]
     return haswell.allSatisfy(flags.contains) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
 #else
     return []

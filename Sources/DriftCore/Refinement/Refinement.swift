@@ -1,7 +1,8 @@
 /// Refinement of a coarse drift to about 1 nm: the localisations are corrected by the current drift,
 /// all of them together form a fine reference density, and each short segment is aligned to that
 /// reference without its own localisations (mean-shift, `MeanShiftAligner`), which gives its residual
-/// drift at full localisation precision. Repeated until the update is below `convergenceNm`.
+/// drift at full localisation precision. Repeated until the update, or the one the next pass is
+/// predicted to make, is below `convergenceNm`.
 ///
 /// Pure: the sums and gathers across processes are the caller's closures, so DriftCore stays free of
 /// MPI. `sumCounts` must replace the counts by their sum over processes; `gather` must return every
@@ -184,7 +185,7 @@ public enum Refinement {
             // After the capture pass the updates shrink geometrically (by 5 to 7 times a pass on dense
             // and on 10 M localisations), so from the third pass on the next one is expected to move
             // the curve by update^2 / previous update; one expected under the tolerance is left out.
-            if result.passes >= 3 && largest < previous { result.predictedUpdateNm = largest * largest / previous }
+            result.predictedUpdateNm = result.passes >= 3 && largest < previous ? largest * largest / previous : .infinity
             onPass?(result.passes, largest)
             // The next pass starts each segment where this one predicts it: the curve's value less its
             // own estimate (minus its residual from the curve), so that most segments need one Newton step.

@@ -50,16 +50,19 @@ struct TiledAlignment {
         let ranges = tiling.assign(counts: counts, processes: processes)
         tiles = ranges[exchange.rank]
         // The processes that need each row's localisations (those whose tiles or halo hold it): a
-        // contiguous run of them, first ... last; and how many each is sent (its rows' localisations).
+        // contiguous run of them, first ... last (a process with no tiles between two that share a
+        // row gets its localisations too, as the loop below sends them); and how many each is sent.
         var first = [Int32](repeating: Int32(processes), count: height), last = [Int32](repeating: -1, count: height)
-        var sendCounts = [Int](repeating: 0, count: processes)
         for (p, r) in ranges.enumerated() {
             let needed = tiling.rows(needed: r).clamped(to: 0..<height)
             for row in needed {
                 first[row] = min(first[row], Int32(p))
                 last[row] = max(last[row], Int32(p))
-                sendCounts[p] += perRow[row]
             }
+        }
+        var sendCounts = [Int](repeating: 0, count: processes)
+        for row in 0..<height where first[row] <= last[row] {
+            for p in Int(first[row])...Int(last[row]) { sendCounts[p] += perRow[row] }
         }
         var next = [Int](repeating: 0, count: processes)
         for p in 1..<max(processes, 1) { next[p] = next[p - 1] + sendCounts[p - 1] }

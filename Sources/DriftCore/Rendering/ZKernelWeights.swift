@@ -5,24 +5,20 @@ import Foundation
 /// bins' height and d0 the offset (nm) of the first bin's centre from the point. Interpolated
 /// linearly in a table over the offsets where every window that is not cut at the histogram's bottom
 /// starts (two bins' width around -radius, 512 steps a bin: within about 1e-6, relative, of the
-/// exponentials at the bins of sigma / 2 the refinement uses), exact elsewhere. Made once per kernel
+/// exponentials at the bins of sigma / 2 the refinement uses); none elsewhere. Made once per kernel
 /// width, not per segment.
 final class ZKernelWeights {
     /// Bins a window can hold.
     static let lanes = 16
     /// Table steps a bin.
     static let steps = 512
-    let binNm: Double
-    let inv2s2: Double
     /// Entry i: the low and the high lanes at 2 i and 2 i + 1.
     private let table: UnsafeMutablePointer<SIMD8<Float>>
     private let start: Double, scale: Double
 
     /// Weights of a kernel of width `sigmaNm` cut at `radiusNm`, over bins `binNm` high (nm).
     init(sigmaNm: Double, radiusNm: Double, binNm: Double) {
-        self.binNm = binNm
         let c = 1 / (2 * sigmaNm * sigmaNm)
-        inv2s2 = c
         start = -radiusNm - binNm
         scale = Double(Self.steps) / binNm
         table = .allocate(capacity: 2 * (2 * Self.steps + 1))
@@ -47,14 +43,12 @@ final class ZKernelWeights {
         return (low, high)
     }
 
-    /// The weights at offset `d0` (nm).
-    @inline(__always) func weights(_ d0: Double) -> (low: SIMD8<Float>, high: SIMD8<Float>) {
+    /// The weights at offset `d0` (nm), nil outside the table (a window cut at the histogram's bottom).
+    @inline(__always) func weights(_ d0: Double) -> (low: SIMD8<Float>, high: SIMD8<Float>)? {
         let t = (d0 - start) * scale
-        if t >= 0 && t < Double(2 * Self.steps) {
-            let i = Int(t), f = Float(t - Double(i))
-            let p = table + 2 * i
-            return (p[0] + f * (p[2] - p[0]), p[1] + f * (p[3] - p[1]))
-        }
-        return Self.exact(d0, binNm: binNm, inv2s2: inv2s2)
+        guard t >= 0 && t < Double(2 * Self.steps) else { return nil }
+        let i = Int(t), f = Float(t - Double(i))
+        let p = table + 2 * i
+        return (p[0] + f * (p[2] - p[0]), p[1] + f * (p[3] - p[1]))
     }
 }

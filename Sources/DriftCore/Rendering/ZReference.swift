@@ -144,7 +144,7 @@ public struct ZReference: Sendable {
         let b = binZNm
         // exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * q[k], q[k] = exp(-k^2 b^2 c): two
         // exponentials a point, whatever the bins in reach (where the window is wider than the table's
-        // lanes, or at the counts' end).
+        // lanes, cut at the histogram's bottom, or at the counts' end).
         let reach = Int((2 * radius / b).rounded(.up)) + 2
         let q = (0..<reach).map { exp(-Double($0 * $0) * b * b * inv2s2) }
         // Otherwise the window's weights from a table (`ZKernelWeights`), its sums kept per bin in
@@ -165,9 +165,8 @@ public struct ZReference: Sendable {
                     let hi = min(binsZ - 1, Int(((pz + radius - originZ) / b).rounded(.down)))
                     guard lo <= hi else { continue }
                     let d0 = originZ + (Double(lo) + 0.5) * b - pz
-                    if let table, base + lo + ZKernelWeights.lanes <= h.count {
+                    if base + lo + ZKernelWeights.lanes <= h.count, var (wl, wh) = table?.weights(d0) {
                         // Bins beyond hi weigh 0 (whatever the next cell holds there).
-                        var (wl, wh) = table.weights(d0)
                         let n = Float(hi - lo + 1)
                         wl.replace(with: 0, where: lane .>= n)
                         wh.replace(with: 0, where: lane + 8 .>= n)

@@ -3,12 +3,13 @@ import Foundation
 import XCTest
 
 /// The refinement shared by tiles of the field between processes (threads here, each holding a
-/// contiguous third of the localisations in time, as ranks do) gives the same result, bit for bit, as
+/// contiguous part of the localisations in time, as ranks do) gives the same result, bit for bit, as
 /// one process holding them all, though no process holds the whole reference.
 final class TiledRefinementTests: XCTestCase {
-    /// Clustered localisations over a 24 x 24 um field (26 tiles of 1 um at the default kernels) in 600 frames,
-    /// drifting by up to 16 nm, each frame's localisations in time order.
-    private func data() -> (locs: Localisations, drift: (Int) -> SIMD3<Double>) {
+    /// Clustered localisations over a 24 x 24 um field (51 tiles of 512 nm at the default kernels) in 600 frames,
+    /// drifting by up to 16 nm, each frame's localisations in time order; with `bead`, 40 more a frame
+    /// at one place (a bright fiducial: its tile holds 40 % of them all).
+    private func data(bead: Bool = false) -> (locs: Localisations, drift: (Int) -> SIMD3<Double>) {
         var rng = RandomSource(seed: 5)
         let sites = (0..<2_000).map { _ in SIMD2(rng.uniform(300, 23_700), rng.uniform(300, 23_700)) }
         let drift: (Int) -> SIMD3<Double> = { f in SIMD3(10 * sin(Double(f) / 150), 8 * cos(Double(f) / 110) - 8, 0) }
@@ -20,6 +21,11 @@ final class TiledRefinementTests: XCTestCase {
                 locs.frame.append(UInt32(f))
                 locs.x.append(Float(s.x + 7 * rng.normal() + d.x))
                 locs.y.append(Float(s.y + 7 * rng.normal() + d.y))
+            }
+            for _ in 0..<(bead ? 40 : 0) {
+                locs.frame.append(UInt32(f))
+                locs.x.append(Float(12_100 + 5 * rng.normal() + d.x))
+                locs.y.append(Float(12_100 + 5 * rng.normal() + d.y))
             }
         }
         return (locs, drift)
@@ -36,7 +42,21 @@ final class TiledRefinementTests: XCTestCase {
     }
 
     func testThreeProcessesByTilesMatchOneBitForBit() {
-        let (locs, drift) = data()
+        matchesOne(data(), processes: 3)
+    }
+
+    /// A bright bead's tile holds more than two processes' shares, so a process between its owner
+    /// and the next owns no tiles but still lies within the rows both need. (Six processes of 100
+    /// frames cut the same fine segments as one.)
+    func testSixProcessesWithABrightBeadMatchOneBitForBit() {
+        let (locs, drift) = data(bead: true)
+        let counts = BandTiling(rows: 26_000 / 8, factors: [2, 1]).tiles
+        XCTAssertGreaterThan(counts, 6)
+        matchesOne((locs, drift), processes: 6)
+    }
+
+    private func matchesOne(_ data: (locs: Localisations, drift: (Int) -> SIMD3<Double>), processes: Int) {
+        let (locs, drift) = data
         var options = RefinementOptions()
         options.minLocalisations = 600
         options.minFrames = 10
@@ -48,15 +68,14 @@ final class TiledRefinementTests: XCTestCase {
         let offset = zip(fitted, truth).map { $0 - $1 }.reduce(SIMD3<Double>.zero, +) / Double(truth.count)
         for (f, t) in zip(fitted, truth) { XCTAssertEqual(f.x - offset.x, t.x, accuracy: 1.5); XCTAssertEqual(f.y - offset.y, t.y, accuracy: 1.5) }
 
-        let processes = 3
         let collective = ThreadCollective(processes: processes)
         let results = Slots<RefinementResult>(processes)
         let done = DispatchGroup()
         for rank in 0..<processes {
             done.enter()
             Thread {
-                // Rank r holds frames r x 200 ..< (r + 1) x 200.
-                let rows = locs.frame.indices.filter { Int(locs.frame[$0]) / 200 == rank }
+                // Rank r holds the r-th of `processes` runs of frames.
+                let rows = locs.frame.indices.filter { Int(locs.frame[$0]) * processes / 600 == rank }
                 let mine = Localisations(frame: rows.map { locs.frame[$0] }, x: rows.map { locs.x[$0] }, y: rows.map { locs.y[$0] })
                 let exchange = TileExchange(rank: rank, processes: processes, sum: { $0 = collective.sum($0, rank: rank) },
                                              route: { collective.route($0, counts: $1, rank: rank) },
