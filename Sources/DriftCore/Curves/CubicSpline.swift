@@ -53,12 +53,18 @@ public struct CubicSpline: Sendable {
             // knots[0] < t < knots[n - 1]: hi is the first knot above t.
             if hi < 1 || hi >= n || knots[hi - 1] > t { hi = knots.partitioningIndex { $0 > t } }
             while knots[hi] <= t { hi += 1 }
-            let lo = hi - 1
-            let h = knots[hi] - knots[lo]
-            let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
-            let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
-            return a * values[lo] + b * values[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
+            return between(knots: knots, values: values, secondDerivatives: secondDerivatives, hi: hi, at: t)
         }
+    }
+
+    /// The spline at t between knots hi - 1 and hi (knots[hi - 1] <= t < knots[hi]).
+    @inline(__always) private static func between(knots: [Double], values: [Double], secondDerivatives: [Double],
+                                                  hi: Int, at t: Double) -> Double {
+        let lo = hi - 1
+        let h = knots[hi] - knots[lo]
+        let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
+        let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
+        return a * values[lo] + b * values[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
     }
 
     /// A cubic spline given by its knot values and second derivatives, at t; held at the end values
@@ -68,11 +74,8 @@ public struct CubicSpline: Sendable {
         if n == 1 || t <= knots[0] { return values[0] }
         if t >= knots[n - 1] { return values[n - 1] }
         if t.isNaN { return t }
-        // knots[0] < t < knots[n - 1]: the knots lo and hi = lo + 1 bracket t.
-        let hi = knots.partitioningIndex { $0 > t }, lo = hi - 1
-        let h = knots[hi] - knots[lo]
-        let a = (knots[hi] - t) / h, b = (t - knots[lo]) / h
-        let m0 = secondDerivatives[lo], m1 = secondDerivatives[hi]
-        return a * values[lo] + b * values[hi] + ((a * a * a - a) * m0 + (b * b * b - b) * m1) * h * h / 6
+        // knots[0] < t < knots[n - 1]: the knots hi - 1 and hi bracket t.
+        return between(knots: knots, values: values, secondDerivatives: secondDerivatives,
+                       hi: knots.partitioningIndex { $0 > t }, at: t)
     }
 }

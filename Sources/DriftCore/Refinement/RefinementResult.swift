@@ -29,22 +29,19 @@ public struct RefinementResult: Sendable {
         return (keep.map { centres[$0] }, keep.map { correction[$0] }, keep.map { Double(max(counts[$0], 1)) })
     }
 
-    /// The correction curve at time t (frames): a cubic smoothing spline through the valid fine
+    /// The correction curve at times (frames): a cubic smoothing spline through the valid fine
     /// segments, weighted by their localisations (`smoothing`, 0: interpolating), held at the ends;
     /// zero where no segment is valid.
-    private func curve() -> (Double) -> SIMD3<Double> {
+    private func curve() -> ([Double]) -> [SIMD3<Double>] {
         let p = validPoints
-        guard !p.centres.isEmpty else { return { _ in .zero } }
-        return DriftInterpolation.curve(centres: p.centres, drift: p.corrections, smoothing: smoothing,
-                                        weights: smoothing > 0 ? p.weights : nil)
+        guard !p.centres.isEmpty else { return { ts in [SIMD3<Double>](repeating: .zero, count: ts.count) } }
+        return DriftInterpolation.curves(centres: p.centres, drift: p.corrections, smoothing: smoothing,
+                                         weights: smoothing > 0 ? p.weights : nil)
     }
 
-    /// The correction at frames (see `curve`; the same values, found at once for all the frames).
+    /// The correction at frames (see `curve`).
     public func spline() -> ([Int]) -> [SIMD3<Double>] {
-        let p = validPoints
-        guard !p.centres.isEmpty else { return { frames in [SIMD3<Double>](repeating: .zero, count: frames.count) } }
-        let f = DriftInterpolation.curves(centres: p.centres, drift: p.corrections, smoothing: smoothing,
-                                          weights: smoothing > 0 ? p.weights : nil)
+        let f = curve()
         return { frames in f(frames.map(Double.init)) }
     }
 
@@ -72,6 +69,6 @@ public struct RefinementResult: Sendable {
 
     /// The correction curve's values at each fine segment's centre (zero where none is valid).
     public func fittedCorrections() -> [SIMD3<Double>] {
-        centres.map(curve())
+        curve()(centres)
     }
 }

@@ -22,14 +22,11 @@ public struct BandTiling: Equatable, Sendable {
     public let haloRows: Int
     /// Number of tiles (covering every row of the finest reference).
     public let tiles: Int
-    /// The levels' bins, in finest bins a side (each divides `tileRows`).
-    public let factors: [Int]
-
-    /// The tiling of a reference `rows` high whose levels have bins `factors` times the finest.
+    /// The tiling of a reference `rows` high whose levels have bins `factors` times the finest (each
+    /// then divides `tileRows`).
     public init(rows: Int, factors: [Int]) {
-        self.factors = factors.map { max($0, 1) }
         func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-        let lcm = self.factors.reduce(1) { $0 / gcd($0, $1) * $1 }
+        let lcm = factors.map { max($0, 1) }.reduce(1) { $0 / gcd($0, $1) * $1 }
         tileRows = (Self.finestBandRows + lcm - 1) / lcm * lcm
         haloRows = 64
         tiles = max(1, (rows + tileRows - 1) / tileRows)
