@@ -79,6 +79,8 @@ public enum Refinement {
         let rows = segments.map(\.rows)
         // The smoothing's candidates are scored by the processes together.
         let share = exchange.map { WorkShare(rank: $0.rank, processes: $0.processes, gather: gather) } ?? .serial
+        // The sweeps' ring of reference rows, made once for every level and pass.
+        let ring = RowRingStorage()
         while result.passes < options.maxPasses && result.lastUpdateNm >= options.convergenceNm
                 && result.predictedUpdateNm >= options.convergenceNm {
             let capture = result.passes == 0 && options.captureFirstPass
@@ -88,14 +90,11 @@ public enum Refinement {
             // segments, smoothed as the data allow (`chooseSmoothing`, after each pass).
             let finePerFrame = result.spline()(frameRange)
             let applied = result.fittedCorrections()
-            var x = [Float](repeating: 0, count: locs.count), y = x, z = refineZ ? x : []
-            for k in 0..<locs.count {
-                let f = Int(locs.frame[k]) - firstFrame
-                let total = basePerFrame[f] + finePerFrame[f]
-                x[k] = locs.x[k] - Float(total.x)
-                y[k] = locs.y[k] - Float(total.y)
-                if refineZ, let lz = locs.z { z[k] = lz[k] - Float(total.z) }
-            }
+            let total = zip(basePerFrame, finePerFrame).map { $0 + $1 }
+            var x = locs.x.corrected(by: total, \.x, frames: locs.frame, firstFrame: firstFrame)
+            var y = locs.y.corrected(by: total, \.y, frames: locs.frame, firstFrame: firstFrame)
+            let z = !refineZ ? [] : locs.z.map { $0.corrected(by: total, \.z, frames: locs.frame, firstFrame: firstFrame) }
+                ?? [Float](repeating: 0, count: locs.count)
             // The x-y alignment: against the reference of all localisations of all processes, finest
             // level first; shared by tiles of the field with `exchange`.
             let tiled = exchange.map {
@@ -113,12 +112,12 @@ public enum Refinement {
                 let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
                 let sample = level < sigmas.count - 1 || (capture && factor == 1) ? options.captureSample : .max
                 let aligned = tiled?.align(factor: factor, sigmaNm: sigma, start: allShifts, tolerance: tolerance,
-                                           sampleAbove: sample, counts: result.counts)
+                                           sampleAbove: sample, counts: result.counts, ringStorage: ring)
                     ?? SegmentAligner.align(x: x, y: y, bins: bins!.coarsened(by: factor), segments: rows,
                                             to: reference!.coarsened(by: factor), sigmaNm: sigma, start: allShifts,
-                                            tolerance: tolerance, sampleAbove: sample,
-                                            haloRows: tiling.haloRows(factor: factor),
-                                            bandRows: tiling.bandRows(factor: factor))
+                                            tolerance: tolerance, maxIterations: 50, sampleAbove: sample, bands: nil,
+                                            combine: nil, counts: nil, haloRows: tiling.haloRows(factor: factor),
+                                            bandRows: tiling.bandRows(factor: factor), ringStorage: ring)
                 for (k, a) in aligned.enumerated() where result.counts[k] > 0 {
                     if a.support > 0 { allShifts[k] = a.shift }
                     if k >= firstSegment && k < firstSegment + segments.count { supported[k - firstSegment] = a.support > 0 }
@@ -197,5 +196,18 @@ public enum Refinement {
             }
         }
         return result
+    }
+}
+
+extension Array where Element == Float {
+    /// These coordinates (nm, of localisations in `frames`) less one axis of the drift at each frame
+    /// (`drift[frame - firstFrame]`, nm).
+    func corrected(by drift: [SIMD3<Double>], _ axis: KeyPath<SIMD3<Double>, Double>, frames: [UInt32], firstFrame: Int) -> [Float] {
+        precondition(frames.count == count)
+        let shift = drift.map { Float($0[keyPath: axis]) }
+        return [Float](unsafeUninitializedCapacity: count) { out, n in
+            for k in 0..<count { out[k] = self[k] - shift[Int(frames[k]) - firstFrame] }
+            n = count
+        }
     }
 }

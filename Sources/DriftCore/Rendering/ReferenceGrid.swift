@@ -43,11 +43,34 @@ public struct ReferenceGrid: Equatable, Sendable {
 
     /// The bin of each point (nm), -1 in both where it is outside (or not finite).
     public func bins(x: [Float], y: [Float]) -> ReferenceBins {
-        var bx = [Int32](repeating: -1, count: x.count), by = bx
-        for i in x.indices {
-            if let (ix, iy) = bin(x[i], y[i]) { bx[i] = Int32(ix); by[i] = Int32(iy) }
+        precondition(x.count == y.count)
+        let n = x.count
+        var bx = [Int32](unsafeUninitializedCapacity: n) { out, count in
+            x.withUnsafeBufferPointer { x in
+                for i in 0..<n { out[i] = Int32(Self.index(x[i], origin: originX, inverse: inverseBinNm, size: width)) }
+            }
+            count = n
+        }
+        var by = [Int32](unsafeUninitializedCapacity: n) { out, count in
+            y.withUnsafeBufferPointer { y in
+                for i in 0..<n { out[i] = Int32(Self.index(y[i], origin: originY, inverse: inverseBinNm, size: height)) }
+            }
+            count = n
+        }
+        // A point outside on either axis is outside: -1 in both.
+        bx.withUnsafeMutableBufferPointer { bx in
+            by.withUnsafeMutableBufferPointer { by in
+                for i in 0..<n where bx[i] < 0 || by[i] < 0 { bx[i] = -1; by[i] = -1 }
+            }
         }
         return ReferenceBins(ix: bx, iy: by)
+    }
+
+    /// The bin along one axis of coordinate `v` (nm) as `bin` finds it, -1 outside `0 ..< size` (or not
+    /// finite).
+    @inline(__always) private static func index(_ v: Float, origin: Double, inverse: Double, size: Int) -> Int {
+        let f = ((Double(v) - origin) * inverse).rounded(.down)
+        return f >= 0 && f < Double(size) ? Int(f) : -1
     }
 
     /// The same corner in bins `factor` times larger: bin (ix, iy) falls in (ix / factor, iy / factor).

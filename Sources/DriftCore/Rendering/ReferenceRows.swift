@@ -10,9 +10,32 @@ public struct ReferenceRows: Sendable {
 
     /// The points of `rows` whose bins (on `grid`, as `ReferenceGrid.bins` gives them) are inside.
     public init(grid: ReferenceGrid, bins: ReferenceBins, rows: Range<Int>) {
-        self.init(grid: grid, count: rows.count) { emit in
-            for i in rows where bins.ix[i] >= 0 { emit(Int(bins.iy[i]), bins.ix[i]) }
+        self.grid = grid
+        precondition(rows.upperBound <= bins.ix.count && rows.upperBound <= bins.iy.count)
+        // A counting sort by row: the points of each row, then their columns in row order.
+        var start = [Int](repeating: 0, count: grid.height + 1)
+        var sorted: [Int32] = []
+        bins.ix.withUnsafeBufferPointer { ix in
+            bins.iy.withUnsafeBufferPointer { iy in
+                start.withUnsafeMutableBufferPointer { start in
+                    for i in rows where ix[i] >= 0 { start[Int(iy[i]) + 1] += 1 }
+                    for r in 0..<grid.height { start[r + 1] += start[r] }
+                    var next = Array(start[0..<grid.height])
+                    sorted = [Int32](unsafeUninitializedCapacity: start[grid.height]) { out, count in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for i in rows where ix[i] >= 0 {
+                                let r = Int(iy[i])
+                                out[next[r]] = ix[i]
+                                next[r] += 1
+                            }
+                        }
+                        count = start[grid.height]
+                    }
+                }
+            }
         }
+        rowStart = start
+        columns = sorted
     }
 
     /// The points of a `ReferenceDensity` (each bin's count of them).

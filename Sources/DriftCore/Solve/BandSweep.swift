@@ -31,9 +31,14 @@ final class BandSweep {
     /// cluster or bead can hold thousands of points.
     static let flushPoints = 256
 
+    /// Memory for the ring, kept between sweeps (nil: the ring's own).
+    private let ringStorage: RowRingStorage?
+
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
-         sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows) {
+         sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows,
+         ringStorage: RowRingStorage? = nil) {
         self.reference = reference
+        self.ringStorage = ringStorage
         self.bandRows = bandRows
         kernel = KernelEvaluator(sigmaNm: sigmaNm, grid: reference.grid)
         points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: reference.grid, bandRows: bandRows)
@@ -56,7 +61,8 @@ final class BandSweep {
         guard largest.isFinite else { return out }
         let side = min(Int(((largest + kernel.radius) / grid.binNm).rounded(.up)) + 1, haloRows)
         if ring == nil || ring!.slots < bandRows + 2 * side {
-            ring = ReferenceRowWindow(reference: reference, rows: bandRows + 2 * side)
+            ring = nil      // gives back its storage first
+            ring = ReferenceRowWindow(reference: reference, rows: bandRows + 2 * side, storage: ringStorage)
         }
         let ring = ring!
         let counts = UnsafePointer(ring.counts), rowMask = ring.rowMask, width = grid.width

@@ -21,10 +21,16 @@ struct BandedPoints {
         // by segment, then in their original order); a point outside the reference goes to the band of
         // the row nearest to it (its position plus a shift may still reach the reference; it is never
         // counted in it), one not finite to band 0. The first visit counts points and runs per band.
-        var band = [Int32](repeating: 0, count: x.count)
-        var start = [Int](repeating: 0, count: bands + 1)
-        var runs = [Int](repeating: 0, count: bands + 1)
-        var last = [Int32](repeating: -1, count: bands)
+        precondition(y.count == x.count && bins.ix.count == x.count && bins.iy.count == x.count)
+        // Written through buffers (no copy-on-write checks per point); read as arrays (bounds checked).
+        let band = UnsafeMutableBufferPointer<Int32>.allocate(capacity: x.count)
+        let start = UnsafeMutableBufferPointer<Int>.allocate(capacity: bands + 1)
+        let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: bands + 1)
+        let last = UnsafeMutableBufferPointer<Int32>.allocate(capacity: bands)
+        defer { band.deallocate(); start.deallocate(); runs.deallocate(); last.deallocate() }
+        start.initialize(repeating: 0)
+        runs.initialize(repeating: 0)
+        last.initialize(repeating: -1)
         for (g, rows) in segments.enumerated() {
             for i in rows {
                 let row = bins.iy[i] >= 0 ? Int(bins.iy[i]) : Self.nearestRow(y[i], grid: grid)
@@ -39,8 +45,10 @@ struct BandedPoints {
         var points = [BandedPoint](repeating: BandedPoint(x: 0, y: 0, ix: 0, iy: 0), count: total)
         var runSegment = [Int32](repeating: 0, count: runCount)
         var runStart = [Int](repeating: total, count: runCount + 1)
-        var next = start, nextRun = runs
-        for b in 0..<bands { last[b] = -1 }
+        let runsOfBands = Array(runs)
+        // Where each band's next point and next run go (the counts' prefix sums are not needed again).
+        let next = start, nextRun = runs
+        last.update(repeating: -1)
         points.withUnsafeMutableBufferPointer { out in
             runSegment.withUnsafeMutableBufferPointer { rs in
                 runStart.withUnsafeMutableBufferPointer { rst in
@@ -62,7 +70,7 @@ struct BandedPoints {
             }
         }
         self.points = points
-        bandRuns = runs
+        bandRuns = runsOfBands
         self.runSegment = runSegment
         self.runStart = runStart
     }

@@ -13,8 +13,12 @@ final class ReferenceRowWindow {
     /// The rows held now: lower ..< upper.
     private(set) var lower = 0, upper = 0
 
-    /// A window that can hold `rows` consecutive rows of `reference` at once.
-    init(reference: ReferenceRows, rows: Int) {
+    /// Where the counts live: this window's own, or a `RowRingStorage` lent to it.
+    private let storage: RowRingStorage?
+
+    /// A window that can hold `rows` consecutive rows of `reference` at once, in `storage`'s memory
+    /// where given (which must not be in use by another window) or in its own.
+    init(reference: ReferenceRows, rows: Int, storage: RowRingStorage? = nil) {
         self.reference = reference
         width = reference.grid.width
         var s = 1
@@ -23,12 +27,23 @@ final class ReferenceRowWindow {
         rowMask = s - 1
         // A vector's width of spare counts after the last row, so that a row can be read a whole
         // vector at a time from any column (`KernelEvaluator.accumulate`).
-        counts = .allocate(capacity: s * width + KernelEvaluator.lanes)
-        counts.initialize(repeating: 0, count: s * width + KernelEvaluator.lanes)
+        let count = s * width + KernelEvaluator.lanes
+        if let storage {
+            precondition(!storage.inUse, "a ring's storage lent to two windows")
+            storage.reserve(count)
+            storage.inUse = true
+            counts = storage.counts
+        } else {
+            counts = .allocate(capacity: count)
+            counts.initialize(repeating: 0, count: count)
+        }
+        self.storage = storage
     }
 
     deinit {
-        counts.deallocate()
+        // The rows still held go out first, so that lent storage is all zero for its next window.
+        empty()
+        if let storage { storage.inUse = false } else { counts.deallocate() }
     }
 
     /// Makes the window hold exactly rows `range` (clipped to the reference), which must be at most

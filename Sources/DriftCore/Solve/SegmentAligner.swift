@@ -28,6 +28,17 @@ public enum SegmentAligner {
                              combine: ((inout [Int64]) -> Void)? = nil,
                              counts: [Int]? = nil, haloRows: Int = .max / 4,
                              bandRows: Int = BandTiling.finestBandRows) -> [MeanShiftAligner.Alignment] {
+        align(x: x, y: y, bins: bins, segments: segments, to: reference, sigmaNm: sigmaNm, start: start,
+              tolerance: tolerance, maxIterations: maxIterations, sampleAbove: sampleAbove, bands: bands,
+              combine: combine, counts: counts, haloRows: haloRows, bandRows: bandRows, ringStorage: nil)
+    }
+
+    /// The same, with the sweep's ring in `ringStorage` (kept from one alignment to the next).
+    static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
+                      to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
+                      tolerance: Double, maxIterations: Int, sampleAbove: Int, bands: Range<Int>?,
+                      combine: ((inout [Int64]) -> Void)?, counts: [Int]?, haloRows: Int,
+                      bandRows: Int, ringStorage: RowRingStorage?) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
         let counts = counts ?? segments.map(\.count)
         precondition(counts.count == segments.count)
@@ -39,7 +50,7 @@ public enum SegmentAligner {
         // to come within reach of a finer kernel.
         let every = counts.map { max(1, min(4, $0 / max(sampleAbove, 1))) }
         let sweep = BandSweep(x: x, y: y, bins: bins, segments: segments, reference: reference, sigmaNm: sigmaNm,
-                              step: every, haloRows: haloRows, bandRows: bandRows)
+                              step: every, haloRows: haloRows, bandRows: bandRows, ringStorage: ringStorage)
         for _ in 0..<maxIterations where active.contains(true) {
             for g in 0..<n where active[g] { result[g].iterations += 1 }
             var sums = sweep.sums(shifts: result.map(\.shift), active: active, bands: bands)

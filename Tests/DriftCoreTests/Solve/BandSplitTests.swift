@@ -40,6 +40,31 @@ final class BandSplitTests: XCTestCase {
         for s in all { XCTAssertGreaterThan(s.sums.k0, 0) }
     }
 
+    /// Sweeps that borrow one ring's memory in turn (`RowRingStorage`), at two kernel widths and two
+    /// bin sizes, give the same sums as sweeps with rings of their own, and leave it all zero.
+    func testSweepsSharingARingsMemoryGiveTheSameSums() {
+        let d = data()
+        let shifts = (0..<d.segments.count).map { SIMD2(Double($0) * 0.7, -Double($0) * 0.4) }
+        let active = [Bool](repeating: true, count: d.segments.count)
+        let step = [Int](repeating: 1, count: d.segments.count)
+        let storage = RowRingStorage()
+        for (factor, sigma) in [(2, 16.0), (1, 8.0), (2, 16.0)] {
+            let bins = d.bins.coarsened(by: factor), reference = d.reference.coarsened(by: factor)
+            let own = BandSweep(x: d.x, y: d.y, bins: bins, segments: d.segments, reference: reference,
+                                sigmaNm: sigma, step: step, haloRows: 64 / factor, bandRows: 64 / factor)
+            let lent = BandSweep(x: d.x, y: d.y, bins: bins, segments: d.segments, reference: reference,
+                                 sigmaNm: sigma, step: step, haloRows: 64 / factor, bandRows: 64 / factor,
+                                 ringStorage: storage)
+            XCTAssertEqual(lent.sums(shifts: shifts, active: active), own.sums(shifts: shifts, active: active))
+            // A larger shift makes a larger ring in the same storage.
+            let far = shifts.map { $0 + SIMD2(0, 300) }
+            XCTAssertEqual(lent.sums(shifts: far, active: active), own.sums(shifts: far, active: active))
+        }
+        XCTAssertFalse(storage.inUse)
+        XCTAssertGreaterThan(storage.capacity, 0)
+        XCTAssertTrue(UnsafeBufferPointer(start: storage.counts, count: storage.capacity).allSatisfy { $0 == 0 })
+    }
+
     /// Two processes (threads), each sweeping its bands and summing the sums every step, find
     /// exactly the shifts one process sweeping everything finds.
     func testAlignmentSplitByStripIsTheSameBitForBit() {
