@@ -91,9 +91,9 @@ public enum Refinement {
             let finePerFrame = result.spline()(frameRange)
             let applied = result.fittedCorrections()
             let total = zip(basePerFrame, finePerFrame).map { $0 + $1 }
-            var x = locs.x.corrected(by: total, \.x, frames: locs.frame, firstFrame: firstFrame)
-            var y = locs.y.corrected(by: total, \.y, frames: locs.frame, firstFrame: firstFrame)
-            let z = !refineZ ? [] : locs.z.map { $0.corrected(by: total, \.z, frames: locs.frame, firstFrame: firstFrame) }
+            var x = locs.x.corrected(by: total, axis: 0, frames: locs.frame, firstFrame: firstFrame)
+            var y = locs.y.corrected(by: total, axis: 1, frames: locs.frame, firstFrame: firstFrame)
+            let z = !refineZ ? [] : locs.z.map { $0.corrected(by: total, axis: 2, frames: locs.frame, firstFrame: firstFrame) }
                 ?? [Float](repeating: 0, count: locs.count)
             // The x-y alignment: against the reference of all localisations of all processes, finest
             // level first; shared by tiles of the field with `exchange`.
@@ -200,11 +200,11 @@ public enum Refinement {
 }
 
 extension Array where Element == Float {
-    /// These coordinates (nm, of localisations in `frames`) less one axis of the drift at each frame
-    /// (`drift[frame - firstFrame]`, nm).
-    func corrected(by drift: [SIMD3<Double>], _ axis: KeyPath<SIMD3<Double>, Double>, frames: [UInt32], firstFrame: Int) -> [Float] {
+    /// These coordinates (nm, of localisations in `frames`) less axis `axis` (0, 1, 2: x, y, z) of the
+    /// drift at each frame (`drift[frame - firstFrame]`, nm).
+    func corrected(by drift: [SIMD3<Double>], axis: Int, frames: [UInt32], firstFrame: Int) -> [Float] {
         precondition(frames.count == count)
-        let shift = drift.map { Float($0[keyPath: axis]) }
+        let shift = drift.map { Float($0[axis]) }
         return [Float](unsafeUninitializedCapacity: count) { out, n in
             for k in 0..<count { out[k] = self[k] - shift[Int(frames[k]) - firstFrame] }
             n = count

@@ -59,7 +59,7 @@ public final class HDF5Dataset {
     /// Selects rows `rows` (all other dimensions whole) in a copy of the file space, and makes the
     /// matching memory space. An empty range selects nothing (a process with no rows still joins a
     /// collective transfer).
-    private func selection(rows: Range<Int>) throws -> (file: H5Handle, memory: H5Handle, elements: Int) {
+    func selection(rows: Range<Int>) throws -> (file: H5Handle, memory: H5Handle, elements: Int) {
         let dims = shape
         let fileSpace = H5Handle(H5Dget_space(id), close: H5Sclose)
         defer { withExtendedLifetime(fileSpace) {} }

@@ -44,17 +44,22 @@ public final class PicassoFile {
     }
 
     public func frames(rows: Range<Int>) throws -> [Int64] {
-        try locs.readColumn("frame", rows: rows, as: Int64.self)
+        try locs.readRecordColumns(floats: [], integer: "frame", rows: rows)?.integer
+            ?? locs.readColumn("frame", rows: rows, as: Int64.self)
     }
 
     /// Rows `rows` as localisations in nm (x and y times the pixel size; z is already nm).
     /// With `threeD` false the z column is not read.
     public func read(rows: Range<Int>, threeD: Bool = false) throws -> Localisations {
         let px = Float(metadata.pixelSizeNm)
-        let frame = try engineFrames(try frames(rows: rows), firstRow: rows.lowerBound)
-        let x = try locs.readColumn("x", rows: rows, as: Float.self).map { $0 * px }
-        let y = try locs.readColumn("y", rows: rows, as: Float.self).map { $0 * px }
-        let z = threeD && hasZ ? try locs.readColumn("z", rows: rows, as: Float.self) : nil
+        let withZ = threeD && hasZ
+        // Whole records in one pass where the columns are stored as Picasso writes them; else column
+        // by column, converted by HDF5. The same values either way.
+        let columns = try locs.readRecordColumns(floats: withZ ? ["x", "y", "z"] : ["x", "y"], integer: "frame", rows: rows)
+        let frame = try engineFrames(try columns?.integer ?? locs.readColumn("frame", rows: rows, as: Int64.self), firstRow: rows.lowerBound)
+        let x = try (columns?.floats[0] ?? locs.readColumn("x", rows: rows, as: Float.self)).map { $0 * px }
+        let y = try (columns?.floats[1] ?? locs.readColumn("y", rows: rows, as: Float.self)).map { $0 * px }
+        let z = withZ ? try columns?.floats[2] ?? locs.readColumn("z", rows: rows, as: Float.self) : nil
         try checkFinite(x, y, z, firstRow: rows.lowerBound)
         return Localisations(frame: frame, x: x, y: y, z: z)
     }

@@ -1,0 +1,92 @@
+import CDriftShim
+import CHDF5
+
+/// Columns of a compound dataset taken from its whole records, read in the file's own layout (HDF5
+/// copies them without converting; a column read by `HDF5Dataset.readColumn` is converted member by
+/// member, with a pass over the file each): for the common case of single-precision and integer
+/// columns, stored little-endian, as Picasso and `driftmpi simulate` write them.
+struct RecordColumns {
+    /// How one member's bytes become a value.
+    enum Kind { case float32, uint8, uint16, int16, uint32, int32, int64 }
+
+    /// Byte offset in a record and kind of each member asked for.
+    let members: [(offset: Int, kind: Kind)]
+    /// Bytes of a record.
+    let recordSize: Int
+
+    /// The members `names` of `type` (a compound), or nil where one is missing or not one of `Kind`'s.
+    init?(type: hid_t, names: [String]) {
+        guard H5Tget_class(type) == H5T_COMPOUND else { return nil }
+        let kinds: [(hid_t, Kind)] = [(driftshim_h5t_ieee_f32le(), .float32), (driftshim_h5t_std_u8le(), .uint8),
+                                      (driftshim_h5t_std_u16le(), .uint16), (driftshim_h5t_std_i16le(), .int16),
+                                      (driftshim_h5t_std_u32le(), .uint32), (driftshim_h5t_std_i32le(), .int32),
+                                      (driftshim_h5t_std_i64le(), .int64)]
+        var members: [(Int, Kind)] = []
+        for name in names {
+            let k = H5Tget_member_index(type, name)
+            guard k >= 0 else { return nil }
+            let member = H5Handle(H5Tget_member_type(type, UInt32(k)), close: H5Tclose)
+            guard let kind = kinds.first(where: { H5Tequal(member.id, $0.0) > 0 })?.1 else { return nil }
+            members.append((Int(H5Tget_member_offset(type, UInt32(k))), kind))
+        }
+        self.members = members
+        recordSize = H5Tget_size(type)
+    }
+
+    /// Member m of the record at `record` as Float (a float32 member) or as Int64 (an integer one).
+    @inline(__always) func float(_ m: Int, _ record: UnsafeRawPointer) -> Float {
+        record.loadUnaligned(fromByteOffset: members[m].offset, as: Float.self)
+    }
+
+    @inline(__always) func integer(_ m: Int, _ record: UnsafeRawPointer) -> Int64 {
+        let o = members[m].offset
+        switch members[m].kind {
+        case .uint8: return Int64(record.load(fromByteOffset: o, as: UInt8.self))
+        case .uint16: return Int64(UInt16(littleEndian: record.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
+        case .int16: return Int64(Int16(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int16.self)))
+        case .uint32: return Int64(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
+        case .int32: return Int64(Int32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int32.self)))
+        case .int64: return Int64(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int64.self))
+        case .float32: return Int64(float(m, record))
+        }
+    }
+}
+
+extension HDF5Dataset {
+    /// Of rows `rows` of this compound dataset, the single-precision members `floats` and the
+    /// integer member `integer` (as Int64), with the values `readColumn` gives, from one read of whole
+    /// records in blocks of `blockRows` (so the records in memory stay a few MiB). nil where a member
+    /// is not a little-endian float32 (`floats`) or 8-64-bit integer other than uint64 (`integer`),
+    /// or on a big-endian machine: then `readColumn` reads them, converting.
+    public func readRecordColumns(floats: [String], integer: String, rows: Range<Int>,
+                                  blockRows: Int = 1 << 16) throws -> (floats: [[Float]], integer: [Int64])? {
+        guard 1.littleEndian == 1 else { return nil }
+        let type = H5Handle(H5Dget_type(id), close: H5Tclose)
+        defer { withExtendedLifetime(type) {} }
+        guard let layout = RecordColumns(type: type.id, names: floats + [integer]),
+              layout.members.prefix(floats.count).allSatisfy({ $0.kind == .float32 }),
+              layout.members.last!.kind != .float32 else { return nil }
+        var outFloats = [[Float]](repeating: [], count: floats.count)
+        for k in floats.indices { outFloats[k].reserveCapacity(rows.count) }
+        var outInteger: [Int64] = []
+        outInteger.reserveCapacity(rows.count)
+        var buffer = [UInt8](repeating: 0, count: max(1, min(blockRows, rows.count)) * layout.recordSize)
+        let size = layout.recordSize, last = floats.count
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+            let block = start..<min(start + blockRows, rows.upperBound)
+            let sel = try selection(rows: block)
+            defer { withExtendedLifetime(sel) {} }
+            let status = buffer.withUnsafeMutableBytes {
+                H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
+            }
+            guard status >= 0 else { throw FileFormatError(file.path, "cannot read rows \(block) of \(name)") }
+            buffer.withUnsafeBytes { raw in
+                for k in floats.indices {
+                    for r in 0..<block.count { outFloats[k].append(layout.float(k, raw.baseAddress! + r * size)) }
+                }
+                for r in 0..<block.count { outInteger.append(layout.integer(last, raw.baseAddress! + r * size)) }
+            }
+        }
+        return (outFloats, outInteger)
+    }
+}
