@@ -70,11 +70,18 @@ public struct Renderer: Sendable {
                 }
             }
             if tukeyAlpha > 0 {
+                // Where the weight is exactly 1 (the window's flat middle) the bins stay as they are,
+                // so only the tapered edges are multiplied.
+                let taperedX = windowX.indices.filter { windowX[$0] != 1 }
                 for iz in 0..<fd {
                     for iy in rowLo..<max(rowLo, rowHi) {
                         let wyz = windowY[iy] * windowZ[iz]
                         let base = iz * plane + (iy - rows.lowerBound) * w
-                        for ix in 0..<fw { img[base + ix] *= wyz * windowX[ix] }
+                        if wyz == 1 {
+                            for ix in taperedX { img[base + ix] *= windowX[ix] }
+                        } else {
+                            for ix in 0..<fw { img[base + ix] *= wyz * windowX[ix] }
+                        }
                     }
                 }
             }

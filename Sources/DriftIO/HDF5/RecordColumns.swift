@@ -33,21 +33,27 @@ struct RecordColumns {
         recordSize = H5Tget_size(type)
     }
 
-    /// Member m of the record at `record` as Float (a float32 member) or as Int64 (an integer one).
-    @inline(__always) func float(_ m: Int, _ record: UnsafeRawPointer) -> Float {
-        record.loadUnaligned(fromByteOffset: members[m].offset, as: Float.self)
+    /// Member m of `count` records from `records` (`recordSize` bytes apart), appended to `out`: as
+    /// Float (a float32 member).
+    func append(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: inout [Float]) {
+        let o = members[m].offset, size = recordSize
+        for r in 0..<count { out.append(records.loadUnaligned(fromByteOffset: r * size + o, as: Float.self)) }
     }
 
-    @inline(__always) func integer(_ m: Int, _ record: UnsafeRawPointer) -> Int64 {
-        let o = members[m].offset
+    /// The same for an integer member, as Int64.
+    func append(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: inout [Int64]) {
+        let o = members[m].offset, size = recordSize
+        func each<T: FixedWidthInteger>(_: T.Type) {
+            for r in 0..<count { out.append(Int64(T(littleEndian: records.loadUnaligned(fromByteOffset: r * size + o, as: T.self)))) }
+        }
         switch members[m].kind {
-        case .uint8: return Int64(record.load(fromByteOffset: o, as: UInt8.self))
-        case .uint16: return Int64(UInt16(littleEndian: record.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
-        case .int16: return Int64(Int16(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int16.self)))
-        case .uint32: return Int64(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
-        case .int32: return Int64(Int32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int32.self)))
-        case .int64: return Int64(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int64.self))
-        case .float32: return Int64(float(m, record))
+        case .uint8: each(UInt8.self)
+        case .uint16: each(UInt16.self)
+        case .int16: each(Int16.self)
+        case .uint32: each(UInt32.self)
+        case .int32: each(Int32.self)
+        case .int64: each(Int64.self)
+        case .float32: preconditionFailure("a float32 member read as an integer")
         }
     }
 }
@@ -71,7 +77,7 @@ extension HDF5Dataset {
         var outInteger: [Int64] = []
         outInteger.reserveCapacity(rows.count)
         var buffer = [UInt8](repeating: 0, count: max(1, min(blockRows, rows.count)) * layout.recordSize)
-        let size = layout.recordSize, last = floats.count
+        let last = floats.count
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
             let block = start..<min(start + blockRows, rows.upperBound)
             let sel = try selection(rows: block)
@@ -81,10 +87,8 @@ extension HDF5Dataset {
             }
             guard status >= 0 else { throw FileFormatError(file.path, "cannot read rows \(block) of \(name)") }
             buffer.withUnsafeBytes { raw in
-                for k in floats.indices {
-                    for r in 0..<block.count { outFloats[k].append(layout.float(k, raw.baseAddress! + r * size)) }
-                }
-                for r in 0..<block.count { outInteger.append(layout.integer(last, raw.baseAddress! + r * size)) }
+                for k in floats.indices { layout.append(k, of: raw.baseAddress!, count: block.count, to: &outFloats[k]) }
+                layout.append(last, of: raw.baseAddress!, count: block.count, to: &outInteger)
             }
         }
         return (outFloats, outInteger)
