@@ -57,11 +57,19 @@ public enum SplitHalves {
     public static func select(_ locs: Localisations, keep: [Bool], segments: [FineSegment]) -> (Localisations, [FineSegment]) {
         precondition(keep.count == locs.count)
         // kept[r] = kept rows before row r.
-        var kept = [Int](repeating: 0, count: locs.count + 1)
-        for k in 0..<locs.count { kept[k + 1] = kept[k] + (keep[k] ? 1 : 0) }
-        let rows = (0..<locs.count).filter { keep[$0] }
-        let half = Localisations(frame: rows.map { locs.frame[$0] }, x: rows.map { locs.x[$0] }, y: rows.map { locs.y[$0] },
-                                 z: locs.z.map { z in rows.map { z[$0] } })
+        let n = locs.count
+        let kept = [Int](unsafeUninitializedCapacity: n + 1) { out, count in
+            out[0] = 0
+            for k in 0..<n { out[k + 1] = out[k] + (keep[k] ? 1 : 0) }
+            count = n + 1
+        }
+        func rowsKept<T>(_ column: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(kept[n])
+            for k in 0..<n where keep[k] { out.append(column[k]) }
+            return out
+        }
+        let half = Localisations(frame: rowsKept(locs.frame), x: rowsKept(locs.x), y: rowsKept(locs.y), z: locs.z.map { rowsKept($0) })
         let carried = segments.map {
             FineSegment(firstFrame: $0.firstFrame, lastFrame: $0.lastFrame, rows: kept[$0.rows.lowerBound]..<kept[$0.rows.upperBound])
         }
