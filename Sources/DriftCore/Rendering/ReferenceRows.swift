@@ -18,7 +18,10 @@ public struct ReferenceRows: Sendable {
         bins.ix.withUnsafeBufferPointer { ix in
             bins.iy.withUnsafeBufferPointer { iy in
                 start.withUnsafeMutableBufferPointer { start in
-                    for i in rows where ix[i] >= 0 { start[Int(iy[i]) + 1] += 1 }
+                    for i in rows where ix[i] >= 0 {
+                        precondition(iy[i] < grid.height && ix[i] < grid.width, "a bin outside the grid")
+                        start[Int(iy[i]) + 1] += 1
+                    }
                     for r in 0..<grid.height { start[r + 1] += start[r] }
                     var next = Array(start[0..<grid.height])
                     sorted = [Int32](unsafeUninitializedCapacity: start[grid.height]) { out, count in
