@@ -63,11 +63,12 @@ void driftshim_unregister_temporary(const char *path);
 void driftshim_install_termination_handler(void);
 
 /// glibc's malloc keeps what is freed for the next allocation instead of handing it back to the
-/// system at once: every block comes from the heap (none is mapped on its own, which glibc would
-/// unmap when freed), whose top is trimmed only past 1 GiB free. A refinement pass allocates and frees
-/// the same arrays each pass, and each fresh page costs a fault and a clearing. (Measured on 10 M
-/// localisations: with blocks under 32 MiB from the heap, 5 % less compute at 1 rank and 8 % less at
-/// 16, peak memory 5 % higher at 1 rank and 4 % at 4; with every block from the heap, 412,000 ->
-/// 179,000 page faults and about half the system time at 1 rank, peak memory 6 % higher.)
+/// system at once: every block comes from the heap (none is mapped on its own, which glibc unmaps when
+/// it is freed), whose top is trimmed only past 1 GiB free. A run allocates and frees arrays of the
+/// same sizes again and again (each refinement pass, each column read), and each fresh page costs a
+/// fault and a clearing. Measured (2026-12-03): with blocks under 32 MiB from the heap, 5 % less
+/// compute at 1 rank on 10 M localisations and 8 % less at 16, peak memory 5 % higher; with every
+/// block from the heap as well, on 99 M localisations at 2 ranks 86.4 -> 64.5 s (the read 17.3 ->
+/// 4.0 s), peak memory per rank 3,220 -> 3,652 MiB (+13 %; +6 % on 10 M at 1 rank).
 void driftshim_keep_freed_memory(void);
 #endif
