@@ -95,7 +95,6 @@ void driftshim_install_termination_handler(void) {
 #include <malloc.h>
 
 void driftshim_keep_freed_memory(void) {
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_MMAP_MAX, 0);
 }

@@ -115,7 +115,7 @@ public enum Refinement {
                                            sampleAbove: sample, counts: result.counts, ringStorage: ring)
                     ?? SegmentAligner.align(x: x, y: y, bins: bins!.coarsened(by: factor), segments: rows,
                                             to: reference!.coarsened(by: factor), sigmaNm: sigma, start: allShifts,
-                                            tolerance: tolerance, maxIterations: 50, sampleAbove: sample, bands: nil,
+                                            tolerance: tolerance, sampleAbove: sample, bands: nil,
                                             combine: nil, counts: nil, haloRows: tiling.haloRows(factor: factor),
                                             bandRows: tiling.bandRows(factor: factor), ringStorage: ring)
                 for (k, a) in aligned.enumerated() where result.counts[k] > 0 {

@@ -125,7 +125,7 @@ struct TiledAlignment {
                counts: [Int], ringStorage: RowRingStorage? = nil) -> [MeanShiftAligner.Alignment] {
         return SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: segments,
                                     to: reference.coarsened(by: factor), sigmaNm: sigmaNm, start: start,
-                                    tolerance: tolerance, maxIterations: 50, sampleAbove: sampleAbove,
+                                    tolerance: tolerance, sampleAbove: sampleAbove,
                                     bands: tiling.bands(of: tiles, factor: factor), combine: exchange.sum,
                                     counts: counts, haloRows: tiling.haloRows(factor: factor),
                                     bandRows: tiling.bandRows(factor: factor), ringStorage: ringStorage)

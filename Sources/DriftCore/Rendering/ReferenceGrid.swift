@@ -35,10 +35,10 @@ public struct ReferenceGrid: Equatable, Sendable {
 
     /// The bin of the point (x, y) (nm), or nil where it is outside (or not finite).
     @inline(__always) public func bin(_ x: Float, _ y: Float) -> (ix: Int, iy: Int)? {
-        let fx = ((Double(x) - originX) * inverseBinNm).rounded(.down)
-        let fy = ((Double(y) - originY) * inverseBinNm).rounded(.down)
-        guard fx >= 0 && fx < Double(width) && fy >= 0 && fy < Double(height) else { return nil }
-        return (Int(fx), Int(fy))
+        let ix = Self.index(x, origin: originX, inverse: inverseBinNm, size: width)
+        let iy = Self.index(y, origin: originY, inverse: inverseBinNm, size: height)
+        guard ix >= 0 && iy >= 0 else { return nil }
+        return (ix, iy)
     }
 
     /// The bin of each point (nm), -1 in both where it is outside (or not finite).

@@ -11,7 +11,7 @@ public struct ReferenceRows: Sendable {
     /// The points of `rows` whose bins (on `grid`, as `ReferenceGrid.bins` gives them) are inside.
     public init(grid: ReferenceGrid, bins: ReferenceBins, rows: Range<Int>) {
         self.grid = grid
-        precondition(rows.upperBound <= bins.ix.count && rows.upperBound <= bins.iy.count)
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= bins.ix.count && rows.upperBound <= bins.iy.count)
         // A counting sort by row: the points of each row, then their columns in row order.
         var start = [Int](repeating: 0, count: grid.height + 1)
         var sorted: [Int32] = []
@@ -19,7 +19,7 @@ public struct ReferenceRows: Sendable {
             bins.iy.withUnsafeBufferPointer { iy in
                 start.withUnsafeMutableBufferPointer { start in
                     for i in rows where ix[i] >= 0 {
-                        precondition(iy[i] < grid.height && ix[i] < grid.width, "a bin outside the grid")
+                        precondition(iy[i] >= 0 && iy[i] < grid.height && ix[i] < grid.width, "a bin outside the grid")
                         start[Int(iy[i]) + 1] += 1
                     }
                     for r in 0..<grid.height { start[r + 1] += start[r] }

@@ -21,7 +21,7 @@ struct BandedPoints {
         // by segment, then in their original order); a point outside the reference goes to the band of
         // the row nearest to it (its position plus a shift may still reach the reference; it is never
         // counted in it), one not finite to band 0. The first visit counts points and runs per band.
-        precondition(y.count == x.count && bins.ix.count == x.count && bins.iy.count == x.count
+        precondition(bandRows > 0 && y.count == x.count && bins.ix.count == x.count && bins.iy.count == x.count
                      && segments.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= x.count })
         // Written through buffers (no copy-on-write checks per point); read as arrays (bounds checked).
         let band = UnsafeMutableBufferPointer<Int32>.allocate(capacity: x.count)

@@ -29,10 +29,7 @@ final class ReferenceRowWindow {
         // vector at a time from any column (`KernelEvaluator.accumulate`).
         let count = s * width + KernelEvaluator.lanes
         if let storage {
-            precondition(!storage.inUse, "a ring's storage lent to two windows")
-            storage.reserve(count)
-            storage.inUse = true
-            counts = storage.counts
+            counts = storage.lend(count)
         } else {
             counts = .allocate(capacity: count)
             counts.initialize(repeating: 0, count: count)
@@ -43,7 +40,7 @@ final class ReferenceRowWindow {
     deinit {
         // The rows still held go out first, so that lent storage is all zero for its next window.
         empty()
-        if let storage { storage.inUse = false } else { counts.deallocate() }
+        if let storage { storage.giveBack() } else { counts.deallocate() }
     }
 
     /// Makes the window hold exactly rows `range` (clipped to the reference), which must be at most

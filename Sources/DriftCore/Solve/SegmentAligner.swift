@@ -36,7 +36,7 @@ public enum SegmentAligner {
     /// The same, with the sweep's ring in `ringStorage` (kept from one alignment to the next).
     static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                       to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
-                      tolerance: Double, maxIterations: Int, sampleAbove: Int, bands: Range<Int>?,
+                      tolerance: Double, maxIterations: Int = 50, sampleAbove: Int, bands: Range<Int>?,
                       combine: ((inout [Int64]) -> Void)?, counts: [Int]?, haloRows: Int,
                       bandRows: Int, ringStorage: RowRingStorage?) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)

@@ -14,9 +14,11 @@ struct RecordColumns {
     /// Bytes of a record.
     let recordSize: Int
 
-    /// The members `names` of `type` (a compound), or nil where one is missing or not one of `Kind`'s.
+    /// The members `names` of `type` (a compound), or nil where one is missing or not one of `Kind`'s,
+    /// or where a record holds variable-length data (which a raw read would hand over as pointers).
     init?(type: hid_t, names: [String]) {
-        guard H5Tget_class(type) == H5T_COMPOUND else { return nil }
+        guard H5Tget_class(type) == H5T_COMPOUND, H5Tdetect_class(type, H5T_VLEN) == 0,
+              H5Tdetect_class(type, H5T_STRING) == 0 else { return nil }
         let kinds: [(hid_t, Kind)] = [(driftshim_h5t_ieee_f32le(), .float32), (driftshim_h5t_std_u8le(), .uint8),
                                       (driftshim_h5t_std_u16le(), .uint16), (driftshim_h5t_std_i16le(), .int16),
                                       (driftshim_h5t_std_u32le(), .uint32), (driftshim_h5t_std_i32le(), .int32),
@@ -62,11 +64,13 @@ extension HDF5Dataset {
     /// Of rows `rows` of this compound dataset, the single-precision members `floats` and the
     /// integer member `integer` (as Int64), with the values `readColumn` gives, from one read of whole
     /// records in blocks of `blockRows` (so the records in memory stay a few MiB). nil where a member
-    /// is not a little-endian float32 (`floats`) or 8-64-bit integer other than uint64 (`integer`),
-    /// or on a big-endian machine: then `readColumn` reads them, converting.
+    /// is not a little-endian float32 (`floats`) or uint8, uint16, int16, uint32, int32 or int64
+    /// (`integer`), where the dataset is not a one-dimensional table of such records or `rows` is
+    /// not inside it, or on a big-endian machine: then `readColumn` reads them, converting (and
+    /// names what is wrong).
     public func readRecordColumns(floats: [String], integer: String, rows: Range<Int>,
                                   blockRows: Int = 1 << 16) throws -> (floats: [[Float]], integer: [Int64])? {
-        guard 1.littleEndian == 1 else { return nil }
+        guard 1.littleEndian == 1, shape.count == 1, rows.lowerBound >= 0, rows.upperBound <= shape[0] else { return nil }
         let type = H5Handle(H5Dget_type(id), close: H5Tclose)
         defer { withExtendedLifetime(type) {} }
         guard let layout = RecordColumns(type: type.id, names: floats + [integer]),

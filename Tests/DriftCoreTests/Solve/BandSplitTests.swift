@@ -62,7 +62,9 @@ final class BandSplitTests: XCTestCase {
         }
         XCTAssertFalse(storage.inUse)
         XCTAssertGreaterThan(storage.capacity, 0)
-        XCTAssertTrue(UnsafeBufferPointer(start: storage.counts, count: storage.capacity).allSatisfy { $0 == 0 })
+        let counts = storage.lend(storage.capacity)
+        XCTAssertTrue(UnsafeBufferPointer(start: counts, count: storage.capacity).allSatisfy { $0 == 0 })
+        storage.giveBack()
     }
 
     /// Two processes (threads), each sweeping its bands and summing the sums every step, find

@@ -2,8 +2,9 @@ import DriftIO
 import XCTest
 
 /// Columns taken from whole records (`HDF5Dataset.readRecordColumns`) are the values HDF5's own
-/// conversion gives (`readColumn`), for every integer kind of frame column; a column of another
-/// kind is left to `readColumn`.
+/// conversion gives (`readColumn`), for every integer kind the fast path takes (uint8, uint16, int16,
+/// uint32, int32, int64); a column of another kind, and rows outside the table, are left to
+/// `readColumn`.
 final class RecordColumnsTests: XCTestCase {
     var dir: TemporaryDirectory!
     override func setUp() { dir = TemporaryDirectory() }
@@ -60,5 +61,7 @@ final class RecordColumnsTests: XCTestCase {
         XCTAssertNil(try set.readRecordColumns(floats: ["y"], integer: "photons", rows: 0..<50))
         XCTAssertNil(try set.readRecordColumns(floats: ["y"], integer: "z", rows: 0..<50))
         XCTAssertNotNil(try set.readRecordColumns(floats: ["y"], integer: "frame", rows: 0..<50))
+        XCTAssertNil(try set.readRecordColumns(floats: ["y"], integer: "frame", rows: 40..<51))
+        XCTAssertThrowsError(try set.readColumn("y", rows: 40..<51, as: Float.self))
     }
 }
