@@ -46,12 +46,15 @@ public enum SmoothingSelection {
         // With known noise, the residuals in the given weights' scale (`w` holds them over their mean).
         let noiseScale = knownNoise ? weights.map { $0.reduce(0, +) / Double(n) } : nil
         // Each candidate's score (infinite where the fit leaves no degrees of freedom) and trace.
+        // The trace's probes, the same for every candidate; each candidate's system is factored once
+        // for the probes and the axes.
+        let probes = Self.traceProbes(n)
         let scored = share.map(count: candidates.count, width: 2) { c -> [Double] in
             let s = candidates[c]
-            let trace = Self.trace(knots: knots, weights: w, smoothing: s)
+            let fits = SmoothingSpline.fittedValues(knots: knots, valueSets: probes + axes, weights: w, smoothing: s)
+            let trace = Self.trace(probes: probes, fitted: fits[..<probes.count])
             var rss = 0.0
-            for v in axes {
-                let fitted = SmoothingSpline(knots: knots, values: v, weights: w, smoothing: s).fittedValues
+            for (v, fitted) in zip(axes, fits[probes.count...]) {
                 for i in 0..<n { rss += w[i] * (v[i] - fitted[i]) * (v[i] - fitted[i]) }
             }
             if let scale = noiseScale {
@@ -72,24 +75,37 @@ public enum SmoothingSelection {
 
     /// tr(A_s): exact for few knots, else Hutchinson's estimate with fixed random sign vectors.
     static func trace(knots: [Double], weights: [Double], smoothing: Double) -> Double {
-        let n = knots.count
+        let probes = traceProbes(knots.count)
+        let fitted = SmoothingSpline.fittedValues(knots: knots, valueSets: probes, weights: weights, smoothing: smoothing)
+        return trace(probes: probes, fitted: fitted[...])
+    }
+
+    /// The vectors whose fits give tr(A_s) for n knots: the n unit vectors up to `exactTraceLimit`
+    /// knots, else `probes` fixed random sign vectors.
+    static func traceProbes(_ n: Int) -> [[Double]] {
         if n <= exactTraceLimit {
-            var t = 0.0
-            for i in 0..<n {
+            return (0..<n).map { i in
                 var e = [Double](repeating: 0, count: n)
                 e[i] = 1
-                t += SmoothingSpline(knots: knots, values: e, weights: weights, smoothing: smoothing).fittedValues[i]
+                return e
             }
-            return t
         }
         var rng = RandomSource(seed: 0x5EED)
+        return (0..<probes).map { _ in (0..<n).map { _ in rng.next() & 1 == 0 ? -1.0 : 1.0 } }
+    }
+
+    /// tr(A_s) from the fits of `traceProbes`: the diagonal of A_s, or Hutchinson's mean of z^T A_s z.
+    static func trace(probes: [[Double]], fitted: ArraySlice<[Double]>) -> Double {
+        let n = probes.first?.count ?? 0
         var t = 0.0
-        for _ in 0..<probes {
-            let z = (0..<n).map { _ in rng.next() & 1 == 0 ? -1.0 : 1.0 }
-            let fitted = SmoothingSpline(knots: knots, values: z, weights: weights, smoothing: smoothing).fittedValues
-            for i in 0..<n { t += z[i] * fitted[i] }
+        if n <= exactTraceLimit {
+            for (i, f) in fitted.enumerated() { t += f[i] }
+            return t
         }
-        return t / Double(probes)
+        for (z, f) in zip(probes, fitted) {
+            for i in 0..<n { t += z[i] * f[i] }
+        }
+        return t / Double(probes.count)
     }
 
     static func normalised(_ weights: [Double]?, _ n: Int) -> [Double] {

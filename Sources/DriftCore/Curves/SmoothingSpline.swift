@@ -9,7 +9,7 @@ import CLAPACK
 /// (Reinsch 1967; Green & Silverman 1994, section 2.3); outside them it is held constant at its own end
 /// values f(t_first), f(t_last). f is a natural cubic spline with a knot at every t_i; its second
 /// derivatives gamma at the interior knots solve the symmetric positive definite pentadiagonal system
-/// (R + lambda Q^T W^-1 Q) gamma = Q^T y (LAPACK banded Cholesky, dpbsv), and its values at the knots
+/// (R + lambda Q^T W^-1 Q) gamma = Q^T y (LAPACK banded Cholesky, dpbtrf and dpbtrs), and its values at the knots
 /// are g = y - lambda W^-1 Q gamma.
 ///
 /// `smoothing` is dimensionless: lambda = smoothing * hbar^3, with hbar the mean knot spacing in frames
@@ -61,10 +61,81 @@ public struct SmoothingSpline: Sendable {
             return
         }
 
-        let m = n - 2  // unknowns gamma[0..<m] = second derivatives at knots 1 ... n-2
-        let h = (0..<(n - 1)).map { knots[$0 + 1] - knots[$0] }
-        // Q (n x m): column j (knot k = j + 1) has 1/h[k-1], -1/h[k-1] - 1/h[k], 1/h[k] in rows k-1, k, k+1.
-        func q(_ row: Int, _ j: Int) -> Double {
+        let system = System(knots: knots, weights: w, lambda: lambda)
+        let gamma = system.secondDerivatives(values)
+        fittedValues = system.fitted(values, gamma)
+        secondDerivatives = [0] + gamma + [0]
+    }
+
+    /// The fitted values at the knots of the smoothing splines through each of `valueSets` (one value
+    /// per knot each) with the same knots, weights and smoothing: each as
+    /// `SmoothingSpline(knots:values:weights:smoothing:).fittedValues`, bit for bit, with the system
+    /// factored once for all of them (dpbsv is dpbtrf then dpbtrs).
+    public static func fittedValues(knots: [Double], valueSets: [[Double]], weights: [Double]? = nil,
+                                    smoothing: Double) -> [[Double]] {
+        let n = knots.count
+        guard n > 2, !valueSets.isEmpty else {
+            return valueSets.map { SmoothingSpline(knots: knots, values: $0, weights: weights, smoothing: smoothing).fittedValues }
+        }
+        precondition(smoothing >= 0 && smoothing.isFinite, "smoothing must be finite and >= 0")
+        for i in 1..<n { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
+        var w = weights ?? [Double](repeating: 1, count: n)
+        precondition(w.count == n && w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0, one per knot")
+        let meanWeight = w.reduce(0, +) / Double(n)
+        w = w.map { $0 / meanWeight }
+        let hbar = (knots[n - 1] - knots[0]) / Double(n - 1)
+        let system = System(knots: knots, weights: w, lambda: smoothing * hbar * hbar * hbar)
+        return valueSets.map { v in
+            precondition(v.count == n, "one value per knot")
+            return system.fitted(v, system.secondDerivatives(v))
+        }
+    }
+
+    /// The spline's system for n > 2 knots: m = n - 2 unknowns gamma (the second derivatives at knots
+    /// 1 ... n-2), the matrix A = R + lambda Q^T W^-1 Q factored (LAPACK banded Cholesky, dpbtrf).
+    private struct System {
+        let n: Int, m: Int
+        let h: [Double]
+        let w: [Double]
+        let lambda: Double
+        /// The Cholesky factor of A in LAPACK lower band storage (column major, ldab = 3).
+        let factor: [Double]
+
+        init(knots: [Double], weights w: [Double], lambda: Double) {
+            n = knots.count
+            m = n - 2
+            self.w = w
+            self.lambda = lambda
+            let h = (0..<(n - 1)).map { knots[$0 + 1] - knots[$0] }
+            self.h = h
+            let m = m, n = n
+            // A in LAPACK lower band storage: band[d + 3 j] = A[j + d, j] for d = 0, 1, 2.
+            var band = [Double](repeating: 0, count: 3 * m)
+            for j in 0..<m {
+                let k = j + 1
+                band[3 * j] = (h[k - 1] + h[k]) / 3               // R diagonal
+                if j + 1 < m { band[3 * j + 1] = h[k] / 6 }       // R off-diagonal
+            }
+            if lambda > 0 {
+                // Row i of Q is non-zero in columns i-2, i-1, i (those within 0..<m).
+                for i in 0..<n {
+                    let d = lambda / w[i]
+                    let cols = max(i - 2, 0)...min(i, m - 1)  // never empty: i <= n - 1 = m + 1
+                    for j in cols {
+                        let qj = Self.q(h, i, j)
+                        for l in j...cols.upperBound where l - j <= 2 {
+                            band[3 * j + (l - j)] += d * qj * Self.q(h, i, l)
+                        }
+                    }
+                }
+            }
+            let info = LAPACKE_dpbtrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, &band, 3)
+            precondition(info == 0, "smoothing spline system not positive definite (LAPACK dpbtrf info \(info))")
+            factor = band
+        }
+
+        /// Q (n x m): column j (knot k = j + 1) has 1/h[k-1], -1/h[k-1] - 1/h[k], 1/h[k] in rows k-1, k, k+1.
+        static func q(_ h: [Double], _ row: Int, _ j: Int) -> Double {
             let k = j + 1
             switch row - k {
             case -1: return 1 / h[k - 1]
@@ -74,46 +145,27 @@ public struct SmoothingSpline: Sendable {
             }
         }
 
-        // A = R + lambda Q^T W^-1 Q in LAPACK lower band storage (column major, ldab = 3):
-        // band[d + 3 j] = A[j + d, j] for d = 0, 1, 2.
-        var band = [Double](repeating: 0, count: 3 * m)
-        for j in 0..<m {
-            let k = j + 1
-            band[3 * j] = (h[k - 1] + h[k]) / 3               // R diagonal
-            if j + 1 < m { band[3 * j + 1] = h[k] / 6 }       // R off-diagonal
-        }
-        if lambda > 0 {
-            // Row i of Q is non-zero in columns i-2, i-1, i (those within 0..<m).
-            for i in 0..<n {
-                let d = lambda / w[i]
-                let cols = max(i - 2, 0)...min(i, m - 1)  // never empty: i <= n - 1 = m + 1
-                for j in cols {
-                    let qj = q(i, j)
-                    for l in j...cols.upperBound where l - j <= 2 {
-                        band[3 * j + (l - j)] += d * qj * q(i, l)
-                    }
-                }
+        /// gamma for `values`: A gamma = Q^T y (dpbtrs with the factor).
+        func secondDerivatives(_ values: [Double]) -> [Double] {
+            // Q^T y, written as differences of slopes.
+            var gamma = (0..<m).map { j -> Double in
+                let k = j + 1
+                return (values[k + 1] - values[k]) / h[k] - (values[k] - values[k - 1]) / h[k - 1]
             }
+            let info = LAPACKE_dpbtrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, 1, factor, 3, &gamma, Int32(m))
+            precondition(info == 0, "smoothing spline solve failed (LAPACK dpbtrs info \(info))")
+            return gamma
         }
-        // Q^T y, written as differences of slopes.
-        var gamma = (0..<m).map { j -> Double in
-            let k = j + 1
-            return (values[k + 1] - values[k]) / h[k] - (values[k] - values[k - 1]) / h[k - 1]
-        }
-        let info = LAPACKE_dpbsv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, 1,
-                                 &band, 3, &gamma, Int32(m))
-        precondition(info == 0, "smoothing spline system not positive definite (LAPACK dpbsv info \(info))")
 
-        if lambda > 0 {
-            fittedValues = (0..<n).map { i in
+        /// The values at the knots, g = y - lambda W^-1 Q gamma.
+        func fitted(_ values: [Double], _ gamma: [Double]) -> [Double] {
+            guard lambda > 0 else { return values }
+            return (0..<n).map { i in
                 var qGamma = 0.0
-                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += q(i, j) * gamma[j] }
+                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += Self.q(h, i, j) * gamma[j] }
                 return values[i] - lambda / w[i] * qGamma
             }
-        } else {
-            fittedValues = values
         }
-        secondDerivatives = [0] + gamma + [0]
     }
 
     /// The spline's value (nm) at frame t, held at the spline's end values outside the knots.

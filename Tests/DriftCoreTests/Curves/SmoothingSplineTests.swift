@@ -7,6 +7,26 @@ final class SmoothingSplineTests: XCTestCase {
     let knots = [0.0, 130, 260, 300, 520, 700, 810, 1000, 1100, 1350, 1400, 1600]
     let values = [0.0, 3, -2, 4, 7, 1, -3, 2, 8, 5, 6, -1]
 
+    /// Many value sets fitted with one factored system are each the spline of that set alone, bit for
+    /// bit, at any smoothing, with and without weights, down to one and two knots.
+    func testManyValueSetsFittedAtOnceEqualEachAlone() {
+        var rng = RandomSource(seed: 5)
+        for n in [1, 2, 3, 7, 60] {
+            var t = 0.0
+            let knots = (0..<n).map { _ in t += rng.uniform(0.5, 3); return t }
+            let sets = (0..<5).map { _ in (0..<n).map { _ in rng.normal() * 4 } }
+            let weights = (0..<n).map { _ in rng.uniform(0.2, 5) }
+            for smoothing in [0, 0.3, 10, 1e5] {
+                for w in [nil, weights] {
+                    let together = SmoothingSpline.fittedValues(knots: knots, valueSets: sets, weights: w, smoothing: smoothing)
+                    let alone = sets.map { SmoothingSpline(knots: knots, values: $0, weights: w, smoothing: smoothing).fittedValues }
+                    XCTAssertEqual(together, alone, "n \(n), smoothing \(smoothing)")
+                }
+            }
+        }
+        XCTAssertEqual(SmoothingSpline.fittedValues(knots: [1, 2, 3, 4], valueSets: [], smoothing: 1), [])
+    }
+
     func testZeroSmoothingReproducesKnotsAndEqualsCubicSpline() {
         let s = SmoothingSpline(knots: knots, values: values, smoothing: 0)
         let c = CubicSpline(knots: knots, values: values)
