@@ -48,10 +48,10 @@ public enum SmoothingSelection {
         // Each candidate's score (infinite where the fit leaves no degrees of freedom) and trace.
         // The trace's probes, the same for every candidate; each candidate's system is factored once
         // for the probes and the axes.
-        let probes = Self.traceProbes(n)
+        let probes = Self.traceProbes(n), sets = probes + axes
         let scored = share.map(count: candidates.count, width: 2) { c -> [Double] in
             let s = candidates[c]
-            let fits = SmoothingSpline.fittedValues(knots: knots, valueSets: probes + axes, weights: w, smoothing: s)
+            let fits = SmoothingSpline.fittedValues(knots: knots, valueSets: sets, weights: w, smoothing: s)
             let trace = Self.trace(probes: probes, fitted: fits[..<probes.count])
             var rss = 0.0
             for (v, fitted) in zip(axes, fits[probes.count...]) {
@@ -96,6 +96,7 @@ public enum SmoothingSelection {
 
     /// tr(A_s) from the fits of `traceProbes`: the diagonal of A_s, or Hutchinson's mean of z^T A_s z.
     static func trace(probes: [[Double]], fitted: ArraySlice<[Double]>) -> Double {
+        precondition(fitted.count == probes.count, "one fit per probe")
         let n = probes.first?.count ?? 0
         var t = 0.0
         if n <= exactTraceLimit {

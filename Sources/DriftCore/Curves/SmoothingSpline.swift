@@ -74,19 +74,20 @@ public struct SmoothingSpline: Sendable {
     public static func fittedValues(knots: [Double], valueSets: [[Double]], weights: [Double]? = nil,
                                     smoothing: Double) -> [[Double]] {
         let n = knots.count
-        guard n > 2, !valueSets.isEmpty else {
+        guard n > 2 else {
             return valueSets.map { SmoothingSpline(knots: knots, values: $0, weights: weights, smoothing: smoothing).fittedValues }
         }
         precondition(smoothing >= 0 && smoothing.isFinite, "smoothing must be finite and >= 0")
         for i in 1..<n { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
         var w = weights ?? [Double](repeating: 1, count: n)
-        precondition(w.count == n && w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0, one per knot")
+        precondition(w.count == n, "one weight per knot")
+        precondition(w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0")
         let meanWeight = w.reduce(0, +) / Double(n)
         w = w.map { $0 / meanWeight }
         let hbar = (knots[n - 1] - knots[0]) / Double(n - 1)
         let system = System(knots: knots, weights: w, lambda: smoothing * hbar * hbar * hbar)
         return valueSets.map { v in
-            precondition(v.count == n, "one value per knot")
+            precondition(v.count == n, "one value per knot, at least one knot")
             return system.fitted(v, system.secondDerivatives(v))
         }
     }
