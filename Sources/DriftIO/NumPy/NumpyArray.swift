@@ -88,8 +88,11 @@ public struct NumpyArray: Equatable, Sendable {
         }
         let dataStart = headerStart + headerLength
         let available = bytes.count - dataStart
+        // A shape whose bytes cannot even be counted is no array this file could hold.
+        let (expected, tooLarge) = count.multipliedReportingOverflow(by: size)
+        guard !tooLarge else { throw fail("has an impossible shape \(shape) for '\(descr)'") }
         guard available / size >= count else {
-            throw fail("is truncated: \(available) bytes of data for shape \(shape) of '\(descr)' (\(count * size) expected)")
+            throw fail("is truncated: \(available) bytes of data for shape \(shape) of '\(descr)' (\(expected) expected)")
         }
 
         var values = [Double](repeating: 0, count: count)

@@ -134,5 +134,8 @@ final class NumpyArchiveTests: XCTestCase {
                        "x: the .npy data has dtype '<c16', which is not read (f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1, either byte order)")
         XCTAssertEqual(error { try NumpyArray.parse(npy: Array("not numpy at all".utf8), path: "x") },
                        "x: the .npy data is not a NumPy .npy array (no \\x93NUMPY magic)")
+        // A shape whose bytes overflow a count (found by fuzz.sh): an error, not a trap.
+        XCTAssertEqual(error { try NumpyArray.parse(npy: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807,), }", [0, 0]), path: "x") },
+                       "x: the .npy data has an impossible shape [9223372036854775807] for '<f8'")
     }
 }
