@@ -40,18 +40,9 @@ public struct SmoothingSpline: Sendable {
     public init(knots: [Double], values: [Double], weights: [Double]? = nil, smoothing: Double) {
         let n = knots.count
         precondition(n > 0 && values.count == n, "one value per knot, at least one knot")
-        precondition(smoothing >= 0 && smoothing.isFinite, "smoothing must be finite and >= 0")
-        for i in 1..<max(n, 1) { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
-        var w = weights ?? [Double](repeating: 1, count: n)
-        precondition(w.count == n, "one weight per knot")
-        precondition(w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0")
-        let meanWeight = w.reduce(0, +) / Double(n)
-        w = w.map { $0 / meanWeight }
-
+        let (w, lambda) = Self.checked(knots: knots, weights: weights, smoothing: smoothing)
         self.knots = knots
         self.smoothing = smoothing
-        let hbar = n > 1 ? (knots[n - 1] - knots[0]) / Double(n - 1) : 0
-        let lambda = smoothing * hbar * hbar * hbar
         self.lambda = lambda
 
         // One or two knots: no curvature is possible, so the spline interpolates (constant / line).
@@ -77,19 +68,27 @@ public struct SmoothingSpline: Sendable {
         guard n > 2 else {
             return valueSets.map { SmoothingSpline(knots: knots, values: $0, weights: weights, smoothing: smoothing).fittedValues }
         }
+        let (w, lambda) = checked(knots: knots, weights: weights, smoothing: smoothing)
+        let system = System(knots: knots, weights: w, lambda: lambda)
+        return valueSets.map { v in
+            precondition(v.count == n, "one value per knot, at least one knot")
+            return system.fitted(v, system.secondDerivatives(v))
+        }
+    }
+
+    /// The weights over their mean (all 1 where nil) and lambda = smoothing * hbar^3, after checking
+    /// the knots (at least one, strictly increasing), weights and smoothing.
+    private static func checked(knots: [Double], weights: [Double]?, smoothing: Double) -> (w: [Double], lambda: Double) {
+        let n = knots.count
         precondition(smoothing >= 0 && smoothing.isFinite, "smoothing must be finite and >= 0")
-        for i in 1..<n { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
+        for i in 1..<max(n, 1) { precondition(knots[i] > knots[i - 1], "knots must be strictly increasing") }
         var w = weights ?? [Double](repeating: 1, count: n)
         precondition(w.count == n, "one weight per knot")
         precondition(w.allSatisfy { $0 > 0 && $0.isFinite }, "weights must be finite and > 0")
         let meanWeight = w.reduce(0, +) / Double(n)
         w = w.map { $0 / meanWeight }
-        let hbar = (knots[n - 1] - knots[0]) / Double(n - 1)
-        let system = System(knots: knots, weights: w, lambda: smoothing * hbar * hbar * hbar)
-        return valueSets.map { v in
-            precondition(v.count == n, "one value per knot, at least one knot")
-            return system.fitted(v, system.secondDerivatives(v))
-        }
+        let hbar = n > 1 ? (knots[n - 1] - knots[0]) / Double(n - 1) : 0
+        return (w, smoothing * hbar * hbar * hbar)
     }
 
     /// The spline's system for n > 2 knots: m = n - 2 unknowns gamma (the second derivatives at knots

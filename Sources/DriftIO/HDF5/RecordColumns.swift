@@ -80,17 +80,11 @@ extension HDF5Dataset {
         for k in floats.indices { outFloats[k].reserveCapacity(rows.count) }
         var outInteger: [Int64] = []
         outInteger.reserveCapacity(rows.count)
-        var buffer = [UInt8](repeating: 0, count: max(1, min(blockRows, rows.count)) * layout.recordSize)
-        let last = floats.count
+        let recordType = H5Type(handle: type), last = floats.count
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
             let block = start..<min(start + blockRows, rows.upperBound)
-            let sel = try selection(rows: block)
-            defer { withExtendedLifetime(sel) {} }
-            let status = buffer.withUnsafeMutableBytes {
-                H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
-            }
-            guard status >= 0 else { throw FileFormatError(file.path, "cannot read rows \(block) of \(name)") }
-            buffer.withUnsafeBytes { raw in
+            let records = try readRecords(rows: block, type: recordType)
+            records.withUnsafeBytes { raw in
                 for k in floats.indices { layout.append(k, of: raw.baseAddress!, count: block.count, to: &outFloats[k]) }
                 layout.append(last, of: raw.baseAddress!, count: block.count, to: &outInteger)
             }

@@ -56,7 +56,7 @@ public final class PicassoFile {
         // Whole records in one pass where the columns are stored as Picasso writes them; else column
         // by column, converted by HDF5. The same values either way.
         let columns = try locs.readRecordColumns(floats: withZ ? ["x", "y", "z"] : ["x", "y"], integer: "frame", rows: rows)
-        let frame = try engineFrames(try columns?.integer ?? locs.readColumn("frame", rows: rows, as: Int64.self), firstRow: rows.lowerBound)
+        let frame = try engineFrames(try columns?.integer ?? frames(rows: rows), firstRow: rows.lowerBound)
         let x = try (columns?.floats[0] ?? locs.readColumn("x", rows: rows, as: Float.self)).map { $0 * px }
         let y = try (columns?.floats[1] ?? locs.readColumn("y", rows: rows, as: Float.self)).map { $0 * px }
         let z = withZ ? try columns?.floats[2] ?? locs.readColumn("z", rows: rows, as: Float.self) : nil
