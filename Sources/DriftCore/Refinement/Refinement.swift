@@ -112,12 +112,14 @@ public enum Refinement {
                 let tolerance = level < sigmas.count - 1 ? sigma / 5 : 0.005
                 let sample = level < sigmas.count - 1 || (capture && factor == 1) ? options.captureSample : .max
                 let aligned = tiled?.align(factor: factor, sigmaNm: sigma, start: allShifts, tolerance: tolerance,
-                                           sampleAbove: sample, counts: result.counts, ringStorage: ring)
+                                           sampleAbove: sample, counts: result.counts,
+                                           newtonFraction: options.newtonStopFraction, ringStorage: ring)
                     ?? SegmentAligner.align(x: x, y: y, bins: bins!.coarsened(by: factor), segments: rows,
                                             to: reference!.coarsened(by: factor), sigmaNm: sigma, start: allShifts,
                                             tolerance: tolerance, sampleAbove: sample, bands: nil,
                                             combine: nil, counts: nil, haloRows: tiling.haloRows(factor: factor),
-                                            bandRows: tiling.bandRows(factor: factor), ringStorage: ring)
+                                            bandRows: tiling.bandRows(factor: factor),
+                                            newtonFraction: options.newtonStopFraction, ringStorage: ring)
                 for (k, a) in aligned.enumerated() where result.counts[k] > 0 {
                     if a.support > 0 { allShifts[k] = a.shift }
                     if k >= firstSegment && k < firstSegment + segments.count { supported[k - firstSegment] = a.support > 0 }

@@ -120,14 +120,16 @@ struct TiledAlignment {
     /// Every segment's alignment (all processes') at the level whose bins are `factor` finest bins a
     /// side, as `SegmentAligner.align` with one process sweeping every strip: `start` (nm), `counts`
     /// (every segment's localisations on all processes) for all segments. Collective.
-    /// `ringStorage`: memory for the sweep's ring, kept between alignments.
+    /// `newtonFraction`: as `KernelSums.converged`; `ringStorage`: memory for the sweep's ring, kept
+    /// between alignments.
     func align(factor: Int, sigmaNm: Double, start: [SIMD2<Double>], tolerance: Double, sampleAbove: Int,
-               counts: [Int], ringStorage: RowRingStorage? = nil) -> [MeanShiftAligner.Alignment] {
+               counts: [Int], newtonFraction: Double, ringStorage: RowRingStorage? = nil) -> [MeanShiftAligner.Alignment] {
         return SegmentAligner.align(x: x, y: y, bins: bins.coarsened(by: factor), segments: segments,
                                     to: reference.coarsened(by: factor), sigmaNm: sigmaNm, start: start,
                                     tolerance: tolerance, sampleAbove: sampleAbove,
                                     bands: tiling.bands(of: tiles, factor: factor), combine: exchange.sum,
                                     counts: counts, haloRows: tiling.haloRows(factor: factor),
-                                    bandRows: tiling.bandRows(factor: factor), ringStorage: ringStorage)
+                                    bandRows: tiling.bandRows(factor: factor), newtonFraction: newtonFraction,
+                                    ringStorage: ringStorage)
     }
 }

@@ -42,11 +42,13 @@ public struct KernelSums: Equatable, Sendable {
     }
 
     /// Whether iteration stops after `step`: it was shorter than `tolerance`, or a Newton step shorter
-    /// than sigma / 20, which lands within about (length / sigma)^2 * length of the optimum (under 1/400
-    /// of the step).
-    public static func converged(step: SIMD2<Double>, newton: Bool, sigmaNm: Double, tolerance: Double) -> Bool {
+    /// than `newtonFraction` x sigma (by default sigma / 20). Where the objective were exactly quadratic
+    /// near its peak, such a step would land within (length / sigma)^2 x length of it; on noisy counts
+    /// a further step still moves the shift by a few hundredths of a nm (docs/algorithm.md).
+    public static func converged(step: SIMD2<Double>, newton: Bool, sigmaNm: Double, tolerance: Double,
+                                 newtonFraction: Double = 1.0 / 20) -> Bool {
         let length = (step * step).sum().squareRoot()
-        return length < tolerance || (newton && length < sigmaNm / 20)
+        return length < tolerance || (newton && length < sigmaNm * newtonFraction)
     }
 }
 

@@ -20,17 +20,20 @@ public enum SegmentAligner {
     /// `bands`, `combine`: see above (by default this process sweeps every band). `counts`: each
     /// segment's points on all processes, where this one holds only some (`segments`' sizes by
     /// default); `haloRows`: rows beyond a band its points' sums may read (`BandSweep`; by default all);
-    /// `bandRows`: rows of a band (`BandTiling.bandRows(factor:)`).
+    /// `bandRows`: rows of a band (`BandTiling.bandRows(factor:)`); `newtonFraction`: a segment stops
+    /// after a Newton step shorter than this times sigma (`KernelSums.converged`).
     public static func align(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>],
                              to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
                              tolerance: Double = 0.005, maxIterations: Int = 50,
                              sampleAbove: Int = .max, bands: Range<Int>? = nil,
                              combine: ((inout [Int64]) -> Void)? = nil,
                              counts: [Int]? = nil, haloRows: Int = .max / 4,
-                             bandRows: Int = BandTiling.finestBandRows) -> [MeanShiftAligner.Alignment] {
+                             bandRows: Int = BandTiling.finestBandRows,
+                             newtonFraction: Double = 1.0 / 20) -> [MeanShiftAligner.Alignment] {
         align(x: x, y: y, bins: bins, segments: segments, to: reference, sigmaNm: sigmaNm, start: start,
               tolerance: tolerance, maxIterations: maxIterations, sampleAbove: sampleAbove, bands: bands,
-              combine: combine, counts: counts, haloRows: haloRows, bandRows: bandRows, ringStorage: nil)
+              combine: combine, counts: counts, haloRows: haloRows, bandRows: bandRows,
+              newtonFraction: newtonFraction, ringStorage: nil)
     }
 
     /// The same, with the sweep's ring in `ringStorage` (kept from one alignment to the next).
@@ -38,7 +41,7 @@ public enum SegmentAligner {
                       to reference: ReferenceRows, sigmaNm: Double, start: [SIMD2<Double>],
                       tolerance: Double, maxIterations: Int = 50, sampleAbove: Int, bands: Range<Int>?,
                       combine: ((inout [Int64]) -> Void)?, counts: [Int]?, haloRows: Int,
-                      bandRows: Int, ringStorage: RowRingStorage?) -> [MeanShiftAligner.Alignment] {
+                      bandRows: Int, newtonFraction: Double, ringStorage: RowRingStorage?) -> [MeanShiftAligner.Alignment] {
         precondition(start.count == segments.count && bins.ix.count == x.count)
         let counts = counts ?? segments.map(\.count)
         precondition(counts.count == segments.count)
@@ -64,7 +67,8 @@ public enum SegmentAligner {
                 result[g].support = total.k0
                 guard let (step, newton) = total.step(sigmaNm: sigmaNm) else { active[g] = false; continue }
                 result[g].shift += step
-                if KernelSums.converged(step: step, newton: newton, sigmaNm: sigmaNm, tolerance: tolerance) { active[g] = false }
+                if KernelSums.converged(step: step, newton: newton, sigmaNm: sigmaNm, tolerance: tolerance,
+                                        newtonFraction: newtonFraction) { active[g] = false }
             }
         }
         return result
