@@ -42,9 +42,10 @@ public struct KernelSums: Equatable, Sendable {
     }
 
     /// Whether iteration stops after `step`: it was shorter than `tolerance`, or a Newton step shorter
-    /// than `newtonFraction` x sigma (by default sigma / 20). Where the objective were exactly quadratic
-    /// near its peak, such a step would land within (length / sigma)^2 x length of it; on noisy counts
-    /// a further step still moves the shift by a few hundredths of a nm (docs/algorithm.md).
+    /// than `newtonFraction` x sigma (by default sigma / 20). On a smooth symmetric peak such a step
+    /// lands within about (length / sigma)^2 x length of it (1/400 of the step at 1/20, 1/100 at 1/10);
+    /// on noisy counts a further step still moves the shift by a few hundredths of a nm
+    /// (docs/algorithm.md). The refinement passes use 1/10 (`RefinementOptions.newtonStopFraction`).
     public static func converged(step: SIMD2<Double>, newton: Bool, sigmaNm: Double, tolerance: Double,
                                  newtonFraction: Double = 1.0 / 20) -> Bool {
         let length = (step * step).sum().squareRoot()

@@ -108,7 +108,7 @@ public struct ZReference: Sendable {
     /// The z shift (nm) that best lays the points onto the reference: Newton steps (mean-shift where
     /// the curvature is not negative) on f(s) = sum_j sum_b count_b exp(-(c_b - z_j - s)^2 / (2 sigma^2))
     /// over the z bins of each point's own x-y cell, until a step is shorter than `tolerance` or a
-    /// Newton step shorter than sigma / 20 (as `KernelSums.converged`).
+    /// Newton step shorter than sigma / 20 (`KernelSums.converged`'s default).
     public func alignZ(x: ArraySlice<Float>, y: ArraySlice<Float>, z: ArraySlice<Float>, sigmaNm: Double,
                        start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
         alignZ(cellBases: cellBases(x: x, y: y)[...], z: z, sigmaNm: sigmaNm, start: start, tolerance: tolerance, maxIterations: maxIterations)

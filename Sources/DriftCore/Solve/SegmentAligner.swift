@@ -1,6 +1,7 @@
 /// Aligns many segments at once to a reference that holds all of them (`ReferenceRows`), each segment
 /// against the reference without its own localisations, with the same kernel sums and Newton steps as
-/// `MeanShiftAligner` against the same counts (and the same result to rounding): each Newton step is
+/// `MeanShiftAligner` against the same counts (and, at the default `newtonFraction` of 1/20, the same
+/// result to rounding): each Newton step is
 /// one `BandSweep` over all segments. With `combine`, each process sweeps only its `bands` and
 /// `combine` must replace its sums (`FixedKernelSums.flat`) by their sum over processes; the steps
 /// are then the same on every process, bit for bit, as one process sweeping every band.

@@ -37,8 +37,8 @@ struct AccuracyEstimate {
         o.smoothing = .fixed(full.smoothing)
         // The start is the whole's drift, already within about a nanometre: no capture pass.
         o.captureFirstPass = false
-        // The halves' one pass is all they get, and (A - B) / 2 is small: their Newton steps go on to
-        // 1/20 of the kernel width (at 1/10 the expected error came out about 10 % lower).
+        // (A - B) / 2 is what the halves report: their Newton steps go on to 1/20 of the kernel width
+        // (at 1/10 the expected error came out about 10 % lower, a larger underestimate).
         o.newtonStopFraction = 1.0 / 20
         return timer.measure(.accuracy) {
             let first = Int(own.frame.min() ?? 0), last = Int(own.frame.max() ?? 0)
