@@ -45,23 +45,23 @@ public struct ReferenceGrid: Equatable, Sendable {
     public func bins(x: [Float], y: [Float]) -> ReferenceBins {
         precondition(x.count == y.count)
         let n = x.count
-        var bx = [Int32](unsafeUninitializedCapacity: n) { out, count in
-            x.withUnsafeBufferPointer { x in
-                for i in 0..<n { out[i] = Int32(Self.index(x[i], origin: originX, inverse: inverseBinNm, size: width)) }
-            }
-            count = n
-        }
-        var by = [Int32](unsafeUninitializedCapacity: n) { out, count in
-            y.withUnsafeBufferPointer { y in
-                for i in 0..<n { out[i] = Int32(Self.index(y[i], origin: originY, inverse: inverseBinNm, size: height)) }
-            }
-            count = n
-        }
+        var by = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
         // A point outside on either axis is outside: -1 in both.
-        bx.withUnsafeMutableBufferPointer { bx in
-            by.withUnsafeMutableBufferPointer { by in
-                for i in 0..<n where bx[i] < 0 || by[i] < 0 { bx[i] = -1; by[i] = -1 }
+        let bx = [Int32](unsafeUninitializedCapacity: n) { out, count in
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    by.withUnsafeMutableBufferPointer { by in
+                        for i in 0..<n {
+                            let ix = Self.index(x[i], origin: originX, inverse: inverseBinNm, size: width)
+                            let iy = Self.index(y[i], origin: originY, inverse: inverseBinNm, size: height)
+                            let inside = ix >= 0 && iy >= 0
+                            out[i] = inside ? Int32(ix) : -1
+                            by[i] = inside ? Int32(iy) : -1
+                        }
+                    }
+                }
             }
+            count = n
         }
         return ReferenceBins(ix: bx, iy: by)
     }

@@ -44,7 +44,8 @@ struct BandedPoints {
         }
         for b in 0..<bands { start[b + 1] += start[b]; runs[b + 1] += runs[b] }
         let total = start[bands], runCount = runs[bands]
-        var points = [BandedPoint](repeating: BandedPoint(x: 0, y: 0, ix: 0, iy: 0), count: total)
+        // Every point and run is written below (the counts above are of exactly these).
+        var points = [BandedPoint](unsafeUninitializedCapacity: total) { _, n in n = total }
         var runSegment = [Int32](repeating: 0, count: runCount)
         var runStart = [Int](repeating: total, count: runCount + 1)
         let runsOfBands = Array(runs)

@@ -173,15 +173,24 @@ public final class HDF5Dataset {
 
     /// Reads rows `rows` as whole records in `type`'s layout (every member, unconverted bytes).
     public func readRecords(rows: Range<Int>, type: H5Type) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let count = try readRecords(rows: rows, type: type, into: &out)
+        out.removeLast(out.count - count)
+        return out
+    }
+
+    /// The same into the start of `buffer`, which grows as needed (zero-filled) and never shrinks, so
+    /// that one buffer serves a read in blocks; returns the bytes read.
+    func readRecords(rows: Range<Int>, type: H5Type, into buffer: inout [UInt8]) throws -> Int {
         let sel = try selection(rows: rows)
         defer { withExtendedLifetime(sel) {} }
-        var out = [UInt8](repeating: 0, count: max(sel.elements, 1) * type.size)
-        let status = out.withUnsafeMutableBytes {
+        let bytes = max(sel.elements, 1) * type.size
+        if buffer.count < bytes { buffer.append(contentsOf: repeatElement(0, count: bytes - buffer.count)) }
+        let status = buffer.withUnsafeMutableBytes {
             H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
         }
         guard status >= 0 else { throw FileFormatError(file.path, "cannot read \(name)") }
-        out.removeLast(out.count - sel.elements * type.size)
-        return out
+        return sel.elements * type.size
     }
 
     /// Writes rows of a compound dataset from packed records in the file's own layout.

@@ -81,9 +81,10 @@ extension HDF5Dataset {
         var outInteger: [Int64] = []
         outInteger.reserveCapacity(rows.count)
         let recordType = H5Type(handle: type), last = floats.count
+        var records: [UInt8] = []      // one block's records, the same memory for every block
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
             let block = start..<min(start + blockRows, rows.upperBound)
-            let records = try readRecords(rows: block, type: recordType)
+            _ = try readRecords(rows: block, type: recordType, into: &records)
             records.withUnsafeBytes { raw in
                 for k in floats.indices { layout.append(k, of: raw.baseAddress!, count: block.count, to: &outFloats[k]) }
                 layout.append(last, of: raw.baseAddress!, count: block.count, to: &outInteger)
