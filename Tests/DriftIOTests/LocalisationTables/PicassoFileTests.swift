@@ -111,5 +111,20 @@ final class PicassoFileTests: XCTestCase {
         XCTAssertEqual(back.frames, [0, 1, 2])
         XCTAssertEqual(back.drift, drift)
         XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("frame,dx_nm,dy_nm,dz_nm\n0,"))
+        // Windows line ends and a blank last line read the same; a bad line is named by its number.
+        try AtomicOutput.write(text: "frame,dx_nm,dy_nm,dz_nm\r\n7,1.5,-2e-1,0\r\n8,-0.0625,3,4.5\r\n\n", to: path)
+        let crlf = try TruthCSV.read(path: path)
+        XCTAssertEqual(crlf.frames, [7, 8])
+        XCTAssertEqual(crlf.drift, [SIMD3(1.5, -0.2, 0), SIMD3(-0.0625, 3, 4.5)])
+        for (text, problem) in [("frame,dx_nm,dy_nm,dz_nm\n0,1,2,3\n1,1,2\n", "line 3 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n0.5,1,2,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n0,1,2,3,\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n0,1,x,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n", "no rows after the header")] {
+            try AtomicOutput.write(text: text, to: path)
+            XCTAssertThrowsError(try TruthCSV.read(path: path), text) {
+                XCTAssertTrue(String(describing: $0).contains(problem), "\($0)")
+            }
+        }
     }
 }
