@@ -64,10 +64,15 @@ public enum SplitHalves {
             count = n + 1
         }
         func rowsKept<T>(_ column: [T]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(kept[n])
-            for k in 0..<n where keep[k] { out.append(column[k]) }
-            return out
+            [T](unsafeUninitializedCapacity: kept[n]) { out, count in
+                column.withUnsafeBufferPointer { column in
+                    keep.withUnsafeBufferPointer { keep in
+                        var to = 0
+                        for k in 0..<n where keep[k] { (out.baseAddress! + to).initialize(to: column[k]); to += 1 }
+                        count = to
+                    }
+                }
+            }
         }
         let half = Localisations(frame: rowsKept(locs.frame), x: rowsKept(locs.x), y: rowsKept(locs.y), z: locs.z.map { rowsKept($0) })
         let carried = segments.map {
