@@ -64,7 +64,8 @@ public enum SplitHalves {
             count = n + 1
         }
         func rowsKept<T>(_ column: [T]) -> [T] {
-            [T](unsafeUninitializedCapacity: kept[n]) { out, count in
+            precondition(column.count == n, "a column of another length")
+            return [T](unsafeUninitializedCapacity: kept[n]) { out, count in
                 column.withUnsafeBufferPointer { column in
                     keep.withUnsafeBufferPointer { keep in
                         var to = 0

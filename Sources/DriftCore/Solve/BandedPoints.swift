@@ -66,7 +66,7 @@ struct BandedPoints {
                                 rst[nextRun[b]] = to
                                 nextRun[b] += 1
                             }
-                            out[to] = BandedPoint(x: x[i], y: y[i], ix: bins.ix[i], iy: bins.iy[i])
+                            (out.baseAddress! + to).initialize(to: BandedPoint(x: x[i], y: y[i], ix: bins.ix[i], iy: bins.iy[i]))
                         }
                     }
                 }

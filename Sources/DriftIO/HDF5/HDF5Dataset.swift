@@ -179,8 +179,9 @@ public final class HDF5Dataset {
         return out
     }
 
-    /// The same into the start of `buffer`, which grows as needed (zero-filled) and never shrinks, so
-    /// that one buffer serves a read in blocks; returns the bytes read.
+    /// The same into the start of `buffer`, which grows as needed (the new part zero-filled) and never
+    /// shrinks, so that one buffer serves a read in blocks; returns the bytes read (those after them
+    /// are left from earlier reads).
     func readRecords(rows: Range<Int>, type: H5Type, into buffer: inout [UInt8]) throws -> Int {
         let sel = try selection(rows: rows)
         defer { withExtendedLifetime(sel) {} }
