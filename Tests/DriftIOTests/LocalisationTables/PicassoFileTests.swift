@@ -120,6 +120,9 @@ final class PicassoFileTests: XCTestCase {
                                 ("frame,dx_nm,dy_nm,dz_nm\n0.5,1,2,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
                                 ("frame,dx_nm,dy_nm,dz_nm\n0,1,2,3,\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
                                 ("frame,dx_nm,dy_nm,dz_nm\n0,1,x,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n0, 1,2,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n0,1,2,3e\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
+                                ("frame,dx_nm,dy_nm,dz_nm\n99999999999999999999,1,2,3\n", "line 2 is not frame,dx_nm,dy_nm,dz_nm"),
                                 ("frame,dx_nm,dy_nm,dz_nm\n", "no rows after the header")] {
             try AtomicOutput.write(text: text, to: path)
             XCTAssertThrowsError(try TruthCSV.read(path: path), text) {
