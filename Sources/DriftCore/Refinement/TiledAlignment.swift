@@ -70,24 +70,35 @@ struct TiledAlignment {
         var sx = [Float](repeating: 0, count: total), sy = sx
         var ids = [UInt32](repeating: .max, count: total)
         // Each localisation to the processes that need it, in order, with its segment's number.
+        // `owned` is in row order; rows of the reference outside every segment go with no segment
+        // (.max): the pieces between and in the segments, each with one number.
+        var pieces: [(rows: Range<Int>, id: UInt32)] = []
+        var at = rows.lowerBound
+        for (g, r) in owned.enumerated() where !r.isEmpty {
+            if r.lowerBound > at { pieces.append((at..<r.lowerBound, .max)) }
+            pieces.append((r, UInt32(firstSegment + g)))
+            at = r.upperBound
+        }
+        if rows.upperBound > at { pieces.append((at..<rows.upperBound, .max)) }
         sx.withUnsafeMutableBufferPointer { sx in
             sy.withUnsafeMutableBufferPointer { sy in
                 ids.withUnsafeMutableBufferPointer { ids in
                     next.withUnsafeMutableBufferPointer { next in
                         rowOf.withUnsafeBufferPointer { rowOf in
-                            // `owned` is in row order; rows of the reference outside every segment
-                            // go with no segment (.max).
-                            var segment = 0
-                            for k in 0..<count {
-                                let r = Int(rowOf[k]), lo = Int(first[r]), hi = Int(last[r])
-                                guard lo <= hi else { continue }
-                                let i = rows.lowerBound + k
-                                while segment < owned.count && owned[segment].upperBound <= i { segment += 1 }
-                                let id = segment < owned.count && owned[segment].contains(i) ? UInt32(firstSegment + segment) : .max
-                                for p in lo...hi {
-                                    let to = next[p]
-                                    next[p] = to + 1
-                                    sx[to] = ownX[i]; sy[to] = ownY[i]; ids[to] = id
+                            first.withUnsafeBufferPointer { first in
+                                last.withUnsafeBufferPointer { last in
+                                    for piece in pieces {
+                                        let id = piece.id
+                                        for i in piece.rows {
+                                            let r = Int(rowOf[i - rows.lowerBound]), lo = Int(first[r]), hi = Int(last[r])
+                                            guard lo <= hi else { continue }
+                                            for p in lo...hi {
+                                                let to = next[p]
+                                                next[p] = to + 1
+                                                sx[to] = ownX[i]; sy[to] = ownY[i]; ids[to] = id
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
