@@ -32,8 +32,7 @@ public enum TruthCSV {
             let count = chars.count - 1
             var start = 0, line = 0
             while start < count {
-                let newline = memchr(chars.baseAddress! + start, 0x0A, count - start)
-                let end = newline.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) - chars.baseAddress! } ?? count
+                let end = firstIndex(of: 0x0A, in: chars, start..<count)
                 line += 1
                 let content = start..<(end > start && chars[end - 1] == 0x0D ? end - 1 : end)
                 start = end + 1
@@ -56,11 +55,10 @@ public enum TruthCSV {
         let base = UnsafeMutablePointer(mutating: chars.baseAddress!)
         var values = SIMD4<Double>(), frame = 0, k = 0, from = line.lowerBound
         while from <= line.upperBound {
-            let comma = memchr(base + from, 0x2C, line.upperBound - from)
-            let to = comma.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) - chars.baseAddress! } ?? line.upperBound
+            let to = firstIndex(of: 0x2C, in: chars, from..<line.upperBound)
             // A field starts with a sign, a digit, a point or a letter (nan, inf); strtod and strtol
             // would skip white space, and a number never runs into a comma or a line end.
-            guard k < 4, to > from, isspace(Int32(chars[from])) == 0 else { return nil }
+            guard k < 4, to > from, isspace(Int32(UInt8(bitPattern: chars[from]))) == 0 else { return nil }
             var stop: UnsafeMutablePointer<CChar>?
             if k == 0 {
                 errno = 0
@@ -75,5 +73,11 @@ public enum TruthCSV {
         }
         guard k == 4 else { return nil }
         return (frame, SIMD3(values[1], values[2], values[3]))
+    }
+
+    /// The index of the first `byte` in `chars[range]` (memchr), or `range.upperBound` where none is.
+    private static func firstIndex(of byte: Int32, in chars: UnsafeBufferPointer<CChar>, _ range: Range<Int>) -> Int {
+        guard let found = memchr(chars.baseAddress! + range.lowerBound, byte, range.count) else { return range.upperBound }
+        return UnsafePointer(found.assumingMemoryBound(to: CChar.self)) - chars.baseAddress!
     }
 }
