@@ -22,6 +22,10 @@ final class KernelEvaluator {
     static let tableSteps = 512
     /// Counts around the current point (row k, column l at k * lanes + l), for `gather`.
     let window: UnsafeMutablePointer<Int32>
+    /// The current point's y weights w, w dy and w dy^2 (nm, nm^2) at 0, lanes and 2 lanes: the row
+    /// loop reads each row's three as scalars from memory rather than taking a lane out of a vector
+    /// register (which the compiler does by storing the vector for every row).
+    private let rowWeights: UnsafeMutablePointer<Float>
 
     convenience init(sigmaNm: Double, reference: ReferenceDensity) {
         self.init(sigmaNm: sigmaNm, grid: reference.grid)
@@ -44,9 +48,12 @@ final class KernelEvaluator {
         }
         window = .allocate(capacity: Self.lanes * Self.lanes)
         window.initialize(repeating: 0, count: Self.lanes * Self.lanes)
+        rowWeights = .allocate(capacity: 3 * Self.lanes)
+        rowWeights.initialize(repeating: 0, count: 3 * Self.lanes)
     }
 
     deinit {
+        rowWeights.deallocate()
         window.deallocate()
         table.deallocate()
     }
@@ -122,13 +129,17 @@ final class KernelEvaluator {
         let wdy = wy * dy, wdyy = wdy * dy
         // The rows weighted by the y kernel (and by dy, dy^2) are summed as vectors, then each of the
         // three against the x weights, lane by lane (the lanes are added once per run of points).
+        let rw = rowWeights
+        UnsafeMutableRawPointer(rw).storeBytes(of: wy, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(rw + Self.lanes).storeBytes(of: wdy, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(rw + 2 * Self.lanes).storeBytes(of: wdyy, as: SIMD8<Float>.self)
         var byRow = SIMD8<Float>(), byRowY = byRow, byRowYY = byRow
         for k in 0..<ny {
             let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
             let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
-            byRow += wy[k] * counts
-            byRowY += wdy[k] * counts
-            byRowYY += wdyy[k] * counts
+            byRow += rw[k] * counts
+            byRowY += rw[Self.lanes + k] * counts
+            byRowYY += rw[2 * Self.lanes + k] * counts
         }
         sums.k0 += byRow * wx
         sums.kx += byRow * wdx
