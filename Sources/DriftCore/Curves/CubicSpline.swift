@@ -45,20 +45,37 @@ public struct CubicSpline: Sendable {
     /// by moving on from the last ones while `ts` ascend (frames in order), by bisection otherwise.
     static func evaluate(knots: [Double], values: [Double], secondDerivatives: [Double], at ts: [Double]) -> [Double] {
         let n = knots.count
-        var hi = 1
-        return ts.map { t in
-            if n == 1 || t <= knots[0] { return values[0] }
-            if t >= knots[n - 1] { return values[n - 1] }
-            if t.isNaN { return t }
-            // knots[0] < t < knots[n - 1]: hi is the first knot above t.
-            if hi < 1 || hi >= n || knots[hi - 1] > t { hi = knots.partitioningIndex { $0 > t } }
-            while knots[hi] <= t { hi += 1 }
-            return between(knots: knots, values: values, secondDerivatives: secondDerivatives, hi: hi, at: t)
+        precondition(values.count == n && secondDerivatives.count == n)
+        return [Double](unsafeUninitializedCapacity: ts.count) { out, count in
+            knots.withUnsafeBufferPointer { knots in
+                values.withUnsafeBufferPointer { values in
+                    secondDerivatives.withUnsafeBufferPointer { m in
+                        ts.withUnsafeBufferPointer { ts in
+                            var hi = 1
+                            for (i, t) in ts.enumerated() {
+                                let v: Double
+                                if n == 1 || t <= knots[0] { v = values[0] }
+                                else if t >= knots[n - 1] { v = values[n - 1] }
+                                else if t.isNaN { v = t }
+                                else {
+                                    // knots[0] < t < knots[n - 1]: hi is the first knot above t.
+                                    if hi < 1 || hi >= n || knots[hi - 1] > t { hi = knots.partitioningIndex { $0 > t } }
+                                    while knots[hi] <= t { hi += 1 }
+                                    v = between(knots: knots, values: values, secondDerivatives: m, hi: hi, at: t)
+                                }
+                                (out.baseAddress! + i).initialize(to: v)
+                            }
+                        }
+                    }
+                }
+            }
+            count = ts.count
         }
     }
 
     /// The spline at t between knots hi - 1 and hi (knots[hi - 1] <= t < knots[hi]).
-    @inline(__always) private static func between(knots: [Double], values: [Double], secondDerivatives: [Double],
+    @inline(__always) private static func between(knots: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,
+                                                  secondDerivatives: UnsafeBufferPointer<Double>,
                                                   hi: Int, at t: Double) -> Double {
         let lo = hi - 1
         let h = knots[hi] - knots[lo]
@@ -75,7 +92,11 @@ public struct CubicSpline: Sendable {
         if t >= knots[n - 1] { return values[n - 1] }
         if t.isNaN { return t }
         // knots[0] < t < knots[n - 1]: the knots hi - 1 and hi bracket t.
-        return between(knots: knots, values: values, secondDerivatives: secondDerivatives,
-                       hi: knots.partitioningIndex { $0 > t }, at: t)
+        let hi = knots.partitioningIndex { $0 > t }
+        return knots.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                secondDerivatives.withUnsafeBufferPointer { m in between(knots: k, values: v, secondDerivatives: m, hi: hi, at: t) }
+            }
+        }
     }
 }
