@@ -48,9 +48,9 @@ let package = Package(
         // libtiff, to read and write multi-page TIFF image stacks (classic and BigTIFF).
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
-        // librsvg (with cairo), to render plots (SVG) into PNG images.
-        .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0",
-                       providers: [.apt(["librsvg2-dev"])]),
+        // librsvg (with cairo), to render plots (SVG) into PNG images: loaded with dlopen at the first
+        // PNG, so that no other run loads its 35 libraries (Debian's librsvg2-2 at run time).
+        .target(name: "CRSVG", linkerSettings: [.linkedLibrary("dl")]),
         // The C macros Swift cannot import (MPI_COMM_WORLD, H5P_DEFAULT, ...), returned from functions.
         .target(name: "CDriftShim", dependencies: ["CMPI", "CHDF5"]),
 

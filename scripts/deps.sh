@@ -10,7 +10,7 @@ DRIFTMPI_PACKAGES=(
   liblapacke-dev liblapack-dev libblas-dev   # LAPACK for the least-squares solve and splines
   libzip-dev                          # libzip (pkg-config libzip): NumPy .npz archives (import-pyme)
   libtiff-dev                         # libtiff (pkg-config libtiff-4): TIFF image stacks
-  librsvg2-dev                        # librsvg + cairo (pkg-config librsvg-2.0): plot --png renders the SVG
+  librsvg2-2                          # librsvg + cairo: plot --png renders the SVG (loaded at that run only)
   fonts-dejavu-core                   # DejaVu Sans, the plots' font (PNG text needs an installed font)
   # What the Swift toolchain itself needs on Debian 12, found by running it on a bare debootstrap root
   # (scripts/fresh-check.sh): its shared libraries, git (SwiftPM fetches swift-argument-parser and

@@ -66,18 +66,19 @@ for module in DriftIO DriftCore Yams; do
         [[ -n "$source" ]] && objects+=("$bin/$module.build/$(basename "$source").o")
     done < "$bin/$module.build/sources"
 done
-while IFS= read -r o; do objects+=("$o"); done < <(find "$bin/CDriftShim.build/" "$bin/CYaml.build/" -name '*.o' | sort)
+while IFS= read -r o; do objects+=("$o"); done < <(find "$bin/CDriftShim.build/" "$bin/CRSVG.build/" "$bin/CYaml.build/" -name '*.o' | sort)
 
 # Module maps and headers of the C modules, as SwiftPM passes them when it compiles DriftIO.
-packages=(hdf5-openmpi ompi-c libzip libtiff-4 librsvg-2.0 fftw3f)
+packages=(hdf5-openmpi ompi-c libzip libtiff-4 fftw3f)
 flags=(-I "$bin/Modules"
        -Xcc "-fmodule-map-file=$bin/CDriftShim.build/module.modulemap" -Xcc -I -Xcc Sources/CDriftShim/include
+       -Xcc "-fmodule-map-file=$bin/CRSVG.build/module.modulemap" -Xcc -I -Xcc Sources/CRSVG/include
        -Xcc "-fmodule-map-file=$build/checkouts/Yams/Sources/CYaml/include/module.modulemap"
        -Xcc -I -Xcc "$build/checkouts/Yams/Sources/CYaml/include")
 for map in Sources/C*/module.modulemap; do flags+=(-Xcc "-fmodule-map-file=$map"); done
 for f in $(pkg-config --cflags-only-I "${packages[@]}"); do flags+=(-Xcc "$f"); done
 # Libraries: the module maps' `link` lines come in by autolinking; pkg-config adds their directories.
-libs=($(pkg-config --libs-only-L "${packages[@]}") $(pkg-config --libs "${packages[@]}") -llapacke -llapack)
+libs=($(pkg-config --libs-only-L "${packages[@]}") $(pkg-config --libs "${packages[@]}") -llapacke -llapack -ldl)
 
 mkdir -p "$build/fuzzers"
 for t in "${targets[@]}"; do

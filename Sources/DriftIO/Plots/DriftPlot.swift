@@ -193,9 +193,6 @@ public enum DriftPlot {
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
 
-    /// The librsvg version PNGs are rendered with.
-    public static var librsvgVersion: String { String(cString: crsvg_version()) }
-
     /// Writes the SVG (and the PNG) of `r`, read from `resultPath`, each whole or not at all; both are made
     /// before either is written. `name` as for `svg`. Returns the height used.
     @discardableResult
