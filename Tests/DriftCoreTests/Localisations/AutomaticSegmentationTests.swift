@@ -7,8 +7,21 @@ final class AutomaticSegmentationTests: XCTestCase {
     func testSteadyDensityGivesAThousandFramesWorth() {
         // 24 localisations per frame over 20,000 frames: 24,000 a segment, 20 segments.
         XCTAssertEqual(AutomaticSegmentation(localisations: 480_000, frames: 20_000, minSegmentLocs: 50)?.localisationsPerSegment, 24_000)
-        // 100 per frame over 100,000 frames.
-        XCTAssertEqual(AutomaticSegmentation(localisations: 10_000_000, frames: 100_000, minSegmentLocs: 50)?.localisationsPerSegment, 100_000)
+        // 100 per frame over 100,000 frames: 100 segments by time, rounded to 96 (a multiple of 48).
+        XCTAssertEqual(AutomaticSegmentation(localisations: 10_000_000, frames: 100_000, minSegmentLocs: 50)?.localisationsPerSegment, 104_166)
+    }
+
+    func testManySegmentsComeInCountsThatCommonRankCountsShareEqually() {
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(20), 20)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(31.9), 31.9)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(39), 32)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(40), 48)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(41), 48)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(95), 96)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(100), 96)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(130), 144)
+        // 40 per frame over 38,000 frames: 38 segments of 40,000 by time, 32 of 47,500.
+        XCTAssertEqual(AutomaticSegmentation(localisations: 1_520_000, frames: 38_000, minSegmentLocs: 50)?.localisationsPerSegment, 47_500)
     }
 
     func testShortAcquisitionsGetTenSegments() {

@@ -68,6 +68,7 @@ final class TiledRefinementTests: XCTestCase {
         let offset = zip(fitted, truth).map { $0 - $1 }.reduce(SIMD3<Double>.zero, +) / Double(truth.count)
         for (f, t) in zip(fitted, truth) { XCTAssertEqual(f.x - offset.x, t.x, accuracy: 1.5); XCTAssertEqual(f.y - offset.y, t.y, accuracy: 1.5) }
 
+        let shared = options
         let collective = ThreadCollective(processes: processes)
         let results = Slots<RefinementResult>(processes)
         let done = DispatchGroup()
@@ -80,7 +81,7 @@ final class TiledRefinementTests: XCTestCase {
                 let exchange = TileExchange(rank: rank, processes: processes, sum: { $0 = collective.sum($0, rank: rank) },
                                              route: { collective.route($0, counts: $1, rank: rank) },
                                              routeIndices: { collective.route($0, counts: $1, rank: rank) })
-                results[rank] = self.refine(mine, options: options, exchange: exchange, collective: collective, rank: rank)
+                results[rank] = self.refine(mine, options: shared, exchange: exchange, collective: collective, rank: rank)
                 done.leave()
             }.start()
         }
