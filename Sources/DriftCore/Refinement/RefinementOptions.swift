@@ -14,7 +14,7 @@ public struct RefinementOptions: Sendable {
     public var captureFirstPass = true
     /// The capture pass (the first, at every kernel width) aligns every k-th point of a segment of more
     /// than k times this many (k at most 4): it only brings the shift within reach of the next passes.
-    public var captureSample = 300
+    public var captureSample = 150
     /// Side of the x-y cells of the z reference, nm.
     public var zCellNm: Double = 30
     /// A segment's Newton iteration in a pass stops after a step shorter than this times the kernel
