@@ -26,6 +26,8 @@ public final class CrossCorrelator: @unchecked Sendable {
     public var continuousPeak = false
     private lazy var spectralPeak = SpectralPeak(width: gridFFT.width, height: gridFFT.height, depth: gridFFT.depth,
                                                  bandWidth: fft.width, bandHeight: fft.height)
+    /// The inverse made only in the rows within the largest shift (2D; nil: the whole transform).
+    private let windowed: WindowedInverse?
     /// Wall time spent locating and fitting peaks so far, s.
     public private(set) var peakSeconds = 0.0
 
@@ -46,6 +48,10 @@ public final class CrossCorrelator: @unchecked Sendable {
         self.maxShiftBins = max(1, min(maxShiftBins, min(width, height) / 2 - 2 * self.band))
         self.maxShiftBinsZ = depth > 1 ? max(1, min(maxShiftBinsZ, depth / 2 - 2)) : 0
         self.smoothingBins = smoothingBins
+        // The peak search reads rows and planes within the reach (`shift(from:to:)`) and one more
+        // either side.
+        windowed = WindowedInverse(width: fft.width, height: fft.height, depth: depth,
+                                   rows: max(1, self.maxShiftBins / self.band) + 1, planes: self.maxShiftBinsZ + 1)
         let bw = fft.width, bh = fft.height, hw = bw / 2 + 1
         var g = [Float](repeating: 0, count: depth * bh * hw)
         let s2 = 2 * Double.pi * Double.pi * smoothingBins * smoothingBins
@@ -61,6 +67,11 @@ public final class CrossCorrelator: @unchecked Sendable {
             }
         }
         gaussian = g
+    }
+
+    /// Wall time spent inside FFTW's execute calls so far (all of this correlator's transforms), s.
+    public var fftwSeconds: Double {
+        fft.executeSeconds + (band > 1 ? gridFFT.executeSeconds : 0) + (windowed?.executeSeconds ?? 0)
     }
 
     /// The spectrum of a rendered image (of the grid's shape), cut to the band.
@@ -128,10 +139,11 @@ public final class CrossCorrelator: @unchecked Sendable {
         let (w, h, d, rz) = (fft.width, fft.height, fft.depth, maxShiftBinsZ)
         var transformed = Date()
         defer { peakSeconds += Date().timeIntervalSince(transformed) }
-        let sampled = fft.inverse(fill) { values -> PeakEstimate? in
+        let locate = { (values: UnsafeBufferPointer<Float>) -> PeakEstimate? in
             transformed = Date()
             return PeakFinder.locate(in: values, width: w, height: h, depth: d, maxShift: reach, maxShiftZ: rz)
         }
+        let sampled = windowed.map { $0.inverse(fill, read: locate) } ?? fft.inverse(fill, read: locate)
         guard var peak = sampled else { return nil }
         peak.dx *= Double(band)
         peak.dy *= Double(band)

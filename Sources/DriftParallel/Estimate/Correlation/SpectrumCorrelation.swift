@@ -61,7 +61,7 @@ struct SpectrumCorrelation {
             let peaks = channels.reduce(0.0) { $0 + $1.correlator.peakSeconds }
             timer.add(.correlate, -peaks)
             timer.add(.peaks, peaks)
-            timer.fftwSeconds += channels.reduce(0.0) { $0 + $1.correlator.fft.executeSeconds }
+            timer.fftwSeconds += channels.reduce(0.0) { $0 + $1.correlator.fftwSeconds }
         }
         let spectra = SegmentSpectra(channels: channels, grids: grids, owned: owned, counts: counts, energy: energy,
                                      measure: setup.measure)

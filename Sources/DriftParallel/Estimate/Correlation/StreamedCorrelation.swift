@@ -39,7 +39,7 @@ struct StreamedCorrelation {
             let peaks = correlator.peakSeconds
             timer.add(.correlate, -peaks)
             timer.add(.peaks, peaks)
-            timer.fftwSeconds += correlator.fft.executeSeconds + (correlator.band > 1 ? correlator.gridFFT.executeSeconds : 0)
+            timer.fftwSeconds += correlator.fftwSeconds
         }
         try comm.collectively {
             for j in made {
