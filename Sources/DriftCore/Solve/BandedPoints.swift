@@ -32,11 +32,13 @@ struct BandedPoints {
         start.initialize(repeating: 0)
         runs.initialize(repeating: 0)
         last.initialize(repeating: -1)
+        // Bands of a power of two rows (the default tiling's) by a shift, not a division per point.
+        let shift = bandRows.nonzeroBitCount == 1 ? bandRows.trailingZeroBitCount : -1
         for (g, rows) in segments.enumerated() {
             for i in rows {
                 let row = bins.iy[i] >= 0 ? Int(bins.iy[i]) : Self.nearestRow(y[i], grid: grid)
                 precondition(row < grid.height, "a bin outside the grid")
-                let b = row / bandRows
+                let b = shift >= 0 ? row &>> shift : row / bandRows
                 band[i] = Int32(b)
                 start[b + 1] += 1
                 if last[b] != Int32(g) { last[b] = Int32(g); runs[b + 1] += 1 }
