@@ -50,6 +50,8 @@ started=$(date +%s)
 echo "fuzz.sh: building DriftIO with -sanitize=fuzzer,address into $build"
 mkdir -p "$build"
 status=0
+# The fuzzers link the Swift libraries as shared ones, as the sanitizers' runtimes expect (Package.swift).
+export DRIFTMPI_SHARED_STDLIB=1
 swift build -c release --build-path "$build" --target DriftIO \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -g \
     -Xcc -fsanitize=fuzzer-no-link,address -Xcc -g > "$build/build.log" 2>&1 || status=$?

@@ -90,6 +90,7 @@ run_address() {
   # One optimised build (-c release, with -enable-testing for the unit tests' @testable imports):
   # driftmpi unoptimised under ASan is about 10 times slower than optimised (the refinement), too
   # slow for the integration tests, and one build for both halves saves a second full build.
+  export DRIFTMPI_SHARED_STDLIB=1   # the sanitizers' runtimes with the shared Swift libraries (Package.swift)
   local flags=(-c release --build-path "$path" -Xswiftc -sanitize=address -Xcc -fsanitize=address
                -Xswiftc -enable-testing)
   step "address: build" build "${flags[@]}" --build-tests || return $?
