@@ -26,7 +26,9 @@ let tuned: [SwiftSetting] = {
 // start resolves about 1,000 fewer symbols across shared libraries (sparse 2D end to end on one
 // core: 0.117 -> 0.103 s CPU, mean of 20; the drift the same bit for bit; the binary 15 -> 86 MB).
 // DRIFTMPI_SHARED_STDLIB set (to anything) in the build's environment links them as shared libraries
-// instead; scripts/sanitizers.sh does, for the sanitizers' runtimes.
+// instead: scripts/sanitizers.sh and scripts/fuzz.sh do, for the sanitizers' runtimes, and so must any
+// release build of the tests (`swift test -c release`), whose bundle links the shared libraries.
+// The static link of Foundation's XML parser needs libxml2-dev (scripts/deps.sh).
 // The flag goes to the compiler too (so that the modules link the static libraries' own
 // dependencies, ICU and libxml2) for the targets the executable is made of.
 let staticStdlib = ProcessInfo.processInfo.environment["DRIFTMPI_SHARED_STDLIB"] == nil

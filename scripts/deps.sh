@@ -12,6 +12,7 @@ DRIFTMPI_PACKAGES=(
   libtiff-dev                         # libtiff (pkg-config libtiff-4): TIFF image stacks
   librsvg2-2                          # librsvg + cairo: plot --png renders the SVG (loaded at that run only)
   fonts-dejavu-core                   # DejaVu Sans, the plots' font (PNG text needs an installed font)
+  libxml2-dev                         # libxml2 for the link of Foundation's XML parser (OME-TIFF) into the static release binary
   # What the Swift toolchain itself needs on Debian 12, found by running it on a bare debootstrap root
   # (scripts/fresh-check.sh): its shared libraries, git (SwiftPM fetches swift-argument-parser and
   # Yams), and the linker, C runtime and C/C++ headers that swiftc and clang use.

@@ -26,7 +26,8 @@ public final class CrossCorrelator: @unchecked Sendable {
     public var continuousPeak = false
     private lazy var spectralPeak = SpectralPeak(width: gridFFT.width, height: gridFFT.height, depth: gridFFT.depth,
                                                  bandWidth: fft.width, bandHeight: fft.height)
-    /// The inverse made only in the rows within the largest shift (2D; nil: the whole transform).
+    /// The inverse made only in the rows (and 3D planes) within the largest shift (nil: the whole
+    /// transform, where those are nearly all of them).
     private let windowed: WindowedInverse?
     /// Wall time spent locating and fitting peaks so far, s.
     public private(set) var peakSeconds = 0.0
@@ -51,7 +52,8 @@ public final class CrossCorrelator: @unchecked Sendable {
         // The peak search reads rows and planes within the reach (`shift(from:to:)`) and one more
         // either side.
         windowed = WindowedInverse(width: fft.width, height: fft.height, depth: depth,
-                                   rows: max(1, self.maxShiftBins / self.band) + 1, planes: self.maxShiftBinsZ + 1)
+                                   rows: Self.reach(maxShiftBins: self.maxShiftBins, band: self.band) + 1,
+                                   planes: self.maxShiftBinsZ + 1)
         let bw = fft.width, bh = fft.height, hw = bw / 2 + 1
         var g = [Float](repeating: 0, count: depth * bh * hw)
         let s2 = 2 * Double.pi * Double.pi * smoothingBins * smoothingBins
@@ -68,6 +70,9 @@ public final class CrossCorrelator: @unchecked Sendable {
         }
         gaussian = g
     }
+
+    /// Samples of the transform's output within the largest shift along x and y (one every `band` bins).
+    static func reach(maxShiftBins: Int, band: Int) -> Int { max(1, maxShiftBins / band) }
 
     /// Wall time spent inside FFTW's execute calls so far (all of this correlator's transforms), s.
     public var fftwSeconds: Double {
@@ -135,7 +140,7 @@ public final class CrossCorrelator: @unchecked Sendable {
         let fill = crossPower(a, b)
         // Reach: the samples within the largest shift (Newton may then move the peak up to `band`
         // bins on). The transform counts as correlating; the search and the refinement as peaks.
-        let reach = max(1, maxShiftBins / band)
+        let reach = Self.reach(maxShiftBins: maxShiftBins, band: band)
         let (w, h, d, rz) = (fft.width, fft.height, fft.depth, maxShiftBinsZ)
         var transformed = Date()
         defer { peakSeconds += Date().timeIntervalSince(transformed) }

@@ -12,8 +12,8 @@
 /// fewest that give a clear correlation peak on the structures and beads we have tried, and at
 /// least 2 segments.
 ///
-/// From 32 segments up, their count is then rounded to the nearest multiple of 16 (from 96 up, of 48),
-/// so that 2, 4, 8 and 16 ranks (and from 96 segments also 3, 6, 12, 24 and 48) own equal numbers of
+/// From 32 segments up, their count is then rounded to the nearest multiple of 16 (from 96 up, of 48;
+/// down where up would leave segments under the fewest localisations above), so that 2, 4, 8 and 16 ranks (and from 96 segments also 3, 6, 12, 24 and 48) own equal numbers of
 /// segments: ranks own whole segments, and on 100 segments 16 ranks own 6 or 7, the ranks with 7 doing
 /// 12 % more of the time-owned work (reading, rendering, transforms, pairs). The count still depends
 /// on the data alone, never on the ranks.
@@ -36,16 +36,19 @@ public struct AutomaticSegmentation: Equatable, Sendable {
         guard n >= 2 * floor else { return nil }
         let perFrame = Double(n) / Double(max(frames, 1))
         var l = min(perFrame * Double(Self.framesAtSteadyDensity), Double(n) / Double(Self.segmentsOfShortRuns))
-        l = max(l, Double(max(Self.fewestLocalisations, floor)))
+        let fewest = Double(max(Self.fewestLocalisations, floor))
+        l = max(l, fewest)
         l = min(l, Double(n) / 2)
-        l = Double(n) / Self.balancedCount(Double(n) / l)
+        l = Double(n) / Self.balancedCount(Double(n) / l, atMost: Double(n) / fewest)
         localisationsPerSegment = max(floor, Int(l.rounded(.down)))
     }
 
     /// A count of segments (`count`, N / L) rounded as the type's notes say: to the nearest multiple of
-    /// 48 from 96, of 16 from 32, unchanged below.
-    static func balancedCount(_ count: Double) -> Double {
+    /// 48 from 96, of 16 from 32, unchanged below; down to one where the nearest is over `atMost`.
+    static func balancedCount(_ count: Double, atMost: Double = .infinity) -> Double {
         let step: Double = count >= 96 ? 48 : count >= 32 ? 16 : 1
-        return step == 1 ? count : max(1, (count / step).rounded()) * step
+        guard step > 1 else { return count }
+        let nearest = max(1, (count / step).rounded()) * step
+        return nearest <= atMost ? nearest : max(1, (count / step).rounded(.down)) * step
     }
 }

@@ -114,7 +114,7 @@ final class ContinuousPeakTests: ImageTestCase {
         XCTAssertLessThan(100 * exact, threePointExact, exactMessage)
     }
 
-    func testContinuousPeakIn3D() {
+    func testContinuousPeakIn3D() throws {
         let field = 64, depth = 16, sigma = 1.3, sigmaZ = 2.0
         var rng = RandomSource(seed: 8)
         // Spots in the middle slices, so that their z tails are not cut off by the stack's ends.
@@ -140,7 +140,10 @@ final class ContinuousPeakTests: ImageTestCase {
         let reference = correlator.spectrum(of: image(.zero, .eachPlane))
         let moved = correlator.spectrum(of: image(s, .eachPlane))
         correlator.continuousPeak = false
-        let three = correlator.shift(from: reference, to: moved)
+        let three = try XCTUnwrap(correlator.shift(from: reference, to: moved))
+        XCTAssertEqual(three.dx, s.x, accuracy: 0.02, "\(three)")
+        XCTAssertEqual(three.dy, s.y, accuracy: 0.02, "\(three)")
+        XCTAssertEqual(three.dz, s.z, accuracy: 0.02, "\(three)")
         correlator.continuousPeak = true
         guard let peak = correlator.shift(from: reference, to: moved) else { return XCTFail("no peak") }
         XCTAssertEqual(peak.dx, s.x, accuracy: 0.02, "\(peak)")

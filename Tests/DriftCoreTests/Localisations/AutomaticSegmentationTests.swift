@@ -20,6 +20,9 @@ final class AutomaticSegmentationTests: XCTestCase {
         XCTAssertEqual(AutomaticSegmentation.balancedCount(95), 96)
         XCTAssertEqual(AutomaticSegmentation.balancedCount(100), 96)
         XCTAssertEqual(AutomaticSegmentation.balancedCount(130), 144)
+        XCTAssertEqual(AutomaticSegmentation.balancedCount(40, atMost: 41), 32)
+        // 8,000 over 100,000 frames: 40 segments of the fewest (200); 48 would hold 166 each, so 32 of 250.
+        XCTAssertEqual(AutomaticSegmentation(localisations: 8_000, frames: 100_000, minSegmentLocs: 50)?.localisationsPerSegment, 250)
         // 40 per frame over 38,000 frames: 38 segments of 40,000 by time, 32 of 47,500.
         XCTAssertEqual(AutomaticSegmentation(localisations: 1_520_000, frames: 38_000, minSegmentLocs: 50)?.localisationsPerSegment, 47_500)
     }
