@@ -96,6 +96,8 @@ public struct SmoothingSpline: Sendable {
     private struct System {
         let n: Int, m: Int
         let h: [Double]
+        /// 1 / h, as `q` uses it.
+        let inverseH: [Double]
         let w: [Double]
         let lambda: Double
         /// The Cholesky factor of A in LAPACK lower band storage (column major, ldab = 3).
@@ -108,6 +110,7 @@ public struct SmoothingSpline: Sendable {
             self.lambda = lambda
             let h = (0..<(n - 1)).map { knots[$0 + 1] - knots[$0] }
             self.h = h
+            inverseH = h.map { 1 / $0 }
             let m = m, n = n
             // A in LAPACK lower band storage: band[d + 3 j] = A[j + d, j] for d = 0, 1, 2.
             var band = [Double](repeating: 0, count: 3 * m)
@@ -152,7 +155,9 @@ public struct SmoothingSpline: Sendable {
                 let k = j + 1
                 return (values[k + 1] - values[k]) / h[k] - (values[k] - values[k - 1]) / h[k - 1]
             }
-            let info = LAPACKE_dpbtrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, 1, factor, 3, &gamma, Int32(m))
+            // The _work variant: LAPACKE's other one first scans the factor and gamma for NaNs, every
+            // solve (the selection makes hundreds a pass); the factor came from dpbtrf.
+            let info = LAPACKE_dpbtrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(m), 2, 1, factor, 3, &gamma, Int32(m))
             precondition(info == 0, "smoothing spline solve failed (LAPACK dpbtrs info \(info))")
             return gamma
         }
@@ -160,10 +165,22 @@ public struct SmoothingSpline: Sendable {
         /// The values at the knots, g = y - lambda W^-1 Q gamma.
         func fitted(_ values: [Double], _ gamma: [Double]) -> [Double] {
             guard lambda > 0 else { return values }
+            let inverse = inverseH
             return (0..<n).map { i in
                 var qGamma = 0.0
-                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += Self.q(h, i, j) * gamma[j] }
+                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += Self.q(inverse: inverse, i, j) * gamma[j] }
                 return values[i] - lambda / w[i] * qGamma
+            }
+        }
+
+        /// `q(h, row, j)` from 1 / h (the same values, bit for bit, without a division each).
+        @inline(__always) static func q(inverse: [Double], _ row: Int, _ j: Int) -> Double {
+            let k = j + 1
+            switch row - k {
+            case -1: return inverse[k - 1]
+            case 0: return -inverse[k - 1] - inverse[k]
+            case 1: return inverse[k]
+            default: return 0
             }
         }
     }
