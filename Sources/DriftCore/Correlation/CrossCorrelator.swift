@@ -117,15 +117,20 @@ public final class CrossCorrelator: @unchecked Sendable {
     /// The smoothed autocorrelation of `a` at zero shift, on the scale of `correlation`'s values, so
     /// that peak / sqrt(energy(a) * energy(b)) is a correlation coefficient in [0, 1].
     public func energy(_ a: Spectrum) -> Double {
-        let hw = fft.width / 2 + 1
+        let hw = fft.width / 2 + 1, nyquist = fft.width % 2 == 0 ? hw - 1 : -1
         var sum = 0.0
         gaussian.withUnsafeBufferPointer { g in
-            for k in 0..<a.complexCount {
-                let kx = k % hw
-                // The half spectrum stands for its mirror image too, except at x frequency 0 and Nyquist.
-                let mult: Double = (kx == 0 || (fft.width % 2 == 0 && kx == hw - 1)) ? 1 : 2
-                let re = Double(a.storage[2 * k]), im = Double(a.storage[2 * k + 1])
-                sum += mult * (re * re + im * im) * Double(g[k])
+            let p = a.storage
+            // Row by row (the same order and sums as value by value, without a remainder each).
+            for row in 0..<(a.complexCount / hw) {
+                let base = row * hw
+                for kx in 0..<hw {
+                    let k = base + kx
+                    // The half spectrum stands for its mirror image too, except at x frequency 0 and Nyquist.
+                    let mult: Double = kx == 0 || kx == nyquist ? 1 : 2
+                    let re = Double(p[2 * k]), im = Double(p[2 * k + 1])
+                    sum += mult * (re * re + im * im) * Double(g[k])
+                }
             }
         }
         return sum
