@@ -165,22 +165,22 @@ public struct SmoothingSpline: Sendable {
         /// The values at the knots, g = y - lambda W^-1 Q gamma.
         func fitted(_ values: [Double], _ gamma: [Double]) -> [Double] {
             guard lambda > 0 else { return values }
-            let inverse = inverseH
-            return (0..<n).map { i in
-                var qGamma = 0.0
-                for j in max(i - 2, 0)...min(i, m - 1) { qGamma += Self.q(inverse: inverse, i, j) * gamma[j] }
-                return values[i] - lambda / w[i] * qGamma
-            }
-        }
-
-        /// `q(h, row, j)` from 1 / h (the same values, bit for bit, without a division each).
-        @inline(__always) static func q(inverse: [Double], _ row: Int, _ j: Int) -> Double {
-            let k = j + 1
-            switch row - k {
-            case -1: return inverse[k - 1]
-            case 0: return -inverse[k - 1] - inverse[k]
-            case 1: return inverse[k]
-            default: return 0
+            let m = m, lambda = lambda
+            // Row i of Q gamma: Q[i, j] gamma[j] for j = i - 2, i - 1, i (those in 0 ..< m), in that
+            // order, Q's entries from 1 / h (`q`, without a division each).
+            return [Double](unsafeUninitializedCapacity: n) { out, count in
+                inverseH.withUnsafeBufferPointer { inv in
+                    gamma.withUnsafeBufferPointer { g in
+                        for i in 0..<n {
+                            var qGamma = 0.0
+                            if i >= 2 { qGamma += inv[i - 1] * g[i - 2] }
+                            if i >= 1 && i - 1 < m { qGamma += (-inv[i - 1] - inv[i]) * g[i - 1] }
+                            if i < m { qGamma += inv[i] * g[i] }
+                            out[i] = values[i] - lambda / w[i] * qGamma
+                        }
+                    }
+                }
+                count = n
             }
         }
     }
