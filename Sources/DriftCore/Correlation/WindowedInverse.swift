@@ -13,8 +13,6 @@ import Foundation
 /// rows' 320 transforms.
 final class WindowedInverse {
     let width: Int, height: Int, depth: Int
-    /// Rows (y) and planes (z) kept on each side of index 0.
-    let rows: Int, planes: Int
     private let real: UnsafeMutablePointer<Float>
     private let complex: UnsafeMutablePointer<fftwf_complex>
     /// Along y (every line), along z (the rows kept), along x (the rows and planes kept).
@@ -22,14 +20,13 @@ final class WindowedInverse {
     /// Wall time spent inside FFTW's execute calls so far, s.
     private(set) var executeSeconds = 0.0
 
-    /// nil where the rows kept would be (nearly) all of them: the whole transform is then as fast.
+    /// `rows` (y) and `planes` (z, 3D) kept on each side of index 0; nil where the rows kept would be
+    /// (nearly) all of them: the whole transform is then as fast.
     init?(width: Int, height: Int, depth: Int = 1, rows: Int, planes: Int = 0) {
         guard width >= 2, rows >= 1, 4 * (2 * rows + 1) <= height, depth >= 1 else { return nil }
         self.width = width
         self.height = height
         self.depth = depth
-        self.rows = rows
-        self.planes = planes
         let hw = width / 2 + 1
         real = fftwf_alloc_real(width * height * depth)!
         complex = fftwf_alloc_complex(depth * height * hw)!
@@ -84,11 +81,7 @@ final class WindowedInverse {
     /// depth` values, valid in the rows and planes kept and only inside `read`).
     func inverse<T>(_ fill: (UnsafeMutablePointer<Float>) -> Void, read: (UnsafeBufferPointer<Float>) -> T) -> T {
         complex.withMemoryRebound(to: Float.self, capacity: 2 * depth * height * (width / 2 + 1)) { fill($0) }
-        var a = timespec(), b = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &a)
-        for plan in plans { fftwf_execute(plan) }
-        clock_gettime(CLOCK_MONOTONIC, &b)
-        executeSeconds += Double(b.tv_sec - a.tv_sec) + Double(b.tv_nsec - a.tv_nsec) * 1e-9
+        executeSeconds += RealFFT.seconds { for plan in plans { fftwf_execute(plan) } }
         return read(UnsafeBufferPointer(start: real, count: width * height * depth))
     }
 }

@@ -13,8 +13,9 @@
 /// least 2 segments.
 ///
 /// From 32 segments up, their count is then rounded to the nearest multiple of 16 (from 96 up, of 48;
-/// down where up would leave segments under the fewest localisations above), so that 2, 4, 8 and 16 ranks (and from 96 segments also 3, 6, 12, 24 and 48) own equal numbers of
-/// segments: ranks own whole segments, and on 100 segments 16 ranks own 6 or 7, the ranks with 7 doing
+/// down where up would leave segments under the fewest localisations above), so that 2, 4, 8 and 16
+/// ranks (and from 96 segments also 3, 6, 12, 24 and 48) own equal numbers of segments: ranks own
+/// whole segments, and on 100 segments 16 ranks own 6 or 7, the ranks with 7 doing
 /// 12 % more of the time-owned work (reading, rendering, transforms, pairs). The count still depends
 /// on the data alone, never on the ranks.
 public struct AutomaticSegmentation: Equatable, Sendable {
