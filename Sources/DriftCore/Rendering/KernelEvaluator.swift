@@ -3,49 +3,43 @@ import Foundation
 /// A Gaussian kernel of width sigma on a reference's bins (`ReferenceGrid`), cut at 2 sigma: a point sees the
 /// bins whose index range overlaps [p - 2 sigma, p + 2 sigma] on each axis, at most 8 per axis (bins
 /// of at least 2/3 sigma). Holds its scratch memory, so one evaluator serves many points (not shared
-/// between threads).
+/// between threads). A hot loop copies `geometry` (a value) into a local first, so that its constants
+/// stay in registers rather than being read again from this object after every store.
 final class KernelEvaluator {
     /// Bins per window row: one SIMD vector.
     static let lanes = 8
-    let sigma: Double
-    let radius: Double
-    let inv2s2: Double
-    let binNm: Double, originX: Double, originY: Double
-    let width: Int, height: Int
-    /// One axis's kernel weights by the offset d0 of the first bin's centre from the point:
-    /// `table[i]` holds exp(-(d0 + k b)^2 / (2 sigma^2)) in lane k at d0 = tableStart + i / tableScale, over
-    /// the two bins' width around -radius where every window starts (see `axisWeights`).
-    private let table: UnsafeMutablePointer<SIMD8<Float>>
-    private let tableStart: Double, tableScale: Double
     /// Table steps a bin: the interpolated weights are within about 1e-5 (relative) of the exact ones at
     /// bins of sigma (what `RefinementOptions.binNm(sigma:)` gives; the error grows as (bin / sigma)^2).
     static let tableSteps = 512
+    let geometry: KernelGeometry
+    var sigma: Double { geometry.sigma }
+    var radius: Double { geometry.radius }
+    var inv2s2: Double { geometry.inv2s2 }
+    var binNm: Double { geometry.binNm }
+    /// One axis's kernel weights by the offset d0 of the first bin's centre from the point:
+    /// `table[i]` holds exp(-(d0 + k b)^2 / (2 sigma^2)) in lane k at d0 = tableStart + i / tableScale, over
+    /// the two bins' width around -radius where every window starts (see `KernelGeometry.axisWeights`).
+    private let table: UnsafeMutablePointer<SIMD8<Float>>
     /// Counts around the current point (row k, column l at k * lanes + l), for `gather`.
     let window: UnsafeMutablePointer<Int32>
     /// The current point's y weights w, w dy and w dy^2 (nm, nm^2) at 0, lanes and 2 lanes: the row
     /// loop reads each row's three as scalars from memory rather than taking a lane out of a vector
     /// register (which the compiler does by storing the vector for every row).
-    private let rowWeights: UnsafeMutablePointer<Float>
+    let rowWeights: UnsafeMutablePointer<Float>
 
     convenience init(sigmaNm: Double, reference: ReferenceDensity) {
         self.init(sigmaNm: sigmaNm, grid: reference.grid)
     }
 
     init(sigmaNm: Double, grid reference: ReferenceGrid) {
-        sigma = sigmaNm
-        radius = 2 * sigmaNm
-        inv2s2 = 1 / (2 * sigmaNm * sigmaNm)
-        binNm = reference.binNm; originX = reference.originX; originY = reference.originY
-        width = reference.width; height = reference.height
-        precondition(Int((2 * radius / binNm).rounded(.up)) + 1 <= Self.lanes, "reference bins under 2/3 of the kernel width")
-        let b = binNm, c = inv2s2
-        tableStart = -radius - b
-        tableScale = Double(Self.tableSteps) / b
+        let radius = 2 * sigmaNm, b = reference.binNm, c = 1 / (2 * sigmaNm * sigmaNm)
+        precondition(Int((2 * radius / b).rounded(.up)) + 1 <= Self.lanes, "reference bins under 2/3 of the kernel width")
         table = .allocate(capacity: 2 * Self.tableSteps + 1)
         for i in 0...(2 * Self.tableSteps) {
             let d0 = -radius - b + Double(i) * b / Double(Self.tableSteps)
             table[i] = SIMD8<Float>((0..<Self.lanes).map { Float(exp(-(d0 + Double($0) * b) * (d0 + Double($0) * b) * c)) })
         }
+        geometry = KernelGeometry(sigma: sigmaNm, grid: reference, table: UnsafePointer(table))
         window = .allocate(capacity: Self.lanes * Self.lanes)
         window.initialize(repeating: 0, count: Self.lanes * Self.lanes)
         rowWeights = .allocate(capacity: 3 * Self.lanes)
@@ -58,40 +52,17 @@ final class KernelEvaluator {
         table.deallocate()
     }
 
-    /// One axis's weights exp(-(d0 + k b)^2 / (2 sigma^2)), k = 0 ..< lanes, d0 in nm: interpolated in
-    /// `table` (a window's first bin centre lies within half a bin of -radius), exact elsewhere (a
-    /// window cut short at its start by the rows held or by the reference's first row or column).
-    @inline(__always) func axisWeights(_ d0: Double) -> SIMD8<Float> {
-        let t = (d0 - tableStart) * tableScale
-        if t >= 0 && t < Double(2 * Self.tableSteps) {
-            let i = Int(t), f = Float(t - Double(i))
-            let a = table[i], b = table[i + 1]
-            return a + f * (b - a)
-        }
-        let lane = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
-        let d = d0 + lane * binNm
-        var w = SIMD8<Float>()
-        for k in 0..<Self.lanes { w[k] = Float(exp(-d[k] * d[k] * inv2s2)) }
-        return w
-    }
+    /// One axis's weights (see `KernelGeometry.axisWeights`).
+    func axisWeights(_ d0: Double) -> SIMD8<Float> { geometry.axisWeights(d0) }
 
     /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
     @inline(__always) func reach(_ px: Double, _ py: Double) -> (ix0: Int, iy0: Int, nx: Int, ny: Int)? {
-        let b = binNm
-        guard px > originX - radius, px < originX + Double(width) * b + radius,
-              py > originY - radius, py < originY + Double(height) * b + radius else { return nil }
-        // Int() truncates towards zero, which is the floor here: a negative first bin becomes 0 either
-        // way, and the last bins are positive (the point is inside the reference plus radius).
-        let ix0 = max(0, Int((px - radius - originX) / b))
-        let ix1 = min(width - 1, Int((px + radius - originX) / b))
-        let iy0 = max(0, Int((py - radius - originY) / b))
-        let iy1 = min(height - 1, Int((py + radius - originY) / b))
-        guard ix0 <= ix1, iy0 <= iy1 else { return nil }
-        return (ix0, iy0, ix1 - ix0 + 1, iy1 - iy0 + 1)
+        geometry.reach(px, py)
     }
 
     /// Copies the counts in reach of a whole field's `counts` (row-major) into `window`.
     @inline(__always) func gather(_ counts: UnsafePointer<Int32>, ix0: Int, iy0: Int, nx: Int, ny: Int) {
+        let width = geometry.width
         for k in 0..<ny {
             let row = counts + (iy0 + k) * width + ix0
             let out = window + k * Self.lanes
@@ -102,44 +73,146 @@ final class KernelEvaluator {
     /// Adds the kernel terms of the point (px, py) against the counts in `window`.
     @inline(__always) func accumulate(_ sums: inout KernelLaneSums, _ px: Double, _ py: Double,
                                       ix0: Int, iy0: Int, nx: Int, ny: Int) {
-        accumulate(&sums, px, py, ix0: ix0, iy0: iy0, nx: nx, ny: ny,
-                   rows: UnsafePointer(window), rowOrigin: 0, rowStride: Self.lanes, rowMask: -1, column: 0)
+        geometry.accumulate(&sums, px, py, ix0: ix0, iy0: iy0, nx: nx, ny: ny, rows: UnsafePointer(window),
+                            rowOrigin: 0, rowStride: Self.lanes, rowMask: -1, column: 0, rowWeights: rowWeights)
+    }
+}
+
+/// The constants of a `KernelEvaluator` (nm; its weight table is the evaluator's), and its work per
+/// point, as a value.
+struct KernelGeometry {
+    let sigma: Double
+    let radius: Double
+    let inv2s2: Double
+    let binNm: Double, originX: Double, originY: Double
+    let width: Int, height: Int
+    let table: UnsafePointer<SIMD8<Float>>
+    let tableStart: Double, tableScale: Double
+    /// The bounds a point must lie strictly within to reach a bin (nm).
+    let lowX: Double, highX: Double, lowY: Double, highY: Double
+    /// 1 / binNm: bins are found by multiplying by it, not dividing (a division's latency is most of a
+    /// point's path to its window; the same bins at the defaults' 8 and 16 nm, powers of two).
+    let inverseBin: Double
+
+    init(sigma: Double, grid: ReferenceGrid, table: UnsafePointer<SIMD8<Float>>) {
+        self.sigma = sigma
+        radius = 2 * sigma
+        inv2s2 = 1 / (2 * sigma * sigma)
+        binNm = grid.binNm; originX = grid.originX; originY = grid.originY
+        width = grid.width; height = grid.height
+        self.table = table
+        tableStart = -radius - binNm
+        tableScale = Double(KernelEvaluator.tableSteps) / binNm
+        lowX = originX - radius; highX = originX + Double(width) * binNm + radius
+        lowY = originY - radius; highY = originY + Double(height) * binNm + radius
+        inverseBin = 1 / binNm
+    }
+
+    /// One axis's weights exp(-(d0 + k b)^2 / (2 sigma^2)), k = 0 ..< lanes, d0 in nm: interpolated in
+    /// `table` (a window's first bin centre lies within half a bin of -radius), exact elsewhere (a
+    /// window cut short at its start by the rows held or by the reference's first row or column).
+    @inline(__always) func axisWeights(_ d0: Double) -> SIMD8<Float> {
+        let t = tablePosition(d0)
+        return onTable(t) ? tableWeights(t) : exactWeights(d0)
+    }
+
+    /// Where offset d0 (nm) lies in `table`, in steps.
+    @inline(__always) func tablePosition(_ d0: Double) -> Double { (d0 - tableStart) * tableScale }
+
+    /// Whether table position `t` is within the table.
+    @inline(__always) func onTable(_ t: Double) -> Bool { t >= 0 && t < Double(2 * KernelEvaluator.tableSteps) }
+
+    /// The weights at table position `t` (`onTable`), interpolated.
+    @inline(__always) func tableWeights(_ t: Double) -> SIMD8<Float> {
+        let i = Int(t), f = Float(t - Double(i))
+        let a = table[i], b = table[i &+ 1]
+        return a + f * (b - a)
+    }
+
+    /// `axisWeights` off the table.
+    @inline(never) func exactWeights(_ d0: Double) -> SIMD8<Float> {
+        let lane = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
+        let d = d0 + lane * binNm
+        var w = SIMD8<Float>()
+        for k in 0..<KernelEvaluator.lanes { w[k] = Float(exp(-d[k] * d[k] * inv2s2)) }
+        return w
+    }
+
+    /// The bins in reach of the point (px, py) (nm), or nil when none is (or the point is not finite).
+    @inline(__always) func reach(_ px: Double, _ py: Double) -> (ix0: Int, iy0: Int, nx: Int, ny: Int)? {
+        let b = inverseBin
+        guard px > lowX, px < highX, py > lowY, py < highY else { return nil }
+        // Int() truncates towards zero, which is the floor here: a negative first bin becomes 0 either
+        // way, and the last bins are positive (the point is inside the reference plus radius).
+        let ix0 = max(0, Int((px - radius - originX) * b))
+        let ix1 = min(width &- 1, Int((px + radius - originX) * b))
+        let iy0 = max(0, Int((py - radius - originY) * b))
+        let iy1 = min(height &- 1, Int((py + radius - originY) * b))
+        guard ix0 <= ix1, iy0 <= iy1 else { return nil }
+        return (ix0, iy0, ix1 &- ix0 &+ 1, iy1 &- iy0 &+ 1)
     }
 
     /// Adds the kernel terms of the point (px, py) against counts read in place: window row k (of the
     /// bins from (ix0, iy0)) is the `lanes` counts at rows + ((rowOrigin + k) & rowMask) * rowStride +
     /// column. Counts beyond nx are read but weigh 0, so they only have to be there (any value).
+    /// `rowWeights`: scratch for 3 x `lanes` values.
     @inline(__always) func accumulate(_ sums: inout KernelLaneSums, _ px: Double, _ py: Double,
                                       ix0: Int, iy0: Int, nx: Int, ny: Int,
-                                      rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int, rowMask: Int, column: Int) {
+                                      rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int, rowMask: Int, column: Int,
+                                      rowWeights rw: UnsafeMutablePointer<Float>) {
+        let (d0x, d0y) = offsets(px, py, ix0: ix0, iy0: iy0)
+        add(&sums, d0x: d0x, d0y: d0y, wx: axisWeights(d0x), wy: axisWeights(d0y), nx: nx, ny: ny, rows: rows,
+            rowOrigin: rowOrigin, rowStride: rowStride, rowMask: rowMask, column: column, rowWeights: rw)
+    }
+
+    /// The same where both axes' weights come from the table; false (and nothing added) where one
+    /// does not (then `accumulate` adds them): a loop over points that calls nothing keeps its sums
+    /// in registers.
+    @inline(__always) func accumulateTabled(_ sums: inout KernelLaneSums, _ px: Double, _ py: Double,
+                                            ix0: Int, iy0: Int, nx: Int, ny: Int,
+                                            rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int, rowMask: Int,
+                                            column: Int, rowWeights rw: UnsafeMutablePointer<Float>) -> Bool {
+        let (d0x, d0y) = offsets(px, py, ix0: ix0, iy0: iy0)
+        let tx = tablePosition(d0x), ty = tablePosition(d0y)
+        guard onTable(tx) && onTable(ty) else { return false }
+        add(&sums, d0x: d0x, d0y: d0y, wx: tableWeights(tx), wy: tableWeights(ty), nx: nx, ny: ny, rows: rows,
+            rowOrigin: rowOrigin, rowStride: rowStride, rowMask: rowMask, column: column, rowWeights: rw)
+        return true
+    }
+
+    /// Along each axis, the offset d0 of the window's first bin centre from the point (nm): the kernel
+    /// at bin k is exp(-(d0 + k b)^2 c).
+    @inline(__always) func offsets(_ px: Double, _ py: Double, ix0: Int, iy0: Int) -> (Double, Double) {
         let b = binNm
-        // Along each axis, with d0 the offset of the first bin's centre from the point, the kernel at
-        // bin k is exp(-(d0 + k b)^2 c), from the table (single precision: the row sums are single
-        // precision).
-        let d0x = originX + (Double(ix0) + 0.5) * b - px
-        let d0y = originY + (Double(iy0) + 0.5) * b - py
+        return (originX + (Double(ix0) + 0.5) * b - px, originY + (Double(iy0) + 0.5) * b - py)
+    }
+
+    /// Adds the terms of a point whose window starts at offsets d0x, d0y with axis weights wx, wy
+    /// (single precision: the row sums are single precision).
+    @inline(__always) func add(_ sums: inout KernelLaneSums, d0x: Double, d0y: Double, wx: SIMD8<Float>, wy: SIMD8<Float>,
+                               nx: Int, ny: Int, rows: UnsafePointer<Int32>, rowOrigin: Int, rowStride: Int,
+                               rowMask: Int, column: Int, rowWeights rw: UnsafeMutablePointer<Float>) {
+        let b = binNm, lanes = KernelEvaluator.lanes
         let lane = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         // Bins beyond reach weigh 0, so whatever the window holds there does not count.
-        var wx = axisWeights(d0x)
+        var wx = wx
         wx.replace(with: 0, where: lane .>= Float(nx))
         let dx = Float(d0x) + lane * Float(b)
         let wdx = wx * dx, wdxx = wdx * dx
-        let wy = axisWeights(d0y)
         let dy = Float(d0y) + lane * Float(b)
         let wdy = wy * dy, wdyy = wdy * dy
         // The rows weighted by the y kernel (and by dy, dy^2) are summed as vectors, then each of the
         // three against the x weights, lane by lane (the lanes are added once per run of points).
-        let rw = rowWeights
         UnsafeMutableRawPointer(rw).storeBytes(of: wy, as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(rw + Self.lanes).storeBytes(of: wdy, as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(rw + 2 * Self.lanes).storeBytes(of: wdyy, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(rw + lanes).storeBytes(of: wdy, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(rw + 2 * lanes).storeBytes(of: wdyy, as: SIMD8<Float>.self)
         var byRow = SIMD8<Float>(), byRowY = byRow, byRowYY = byRow
         for k in 0..<ny {
             let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
             let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
             byRow += rw[k] * counts
-            byRowY += rw[Self.lanes + k] * counts
-            byRowYY += rw[2 * Self.lanes + k] * counts
+            byRowY += rw[lanes &+ k] * counts
+            byRowYY += rw[2 &* lanes &+ k] * counts
         }
         sums.k0 += byRow * wx
         sums.kx += byRow * wdx

@@ -33,6 +33,10 @@ final class BandSweep {
 
     /// Memory for the ring, kept between sweeps (nil: the ring's own).
     private let ringStorage: RowRingStorage?
+    /// Points of the current run left for after the others (room for the longest run).
+    private let offTable: UnsafeMutablePointer<Int>
+
+    deinit { offTable.deallocate() }
 
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
          sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows,
@@ -42,6 +46,9 @@ final class BandSweep {
         self.bandRows = bandRows
         kernel = KernelEvaluator(sigmaNm: sigmaNm, grid: reference.grid)
         points = BandedPoints(x: x, y: y, bins: bins, segments: segments, grid: reference.grid, bandRows: bandRows)
+        var longest = 0
+        for r in 0..<(points.runStart.count - 1) { longest = max(longest, points.runStart[r + 1] - points.runStart[r]) }
+        offTable = .allocate(capacity: max(1, longest))
         self.step = step
         self.haloRows = haloRows
     }
@@ -66,6 +73,8 @@ final class BandSweep {
         }
         let ring = ring!
         let counts = UnsafePointer(ring.counts), rowMask = ring.rowMask, width = grid.width
+        // The kernel's constants as a local value, its scratch as a pointer (see `KernelGeometry`).
+        let geometry = kernel.geometry, rowWeights = kernel.rowWeights, offTable = offTable
         let bands = (swept ?? 0..<points.bands).clamped(to: 0..<points.bands)
         points.points.withUnsafeBufferPointer { pts in
             for band in bands {
@@ -93,17 +102,33 @@ final class BandSweep {
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
                     let s = shifts[g], lower = ring.lower, upper = ring.upper
-                    var partial = KernelLaneSums(), total = KernelSums(), pending = 0
+                    var partial = KernelLaneSums(), total = KernelSums(), pending = 0, deferred = 0
+                    // Points with a weight off the kernel's table (a window cut short at the field's
+                    // edge or by the halo) are summed after the others, so that this loop calls nothing.
                     for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
                         if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
                         let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
-                        guard let r = kernel.reach(px, py) else { continue }
+                        guard let r = geometry.reach(px, py) else { continue }
                         // Only the rows held (all in reach, unless the halo cuts them off).
-                        let iy0 = max(r.iy0, lower), ny = min(r.iy0 + r.ny, upper) - iy0
+                        let iy0 = max(r.iy0, lower), ny = min(r.iy0 &+ r.ny, upper) &- iy0
                         guard ny > 0 else { continue }
-                        kernel.accumulate(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
-                                          rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask, column: r.ix0)
-                        pending += 1
+                        guard geometry.accumulateTabled(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
+                                                        rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask,
+                                                        column: r.ix0, rowWeights: rowWeights) else {
+                            offTable[deferred] = j; deferred &+= 1; continue
+                        }
+                        pending &+= 1
+                    }
+                    for k in 0..<deferred {
+                        if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
+                        let j = offTable[k]
+                        let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
+                        let r = geometry.reach(px, py)!
+                        let iy0 = max(r.iy0, lower), ny = min(r.iy0 &+ r.ny, upper) &- iy0
+                        geometry.accumulate(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
+                                            rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask, column: r.ix0,
+                                            rowWeights: rowWeights)
+                        pending &+= 1
                     }
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: 1) }
                     total.add(KernelSums(partial))
