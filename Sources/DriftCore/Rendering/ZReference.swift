@@ -141,7 +141,7 @@ public struct ZReference: Sendable {
         precondition(cells.count == z.count)
         let radius = Self.radius(sigmaNm: sigmaNm)
         let inv2s2 = 1 / (2 * sigmaNm * sigmaNm), s2 = sigmaNm * sigmaNm
-        let b = binZNm
+        let b = binZNm, perBin = 1 / binZNm     // bins by a product, not a division per point
         // exp(-(d0 + k b)^2 c) = exp(-d0^2 c) * exp(-2 d0 b c)^k * q[k], q[k] = exp(-k^2 b^2 c): two
         // exponentials a point, whatever the bins in reach (where the window is wider than the table's
         // lanes, cut at the histogram's bottom, or at the counts' end).
@@ -161,8 +161,8 @@ public struct ZReference: Sendable {
                     c += 1
                     guard base >= 0 && z[l].isFinite else { continue }
                     let pz = Double(z[l]) + s
-                    let lo = max(0, Int(((pz - radius - originZ) / b).rounded(.down)))
-                    let hi = min(binsZ - 1, Int(((pz + radius - originZ) / b).rounded(.down)))
+                    let lo = max(0, Int(((pz - radius - originZ) * perBin).rounded(.down)))
+                    let hi = min(binsZ - 1, Int(((pz + radius - originZ) * perBin).rounded(.down)))
                     guard lo <= hi else { continue }
                     let d0 = originZ + (Double(lo) + 0.5) * b - pz
                     if base + lo + ZKernelWeights.lanes <= h.count, var (wl, wh) = table?.weights(d0) {
