@@ -2,16 +2,18 @@ import CFFTW
 import Foundation
 
 /// Forward (real to complex) and inverse (complex to real) transforms of one 2D or 3D shape, with plans
-/// made once. Plans use FFTW_ESTIMATE so that every process picks the same algorithm and results are
-/// bitwise reproducible whatever the rank count.
+/// made once, on first use (a correlator that only transforms forward never plans the inverse). Plans
+/// use FFTW_ESTIMATE so that every process picks the same algorithm and results are bitwise
+/// reproducible whatever the rank count. Not for use from several threads at once.
 public final class RealFFT: @unchecked Sendable {
     public let width: Int
     public let height: Int
     public let depth: Int
     private let real: UnsafeMutablePointer<Float>
     private let complex: UnsafeMutablePointer<fftwf_complex>
-    private let forwardPlan: fftwf_plan
-    private let inversePlan: fftwf_plan
+    /// Made on first use (planning costs about as much as a transform of a small grid).
+    private var forwardPlan: fftwf_plan?
+    private var inversePlan: fftwf_plan?
     /// Wall time spent inside FFTW's execute calls so far, s.
     public private(set) var executeSeconds = 0.0
 
@@ -21,15 +23,28 @@ public final class RealFFT: @unchecked Sendable {
         self.depth = depth
         real = fftwf_alloc_real(width * height * depth)!
         complex = fftwf_alloc_complex(depth * height * (width / 2 + 1))!
+    }
+
+    /// The forward plan, made now if not yet.
+    private func forwardTransform() -> fftwf_plan {
+        if let plan = forwardPlan { return plan }
         let flags = UInt32(FFTW_ESTIMATE)
-        if depth == 1 {
-            forwardPlan = fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real, complex, flags)!
-            inversePlan = fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), complex, real, flags | UInt32(FFTW_DESTROY_INPUT))!
-        } else {
-            forwardPlan = fftwf_plan_dft_r2c_3d(Int32(depth), Int32(height), Int32(width), real, complex, flags)!
-            inversePlan = fftwf_plan_dft_c2r_3d(Int32(depth), Int32(height), Int32(width), complex, real,
-                                                flags | UInt32(FFTW_DESTROY_INPUT))!
-        }
+        let plan = depth == 1
+            ? fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real, complex, flags)!
+            : fftwf_plan_dft_r2c_3d(Int32(depth), Int32(height), Int32(width), real, complex, flags)!
+        forwardPlan = plan
+        return plan
+    }
+
+    /// The inverse plan, made now if not yet.
+    private func inverseTransform() -> fftwf_plan {
+        if let plan = inversePlan { return plan }
+        let flags = UInt32(FFTW_ESTIMATE) | UInt32(FFTW_DESTROY_INPUT)
+        let plan = depth == 1
+            ? fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), complex, real, flags)!
+            : fftwf_plan_dft_c2r_3d(Int32(depth), Int32(height), Int32(width), complex, real, flags)!
+        inversePlan = plan
+        return plan
     }
 
     private func timedExecute(_ plan: fftwf_plan) {
@@ -46,8 +61,8 @@ public final class RealFFT: @unchecked Sendable {
     }
 
     deinit {
-        fftwf_destroy_plan(forwardPlan)
-        fftwf_destroy_plan(inversePlan)
+        if let forwardPlan { fftwf_destroy_plan(forwardPlan) }
+        if let inversePlan { fftwf_destroy_plan(inversePlan) }
         fftwf_free(real)
         fftwf_free(complex)
     }
@@ -65,7 +80,7 @@ public final class RealFFT: @unchecked Sendable {
     /// depth` values, x fastest; every value must be written).
     public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Spectrum {
         fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
-        timedExecute(forwardPlan)
+        timedExecute(forwardTransform())
         let out = Spectrum(width: width, height: height, depth: depth)
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) {
             out.storage.update(from: $0, count: complexCount * 2)
@@ -92,7 +107,7 @@ public final class RealFFT: @unchecked Sendable {
     public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void, bandWidth: Int, bandHeight: Int) -> Spectrum {
         precondition(bandWidth % 2 == 0 && bandHeight % 2 == 0 && bandWidth <= width && bandHeight <= height)
         fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
-        timedExecute(forwardPlan)
+        timedExecute(forwardTransform())
         let out = Spectrum(width: bandWidth, height: bandHeight, depth: depth)
         let hw = width / 2 + 1, bhw = bandWidth / 2 + 1
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { src in
@@ -112,7 +127,7 @@ public final class RealFFT: @unchecked Sendable {
     /// transform's own output buffer (`width * height * depth` values, valid only inside `read`).
     public func inverse<T>(_ fill: (UnsafeMutablePointer<Float>) -> Void, read: (UnsafeBufferPointer<Float>) -> T) -> T {
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
-        timedExecute(inversePlan)
+        timedExecute(inverseTransform())
         return read(UnsafeBufferPointer(start: real, count: width * height * depth))
     }
 
