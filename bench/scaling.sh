@@ -123,7 +123,31 @@ run() {  # label, options...
   } >> "$summary"
 }
 
+# The machine's own ceiling for two ranks: two independent 1-rank runs at once, one per core (no
+# MPI between them), against one alone; their shared caches and memory bandwidth slow both.
+solo() {  # core
+  local t0 t1
+  t0=$(date +%s%N)
+  taskset -c "$1" "$bin" estimate --force "$work/big.hdf5" -o "$work/solo.$1.h5" --quiet > /dev/null
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+ceiling() {
+  [ "$cores" -ge 2 ] || return 0
+  local alone="" pair="" w a b
+  for _ in $(seq "$repeats"); do
+    w=$(solo 0)
+    if [ -z "$alone" ] || awk -v a="$w" -v b="$alone" 'BEGIN { exit !(a < b) }'; then alone=$w; fi
+    solo 0 > "$work/pair.0" & solo 1 > "$work/pair.1" & wait
+    a=$(cat "$work/pair.0"); b=$(cat "$work/pair.1")
+    w=$(awk -v a="$a" -v b="$b" 'BEGIN { print (a > b) ? a : b }')
+    if [ -z "$pair" ] || awk -v a="$w" -v b="$pair" 'BEGIN { exit !(a < b) }'; then pair=$w; fi
+  done
+  echo "- machine: two independent 1-rank runs at once, one per core (no MPI between them), the slower in $pair s against $alone s alone (fastest of $repeats): two processes that share nothing get at most $(awk -v a="$alone" -v b="$pair" 'BEGIN { printf "%.2f", 2 * a / b }') x here." >> "$summary"
+}
+
 run "defaults (RCC window 5, refinement)"
 run "all pairs, no refinement" --window all --no-refine
+ceiling
 { echo; cat "$summary"; echo; } >> "$section"
 bench_replace_section "## Scaling (bench/scaling.sh)" "$section"
