@@ -35,8 +35,11 @@ final class BandSweep {
     private let ringStorage: RowRingStorage?
     /// Points of the current run left for after the others (room for the longest run).
     private let offTable: UnsafeMutablePointer<Int>
+    /// Points whose windows are found before their sums are made.
+    static let batchPoints = 8
+    private let batch: UnsafeMutablePointer<BatchedPoint>
 
-    deinit { offTable.deallocate() }
+    deinit { offTable.deallocate(); batch.deallocate() }
 
     init(x: [Float], y: [Float], bins: ReferenceBins, segments: [Range<Int>], reference: ReferenceRows,
          sigmaNm: Double, step: [Int], haloRows: Int = .max / 4, bandRows: Int = BandTiling.finestBandRows,
@@ -49,6 +52,7 @@ final class BandSweep {
         var longest = 0
         for r in 0..<(points.runStart.count - 1) { longest = max(longest, points.runStart[r + 1] - points.runStart[r]) }
         offTable = .allocate(capacity: max(1, longest))
+        batch = .allocate(capacity: Self.batchPoints)
         self.step = step
         self.haloRows = haloRows
     }
@@ -74,7 +78,7 @@ final class BandSweep {
         let ring = ring!
         let counts = UnsafePointer(ring.counts), rowMask = ring.rowMask, width = grid.width
         // The kernel's constants as a local value, its scratch as a pointer (see `KernelGeometry`).
-        let geometry = kernel.geometry, rowWeights = kernel.rowWeights, offTable = offTable
+        let geometry = kernel.geometry, rowWeights = kernel.rowWeights, offTable = offTable, batch = batch
         let bands = (swept ?? 0..<points.bands).clamped(to: 0..<points.bands)
         points.points.withUnsafeBufferPointer { pts in
             for band in bands {
@@ -103,21 +107,39 @@ final class BandSweep {
                     for k in ownBands.indices { ring.change(points: own[k], of: pts, by: -1) }
                     let s = shifts[g], lower = ring.lower, upper = ring.upper
                     var partial = KernelLaneSums(), total = KernelSums(), pending = 0, deferred = 0
-                    // Points with a weight off the kernel's table (a window cut short at the field's
-                    // edge or by the halo) are summed after the others, so that this loop calls nothing.
-                    for j in Swift.stride(from: run.lowerBound, to: run.upperBound, by: step[g]) {
-                        if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
-                        let px = Double(pts[j].x) + s.x, py = Double(pts[j].y) + s.y
-                        guard let r = geometry.reach(px, py) else { continue }
-                        // Only the rows held (all in reach, unless the halo cuts them off).
-                        let iy0 = max(r.iy0, lower), ny = min(r.iy0 &+ r.ny, upper) &- iy0
-                        guard ny > 0 else { continue }
-                        guard geometry.accumulateTabled(&partial, px, py, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny,
-                                                        rows: counts, rowOrigin: iy0, rowStride: width, rowMask: rowMask,
-                                                        column: r.ix0, rowWeights: rowWeights) else {
-                            offTable[deferred] = j; deferred &+= 1; continue
+                    // The points in batches: first where each one's window is and where its weights
+                    // lie in the kernel's table (independent work, done at the processor's width),
+                    // then their sums in order (each point's path from its position to its sums is
+                    // short). Points with a weight off the table (a window cut short at the field's
+                    // edge or by the halo) are summed after the others, so that these loops call nothing.
+                    let stride = step[g]
+                    var j = run.lowerBound
+                    while j < run.upperBound {
+                        var n = 0
+                        while n < Self.batchPoints && j < run.upperBound {
+                            let i = j
+                            j &+= stride
+                            let px = Double(pts[i].x) + s.x, py = Double(pts[i].y) + s.y
+                            guard let r = geometry.reach(px, py) else { continue }
+                            // Only the rows held (all in reach, unless the halo cuts them off).
+                            let iy0 = max(r.iy0, lower), ny = min(r.iy0 &+ r.ny, upper) &- iy0
+                            guard ny > 0 else { continue }
+                            let (d0x, d0y) = geometry.offsets(px, py, ix0: r.ix0, iy0: iy0)
+                            let tx = geometry.tablePosition(d0x), ty = geometry.tablePosition(d0y)
+                            guard geometry.onTable(tx) && geometry.onTable(ty) else {
+                                offTable[deferred] = i; deferred &+= 1; continue
+                            }
+                            batch[n] = BatchedPoint(d0x: d0x, d0y: d0y, tx: tx, ty: ty, ix0: r.ix0, iy0: iy0, nx: r.nx, ny: ny)
+                            n &+= 1
                         }
-                        pending &+= 1
+                        for k in 0..<n {
+                            if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
+                            let p = batch[k]
+                            geometry.add(&partial, d0x: p.d0x, d0y: p.d0y, wx: geometry.tableWeights(p.tx),
+                                         wy: geometry.tableWeights(p.ty), nx: p.nx, ny: p.ny, rows: counts, rowOrigin: p.iy0,
+                                         rowStride: width, rowMask: rowMask, column: p.ix0, rowWeights: rowWeights)
+                            pending &+= 1
+                        }
                     }
                     for k in 0..<deferred {
                         if pending == Self.flushPoints { total.add(KernelSums(partial)); partial = KernelLaneSums(); pending = 0 }
@@ -139,4 +161,11 @@ final class BandSweep {
         ring.empty()
         return out
     }
+}
+
+/// A point of a `BandSweep` batch: its window's first bin (ix0, iy0) and size (nx, ny), the offsets of
+/// that bin's centre from it (nm) and where they lie in the kernel's table (steps).
+struct BatchedPoint {
+    var d0x: Double, d0y: Double, tx: Double, ty: Double
+    var ix0: Int, iy0: Int, nx: Int, ny: Int
 }
