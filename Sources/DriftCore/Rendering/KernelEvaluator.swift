@@ -116,6 +116,14 @@ struct KernelGeometry {
         return onTable(t) ? tableWeights(t) : exactWeights(d0)
     }
 
+    /// The integer below `v`, for |v| < 2^51 (never NaN): `v` rounded down, plus 1.5 x 2^52, whose bit
+    /// pattern is then that of 1.5 x 2^52 plus the integer. The same as `Int(v.rounded(.down))` without
+    /// its range checks (a point's path to its window has six of these).
+    @inline(__always) static func floor(_ v: Double) -> Int {
+        let magic = 6_755_399_441_055_744.0
+        return Int(bitPattern: UInt((v.rounded(.down) + magic).bitPattern)) &- Int(bitPattern: UInt(magic.bitPattern))
+    }
+
     /// Where offset d0 (nm) lies in `table`, in steps.
     @inline(__always) func tablePosition(_ d0: Double) -> Double { (d0 - tableStart) * tableScale }
 
@@ -124,7 +132,7 @@ struct KernelGeometry {
 
     /// The weights at table position `t` (`onTable`), interpolated.
     @inline(__always) func tableWeights(_ t: Double) -> SIMD8<Float> {
-        let i = Int(t), f = Float(t - Double(i))
+        let i = Self.floor(t), f = Float(t - Double(i))
         let a = table[i], b = table[i &+ 1]
         return a + f * (b - a)
     }
@@ -142,12 +150,12 @@ struct KernelGeometry {
     @inline(__always) func reach(_ px: Double, _ py: Double) -> (ix0: Int, iy0: Int, nx: Int, ny: Int)? {
         let b = inverseBin
         guard px > lowX, px < highX, py > lowY, py < highY else { return nil }
-        // Int() truncates towards zero, which is the floor here: a negative first bin becomes 0 either
-        // way, and the last bins are positive (the point is inside the reference plus radius).
-        let ix0 = max(0, Int((px - radius - originX) * b))
-        let ix1 = min(width &- 1, Int((px + radius - originX) * b))
-        let iy0 = max(0, Int((py - radius - originY) * b))
-        let iy1 = min(height &- 1, Int((py + radius - originY) * b))
+        // (Truncation towards zero would do as well: a negative first bin becomes 0 either way, and the
+        // last bins are positive, the point being inside the reference plus radius.)
+        let ix0 = max(0, Self.floor((px - radius - originX) * b))
+        let ix1 = min(width &- 1, Self.floor((px + radius - originX) * b))
+        let iy0 = max(0, Self.floor((py - radius - originY) * b))
+        let iy1 = min(height &- 1, Self.floor((py + radius - originY) * b))
         guard ix0 <= ix1, iy0 <= iy1 else { return nil }
         return (ix0, iy0, ix1 &- ix0 &+ 1, iy1 &- iy0 &+ 1)
     }

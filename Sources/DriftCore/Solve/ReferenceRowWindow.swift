@@ -66,10 +66,14 @@ final class ReferenceRowWindow {
 
     /// Adds `weight` at the bins of `points[indices]` that fall in the rows held.
     func change(points indices: Range<Int>, of points: UnsafeBufferPointer<BandedPoint>, by weight: Int32) {
-        let w = width
+        // This window's fields as locals: the stores through `counts` could otherwise be taken to
+        // change them, and they would be read again for every point.
+        let w = width, mask = rowMask, counts = counts, lower = lower, held = UInt(bitPattern: upper &- lower)
+        guard let base = points.baseAddress else { return }
         for i in indices {
-            let row = Int(points[i].iy)
-            if row >= lower && row < upper { counts[(row & rowMask) &* w &+ Int(points[i].ix)] &+= weight }
+            let row = Int(base[i].iy)
+            // lower <= row < upper in one comparison (a row before lower wraps to a large value).
+            if UInt(bitPattern: row &- lower) < held { counts[(row & mask) &* w &+ Int(base[i].ix)] &+= weight }
         }
     }
 
