@@ -124,6 +124,17 @@ struct KernelGeometry {
         return Int(bitPattern: UInt((v.rounded(.down) + magic).bitPattern)) &- Int(bitPattern: UInt(magic.bitPattern))
     }
 
+    /// sum += a * b, lane by lane: fused (one rounding) where the build targets a processor with FMA
+    /// (Package.swift defines DRIFTMPI_FMA with Haswell's instruction set), else a product and a sum.
+    /// The two builds' sums differ in their last bits; each is the same at any number of processes.
+    @inline(__always) static func addProduct(_ sum: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+#if DRIFTMPI_FMA
+        sum.addProduct(a, b)
+#else
+        sum += a * b
+#endif
+    }
+
     /// Where offset d0 (nm) lies in `table`, in steps.
     @inline(__always) func tablePosition(_ d0: Double) -> Double { (d0 - tableStart) * tableScale }
 
@@ -218,15 +229,15 @@ struct KernelGeometry {
         for k in 0..<ny {
             let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
             let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
-            byRow += rw[k] * counts
-            byRowY += rw[lanes &+ k] * counts
-            byRowYY += rw[2 &* lanes &+ k] * counts
+            Self.addProduct(&byRow, SIMD8(repeating: rw[k]), counts)
+            Self.addProduct(&byRowY, SIMD8(repeating: rw[lanes &+ k]), counts)
+            Self.addProduct(&byRowYY, SIMD8(repeating: rw[2 &* lanes &+ k]), counts)
         }
-        sums.k0 += byRow * wx
-        sums.kx += byRow * wdx
-        sums.kxx += byRow * wdxx
-        sums.ky += byRowY * wx
-        sums.kxy += byRowY * wdx
-        sums.kyy += byRowYY * wx
+        Self.addProduct(&sums.k0, byRow, wx)
+        Self.addProduct(&sums.kx, byRow, wdx)
+        Self.addProduct(&sums.kxx, byRow, wdxx)
+        Self.addProduct(&sums.ky, byRowY, wx)
+        Self.addProduct(&sums.kxy, byRowY, wdx)
+        Self.addProduct(&sums.kyy, byRowYY, wx)
     }
 }
