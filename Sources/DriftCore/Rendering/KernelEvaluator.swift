@@ -228,7 +228,7 @@ struct KernelGeometry {
         var byRow = SIMD8<Float>(), byRowY = byRow, byRowYY = byRow
         for k in 0..<ny {
             let row = rows + (((rowOrigin &+ k) & rowMask) &* rowStride &+ column)
-            let counts = SIMD8<Float>(UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
+            let counts = SIMD8<Float>(lanesOf: UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Int32>.self))
             Self.addProduct(&byRow, SIMD8(repeating: rw[k]), counts)
             Self.addProduct(&byRowY, SIMD8(repeating: rw[lanes &+ k]), counts)
             Self.addProduct(&byRowYY, SIMD8(repeating: rw[2 &* lanes &+ k]), counts)
@@ -239,5 +239,14 @@ struct KernelGeometry {
         Self.addProduct(&sums.ky, byRowY, wx)
         Self.addProduct(&sums.kxy, byRowY, wdx)
         Self.addProduct(&sums.kyy, byRowYY, wx)
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// `counts` as floats, lane by lane. The generic conversion `SIMD8<Float>(_:)` is not always inlined
+    /// into the kernels' loops (then it is a call a point, with the loop's registers saved around it);
+    /// these lanes are.
+    @inline(__always) init(lanesOf c: SIMD8<Int32>) {
+        self.init(Float(c[0]), Float(c[1]), Float(c[2]), Float(c[3]), Float(c[4]), Float(c[5]), Float(c[6]), Float(c[7]))
     }
 }

@@ -117,12 +117,6 @@ public struct ZReference: Sendable {
     /// Points summed in single precision before their sums are added into double precision.
     static let flushPoints = 256
 
-    /// `counts` as floats, lane by lane: the generic conversion `SIMD8<Float>(_:)` is not inlined into
-    /// `alignZ`'s loop (a call a point, with its registers saved around it); these lanes are.
-    @inline(__always) static func floats(_ c: SIMD8<Int32>) -> SIMD8<Float> {
-        SIMD8(Float(c[0]), Float(c[1]), Float(c[2]), Float(c[3]), Float(c[4]), Float(c[5]), Float(c[6]), Float(c[7]))
-    }
-
     /// The same for points given by their cells' first counts (`cellBases`) and z.
     public func alignZ(cellBases cells: ArraySlice<Int>, z: ArraySlice<Float>, sigmaNm: Double,
                        start: Double = 0, tolerance: Double = 0.005, maxIterations: Int = 50) -> (shift: Double, support: Double) {
@@ -177,8 +171,8 @@ public struct ZReference: Sendable {
                         wl.replace(with: 0, where: lane .>= n)
                         wh.replace(with: 0, where: lane + 8 .>= n)
                         let p = UnsafeRawPointer(h.baseAddress! + base + lo)
-                        let cl = Self.floats(p.loadUnaligned(as: SIMD8<Int32>.self))
-                        let ch = Self.floats(p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self))
+                        let cl = SIMD8<Float>(lanesOf: p.loadUnaligned(as: SIMD8<Int32>.self))
+                        let ch = SIMD8<Float>(lanesOf: p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self))
                         let dl = Float(d0) + lane * Float(b), dh = dl + 8 * Float(b)
                         let vl = wl * cl, vh = wh * ch
                         let vdl = vl * dl, vdh = vh * dh
