@@ -4,7 +4,8 @@ import Foundation
 /// Forward (real to complex) and inverse (complex to real) transforms of one 2D or 3D shape, with plans
 /// made once, on first use (a correlator that only transforms forward never plans the inverse). Plans
 /// use FFTW_ESTIMATE so that every process picks the same algorithm and results are bitwise
-/// reproducible whatever the rank count. Not for use from several threads at once.
+/// reproducible whatever the rank count. Not for use from several threads at once (nor FFTW's planner,
+/// which every instance shares).
 public final class RealFFT: @unchecked Sendable {
     public let width: Int
     public let height: Int
@@ -79,8 +80,9 @@ public final class RealFFT: @unchecked Sendable {
     /// The spectrum of the image `fill` writes into the transform's own input (`width * height *
     /// depth` values, x fastest; every value must be written).
     public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Spectrum {
+        let plan = forwardTransform()     // before the input is written: planning may overwrite it
         fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
-        timedExecute(forwardTransform())
+        timedExecute(plan)
         let out = Spectrum(width: width, height: height, depth: depth)
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) {
             out.storage.update(from: $0, count: complexCount * 2)
@@ -106,8 +108,9 @@ public final class RealFFT: @unchecked Sendable {
     /// input (`width * height * depth` values, x fastest; every value must be written).
     public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void, bandWidth: Int, bandHeight: Int) -> Spectrum {
         precondition(bandWidth % 2 == 0 && bandHeight % 2 == 0 && bandWidth <= width && bandHeight <= height)
+        let plan = forwardTransform()
         fill(UnsafeMutableBufferPointer(start: real, count: width * height * depth))
-        timedExecute(forwardTransform())
+        timedExecute(plan)
         let out = Spectrum(width: bandWidth, height: bandHeight, depth: depth)
         let hw = width / 2 + 1, bhw = bandWidth / 2 + 1
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { src in
@@ -126,8 +129,9 @@ public final class RealFFT: @unchecked Sendable {
     /// The unnormalised inverse transform of the spectrum that `fill` writes, handed to `read` in the
     /// transform's own output buffer (`width * height * depth` values, valid only inside `read`).
     public func inverse<T>(_ fill: (UnsafeMutablePointer<Float>) -> Void, read: (UnsafeBufferPointer<Float>) -> T) -> T {
+        let plan = inverseTransform()
         complex.withMemoryRebound(to: Float.self, capacity: complexCount * 2) { fill($0) }
-        timedExecute(inverseTransform())
+        timedExecute(plan)
         return read(UnsafeBufferPointer(start: real, count: width * height * depth))
     }
 

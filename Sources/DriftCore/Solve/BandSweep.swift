@@ -10,7 +10,9 @@
 /// put back after.
 ///
 /// The sums are local: each run (one segment's points in one band) is summed over its points in
-/// their original order against rows at most `haloRows` from its band (rows beyond are left out of a
+/// their original order (those whose kernel weights are off the table, windows cut short at the
+/// field's edge or by the halo, after the others, in their order too) against rows at most
+/// `haloRows` from its band (rows beyond are left out of a
 /// point's kernel), and rounded to fixed point (`FixedKernelSums`), which adds exactly. So a
 /// segment's sums do not depend on which other segments a process holds, nor on which bands it
 /// sweeps: a process that holds the points of its bands and of `haloRows` rows either side has all
@@ -33,7 +35,8 @@ final class BandSweep {
 
     /// Memory for the ring, kept between sweeps (nil: the ring's own).
     private let ringStorage: RowRingStorage?
-    /// Points of the current run left for after the others (room for the longest run).
+    /// Indices into `points.points` of the current run's points left for after the others (room for
+    /// the longest run).
     private let offTable: UnsafeMutablePointer<Int>
     /// Points whose windows are found before their sums are made.
     static let batchPoints = 8
@@ -161,11 +164,11 @@ final class BandSweep {
         ring.empty()
         return out
     }
-}
 
-/// A point of a `BandSweep` batch: its window's first bin (ix0, iy0) and size (nx, ny), the offsets of
-/// that bin's centre from it (nm) and where they lie in the kernel's table (steps).
-struct BatchedPoint {
-    var d0x: Double, d0y: Double, tx: Double, ty: Double
-    var ix0: Int, iy0: Int, nx: Int, ny: Int
+    /// A point of a batch: its window's first bin (ix0, iy0) and size (nx, ny), the offsets of that
+    /// bin's centre from it (nm) and where they lie in the kernel's table (steps).
+    private struct BatchedPoint {
+        var d0x: Double, d0y: Double, tx: Double, ty: Double
+        var ix0: Int, iy0: Int, nx: Int, ny: Int
+    }
 }

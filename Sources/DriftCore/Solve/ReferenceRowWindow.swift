@@ -26,7 +26,7 @@ final class ReferenceRowWindow {
         slots = s
         rowMask = s - 1
         // A vector's width of spare counts after the last row, so that a row can be read a whole
-        // vector at a time from any column (`KernelEvaluator.accumulate`).
+        // vector at a time from any column (`KernelGeometry.add`).
         let count = s * width + KernelEvaluator.lanes
         if let storage {
             counts = storage.lend(count)
