@@ -7,6 +7,13 @@ import Foundation
 /// The values are taken as they are (PYME writes 0 at the first point; driftmpi's sign convention,
 /// corrected = raw - drift, is assumed).
 public enum PymeDriftFile {
+    /// The largest drift read (nm): 1 m. Beyond it a file is not a drift file, and the spline through
+    /// its points would overflow (found by fuzz.sh: Tests/Fuzz/regressions/npz).
+    public static let largestDrift = 1e9
+
+    /// The closest two tIndex may be (frames): closer, the spline's slopes would overflow.
+    public static let closestFrames = 1e-6
+
     /// The points of the file: frames (strictly increasing) and drift (nm).
     public static func read(path: String) throws -> (tIndex: [Double], drift: [SIMD3<Double>]) {
         let archive = try NumpyArchive(path: path)
@@ -29,8 +36,14 @@ public enum PymeDriftFile {
         if let k = t.values.indices.dropFirst().first(where: { t.values[$0] <= t.values[$0 - 1] }) {
             throw FileFormatError(path, "member '\(tMember)' is not strictly increasing (row \(k))")
         }
+        if let k = t.values.indices.dropFirst().first(where: { t.values[$0] - t.values[$0 - 1] < closestFrames }) {
+            throw FileFormatError(path, "member '\(tMember)' has frames \(t.values[k - 1]) and \(t.values[k]) (rows \(k - 1), \(k)) closer than \(closestFrames)")
+        }
         if let k = d.values.firstIndex(where: { !$0.isFinite }) {
             throw FileFormatError(path, "member '\(dMember)' has a value that is not finite (row \(k / d.shape[1]))")
+        }
+        if let k = d.values.firstIndex(where: { abs($0) > largestDrift }) {
+            throw FileFormatError(path, "member '\(dMember)' has drift \(d.values[k]) nm (row \(k / d.shape[1])), beyond ±1 m")
         }
         let columns = d.shape[1]
         let drift = (0..<n).map { k in

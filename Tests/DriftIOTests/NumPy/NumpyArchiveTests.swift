@@ -110,6 +110,13 @@ final class NumpyArchiveTests: XCTestCase {
         let unsorted = fixture("unsorted.npz")
         XCTAssertEqual(error { try PymeDriftFile.read(path: unsorted) },
                        "\(unsorted): member 'tIndex.npy' is not strictly increasing (row 2)")
+        // Points whose spline would overflow (found by fuzz.sh): errors, not a trap.
+        let huge = fixture("huge.npz")
+        XCTAssertEqual(error { try PymeDriftFile.result(path: huge) },
+                       "\(huge): member 'drift.npy' has drift -1e+308 nm (row 0), beyond ±1 m")
+        let close = fixture("close.npz")
+        XCTAssertEqual(error { try PymeDriftFile.result(path: close) },
+                       "\(close): member 'tIndex.npy' has frames 0.0 and 1e-300 (rows 0, 1) closer than 1e-06")
         let stored = fixture("stored.npz")
         XCTAssertEqual(error { try PymeDriftFile.read(path: stored) },
                        "\(stored): no array 'tIndex' (the archive holds 'f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1', 'scalar')")

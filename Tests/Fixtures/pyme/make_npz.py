@@ -87,3 +87,13 @@ at = data.find(member) + len(member) - 3
 data[at] ^= 0xFF
 with open("corrupt.npz", "wb") as f:
     f.write(bytes(data))
+
+# Drift points whose spline would overflow (found by fuzz.sh): drift beyond 1 m, and frames 1e-300 apart.
+archive("huge.npz", {
+    "tIndex.npy": npy(np.array([0.0, 0.5, 1.0])),
+    "drift.npy": npy(np.array([[-1e308, 0, 0], [0, 0, 0], [1e308, 0, 0]])),
+})
+archive("close.npz", {
+    "tIndex.npy": npy(np.array([0.0, 1e-300, 5.0])),
+    "drift.npy": npy(np.array([[0, 0, 0], [1, 0, 0], [3, 0, 0]])),
+})
