@@ -44,7 +44,9 @@ public struct PicassoMetadata: Equatable, Sendable {
             throw FileFormatError(yamlPath, "not Picasso metadata: collections nested more than \(maximumNesting) levels deep")
         }
         do {
-            var documents = try Yams.compose_all(yaml: text)
+            // Without Yams' default resolver: its rules are regular expressions compiled on first use
+            // (about 1.5 ms a run), and only merge keys' tags are looked at here (`entries`).
+            var documents = try Yams.compose_all(yaml: text, .basic)
             while let document = documents.next() {
                 guard let map = document.mapping else { continue }
                 let top = entries(map)
@@ -111,12 +113,13 @@ public struct PicassoMetadata: Equatable, Sendable {
     }
 
     /// The entries of a mapping whose keys are scalars, in order, after those of its merge keys
-    /// (`<<: *anchor` or `<<: [*a, *b]`, one level); later entries win.
+    /// (`<<: *anchor` or `<<: [*a, *b]`, one level: a plain `<<`, or one tagged `!!merge`); later
+    /// entries win.
     private static func entries(_ map: Node.Mapping) -> [(String, Node)] {
         var merges: [(String, Node)] = [], own: [(String, Node)] = []
         for (key, value) in map {
             guard let name = key.scalar?.string else { continue }
-            if key.tag.description == Tag.Name.merge.rawValue {
+            if (name == "<<" && key.scalar?.style == .plain) || key.tag.description == Tag.Name.merge.rawValue {
                 let sources = value.mapping.map { [$0] } ?? value.array().compactMap(\.mapping)
                 for source in sources.reversed() {
                     for (k, v) in source { if let n = k.scalar?.string { merges.append((n, v)) } }

@@ -67,6 +67,24 @@ final class PicassoFileTests: XCTestCase {
         XCTAssertEqual(try PicassoMetadata.read(yamlPath: yaml).pixelSizeNm, 160)
     }
 
+    func testMergeKeysPlainOrTaggedButNotQuoted() throws {
+        let yaml = dir.file("m.yaml")
+        let base = "camera: &cam {Width: 64, Height: 32, Pixelsize: 117}\nFrames: 10\n"
+        try (base + "<<: *cam\n").write(toFile: yaml, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try PicassoMetadata.read(yamlPath: yaml),
+                       PicassoMetadata(frames: 10, width: 64, height: 32, pixelSizeNm: 117))
+        // An entry of the mapping itself wins over its merge key's.
+        try (base + "<<: [*cam]\nWidth: 48\n").write(toFile: yaml, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try PicassoMetadata.read(yamlPath: yaml).width, 48)
+        try (base + "!!merge '<<': *cam\n").write(toFile: yaml, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try PicassoMetadata.read(yamlPath: yaml).pixelSizeNm, 117)
+        // A quoted '<<' is an ordinary key.
+        try (base + "'<<': *cam\n").write(toFile: yaml, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PicassoMetadata.read(yamlPath: yaml)) {
+            XCTAssertEqual(($0 as? FileFormatError)?.problem, "no positive 'Pixelsize' (nm)")
+        }
+    }
+
     func testBadFilesNameTheFileAndTheProblem() throws {
         let missing = dir.file("missing.hdf5")
         XCTAssertThrowsError(try PicassoFile(path: missing)) {

@@ -45,7 +45,7 @@ struct EstimateResultBuilder {
 
     /// `driftmpi_version`, `created` (rank 0's clock; collective), `command` and `input`.
     func provenance() -> [(String, AttributeValue)] {
-        let created = communicator.broadcast(ISO8601DateFormatter().string(from: Date()))
+        let created = communicator.broadcast(DriftFile.now())
         return [("driftmpi_version", .string(DriftmpiVersion.string)), ("created", .string(created)), ("command", .string("estimate")),
                 ("input", .string(DriftFile.absolutePath(input)))]
     }
