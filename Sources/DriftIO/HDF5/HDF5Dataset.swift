@@ -179,14 +179,15 @@ public final class HDF5Dataset {
         return out
     }
 
-    /// The same into the start of `buffer`, which grows as needed (the new part zero-filled) and never
-    /// shrinks, so that one buffer serves a read in blocks; returns the bytes read (those after them
-    /// are left from earlier reads).
+    /// The same into the start of `buffer`, which grows as needed (replaced by a zero-filled one: its
+    /// bytes are all read over) and never shrinks, so that one buffer serves a read in blocks; returns
+    /// the bytes read (those after them are left from earlier reads).
     func readRecords(rows: Range<Int>, type: H5Type, into buffer: inout [UInt8]) throws -> Int {
         let sel = try selection(rows: rows)
         defer { withExtendedLifetime(sel) {} }
         let bytes = max(sel.elements, 1) * type.size
-        if buffer.count < bytes { buffer.append(contentsOf: repeatElement(0, count: bytes - buffer.count)) }
+        // One fill (memset); appending `repeatElement` went element by element.
+        if buffer.count < bytes { buffer = [UInt8](repeating: 0, count: bytes) }
         let status = buffer.withUnsafeMutableBytes {
             H5Dread(id, type.id, sel.memory.id, sel.file.id, driftshim_h5p_default(), $0.baseAddress)
         }

@@ -35,18 +35,18 @@ struct RecordColumns {
         recordSize = H5Tget_size(type)
     }
 
-    /// Member m of `count` records from `records` (`recordSize` bytes apart), appended to `out`: as
+    /// Member m of `count` records from `records` (`recordSize` bytes apart), written to `out`: as
     /// Float (a float32 member).
-    func append(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: inout [Float]) {
+    func copy(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: UnsafeMutablePointer<Float>) {
         let o = members[m].offset, size = recordSize
-        for r in 0..<count { out.append(records.loadUnaligned(fromByteOffset: r * size + o, as: Float.self)) }
+        for r in 0..<count { out[r] = records.loadUnaligned(fromByteOffset: r * size + o, as: Float.self) }
     }
 
     /// The same for an integer member, as Int64.
-    func append(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: inout [Int64]) {
+    func copy(_ m: Int, of records: UnsafeRawPointer, count: Int, to out: UnsafeMutablePointer<Int64>) {
         let o = members[m].offset, size = recordSize
         func each<T: FixedWidthInteger>(_: T.Type) {
-            for r in 0..<count { out.append(Int64(T(littleEndian: records.loadUnaligned(fromByteOffset: r * size + o, as: T.self)))) }
+            for r in 0..<count { out[r] = Int64(T(littleEndian: records.loadUnaligned(fromByteOffset: r * size + o, as: T.self))) }
         }
         switch members[m].kind {
         case .uint8: each(UInt8.self)
@@ -76,18 +76,21 @@ extension HDF5Dataset {
         guard let layout = RecordColumns(type: type.id, names: floats + [integer]),
               layout.members.prefix(floats.count).allSatisfy({ $0.kind == .float32 }),
               layout.members.last!.kind != .float32 else { return nil }
-        var outFloats = [[Float]](repeating: [], count: floats.count)
-        for k in floats.indices { outFloats[k].reserveCapacity(rows.count) }
-        var outInteger: [Int64] = []
-        outInteger.reserveCapacity(rows.count)
+        // The columns at their full length, uninitialised: every value is written below, block by block.
+        let n = rows.count
+        var outFloats = floats.indices.map { _ in [Float](unsafeUninitializedCapacity: n) { _, count in count = n } }
+        var outInteger = [Int64](unsafeUninitializedCapacity: n) { _, count in count = n }
         let recordType = H5Type(handle: type), last = floats.count
         var records: [UInt8] = []      // one block's records, the same memory for every block
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
             let block = start..<min(start + blockRows, rows.upperBound)
+            let at = start - rows.lowerBound
             _ = try readRecords(rows: block, type: recordType, into: &records)
             records.withUnsafeBytes { raw in
-                for k in floats.indices { layout.append(k, of: raw.baseAddress!, count: block.count, to: &outFloats[k]) }
-                layout.append(last, of: raw.baseAddress!, count: block.count, to: &outInteger)
+                for k in floats.indices {
+                    outFloats[k].withUnsafeMutableBufferPointer { layout.copy(k, of: raw.baseAddress!, count: block.count, to: $0.baseAddress! + at) }
+                }
+                outInteger.withUnsafeMutableBufferPointer { layout.copy(last, of: raw.baseAddress!, count: block.count, to: $0.baseAddress! + at) }
             }
         }
         return (outFloats, outInteger)
